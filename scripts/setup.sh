@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# One-time (idempotent) set-up of a fresh Debian 12 / Ubuntu machine that has the .NET 10 SDK:
+# native packages, NuGet restore and build. The TorchSharp libstdc++ fix runs inside the build
+# (build/TorchNativeFix.targets) and only where the system libstdc++ lacks GLIBCXX_3.4.32.
+# As root it installs missing Debian packages with apt-get; otherwise it prints the exact
+# command to run and stops.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "setup: the .NET 10 SDK is required (dotnet not found on PATH): https://learn.microsoft.com/dotnet/core/install/linux" >&2
+  exit 1
+fi
+
+# Debian packages the project needs at run time, and why.
+packages=(
+  libgtk-3-0          # OpenCvSharp4.official.runtime.linux-x64 links against GTK 3
+  fontconfig          # ScottPlot / SkiaSharp text in the training-curve and eval PNGs
+  fonts-dejavu-core
+)
+# The TorchSharp fix needs g++ (shim) and patchelf (NEEDED entry) only when libstdc++ is too old.
+libstdcxx=$(ls /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /usr/lib64/libstdc++.so.6 /lib64/libstdc++.so.6 2>/dev/null | head -n1 || true)
+if [ -z "$libstdcxx" ] || ! grep -q GLIBCXX_3.4.32 "$libstdcxx"; then
+  packages+=(g++ patchelf)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing Debian packages. Run this, then try again:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+configuration="${MEDSEG_CONFIGURATION:-Release}"
+dotnet build MedSeg.Realtime.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly "$@"

@@ -1,0 +1,134 @@
+using System.Globalization;
+using MedSeg.Imaging.Io;
+using MedSeg.Imaging.Phantoms;
+
+namespace MedSeg.Imaging.Datasets;
+
+/// <summary>
+/// Opens a data set from a command-line spec: <c>synthetic:&lt;task&gt;[?n=..&amp;size=..&amp;seed=..]</c>,
+/// a folder whose layout is detected, or <c>&lt;layout&gt;:&lt;folder&gt;</c> (the form
+/// <see cref="ISegmentationDataset.Name"/> prints, so a name can be pasted back).
+/// </summary>
+public static class DatasetFactory
+{
+    public const string SyntheticPrefix = "synthetic:";
+
+    /// <summary>Layouts <see cref="Open"/> accepts for its <c>layout</c> argument.</summary>
+    public static IReadOnlyList<string> Layouts { get; } = ["paired", "montgomery", "lgg", "dsb2018", "palette"];
+
+    private const string LookedFor =
+        "CXR_png/ + ManualMask/ (montgomery), palette.txt + images/ + masks/ (palette), images/ + masks/ (paired), "
+        + "<id>/images/ + <id>/masks/ (dsb2018), patient folders holding *_mask.tif (lgg)";
+
+    public static ISegmentationDataset Open(string spec, string? layout = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(spec);
+        if (spec.StartsWith(SyntheticPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return OpenSynthetic(spec[SyntheticPrefix.Length..]);
+        }
+
+        string path = spec;
+        int colon = spec.IndexOf(':');
+        // Only a known layout name counts as a prefix, so "C:\data" stays a Windows path.
+        if (layout is null && colon > 1 && Layouts.Contains(spec[..colon].ToLowerInvariant()))
+        {
+            layout = spec[..colon];
+            path = spec[(colon + 1)..];
+        }
+
+        if (!Directory.Exists(path))
+        {
+            throw new ArgumentException($"data set folder not found: '{path}' (or use {SyntheticPrefix}<task>)", nameof(spec));
+        }
+
+        return (layout ?? Detect(path)).ToLowerInvariant() switch
+        {
+            "paired" => new PairedFolderDataset(path),
+            "montgomery" => new MontgomeryDataset(path),
+            "lgg" => new LggDataset(path),
+            "dsb2018" => new DataScienceBowlDataset(path),
+            "palette" => new PaletteDataset(path),
+            _ => throw new ArgumentException($"unknown layout '{layout}'; known layouts: {string.Join(", ", Layouts)}", nameof(layout)),
+        };
+    }
+
+    /// <summary>The layout name of a folder; throws <see cref="ArgumentException"/> listing what was looked for.</summary>
+    public static string Detect(string path)
+    {
+        bool Has(string name) => Directory.Exists(Path.Combine(path, name));
+
+        // Most specific first: a paired root's masks/ folder may hold *_mask.tif files, which
+        // would otherwise pass for an LGG patient folder.
+        if (Has("CXR_png") && Has("ManualMask"))
+        {
+            return "montgomery";
+        }
+
+        if (File.Exists(Path.Combine(path, PaletteDataset.PaletteFile)) && Has("images") && Has("masks"))
+        {
+            return "palette";
+        }
+
+        if (Has("images") && Has("masks"))
+        {
+            return "paired";
+        }
+
+        string dsbRoot = Has(DataScienceBowlDataset.StageFolder) ? Path.Combine(path, DataScienceBowlDataset.StageFolder) : path;
+        if (ImageFiles.ListDirectories(dsbRoot).Any(d => Directory.Exists(Path.Combine(d, "images")) && Directory.Exists(Path.Combine(d, "masks"))))
+        {
+            return "dsb2018";
+        }
+
+        string lggRoot = Has(LggDataset.KaggleFolder) ? Path.Combine(path, LggDataset.KaggleFolder) : path;
+        if (ImageFiles.ListDirectories(lggRoot).Any(d => Directory.EnumerateFiles(d, "*_mask.tif").Any()))
+        {
+            return "lgg";
+        }
+
+        throw new ArgumentException($"cannot detect the data set layout of '{path}'; looked for {LookedFor}. Pass a layout ({string.Join(", ", Layouts)}) to force one.", nameof(path));
+    }
+
+    private static SyntheticDataset OpenSynthetic(string rest)
+    {
+        int q = rest.IndexOf('?');
+        string taskName = q < 0 ? rest : rest[..q];
+        SyntheticTask task = ParseTask(taskName);
+        int n = 400, size = 128, seed = 1;
+        if (q >= 0)
+        {
+            foreach (string pair in rest[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                string[] kv = pair.Split('=', 2);
+                if (kv.Length != 2 || !int.TryParse(kv[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+                {
+                    throw new ArgumentException($"synthetic option '{pair}' is not key=integer (n, size, seed)", nameof(rest));
+                }
+
+                switch (kv[0].ToLowerInvariant())
+                {
+                    case "n": n = value; break;
+                    case "size": size = value; break;
+                    case "seed": seed = value; break;
+                    default: throw new ArgumentException($"unknown synthetic option '{kv[0]}'; known: n, size, seed", nameof(rest));
+                }
+            }
+        }
+
+        if (n <= 0)
+        {
+            throw new ArgumentException($"empty data set: synthetic n must be positive, got {n}", nameof(rest));
+        }
+
+        return new SyntheticDataset(task, n, size, seed);
+    }
+
+    private static SyntheticTask ParseTask(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "lungs" or "xray" => SyntheticTask.Lungs,
+        "lesion" or "ultrasound" or "us" => SyntheticTask.Lesion,
+        "mri" or "brain" => SyntheticTask.Mri,
+        _ => throw new ArgumentException($"unknown synthetic task '{name}'; known: lungs|xray, lesion|ultrasound|us, mri|brain", nameof(name)),
+    };
+}

@@ -1,0 +1,76 @@
+using OpenCvSharp;
+
+namespace MedSeg.Imaging.Datasets;
+
+/// <summary>
+/// Loads every sample once and lists the ones training would choke on, so a user sees all
+/// broken files in one run instead of one crash per epoch.
+/// </summary>
+public static class DatasetValidator
+{
+    /// <summary>
+    /// Checks each sample: it loads (image and mask readable, mask present), image and mask
+    /// have the same size, the mask is CV_8UC1, and no class id exceeds the class list.
+    /// </summary>
+    /// <param name="progress">Receives the number of samples checked so far.</param>
+    public static IReadOnlyList<BadSample> Validate(ISegmentationDataset ds, IProgress<int>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ds);
+        var bad = new List<BadSample>();
+        int classCount = ds.ClassNames.Count;
+        for (int i = 0; i < ds.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            string source = ds.Describe(i).Source;
+            string? reason = Check(ds, i, source, classCount);
+            if (reason is not null)
+            {
+                bad.Add(new BadSample(i, source, reason));
+            }
+
+            progress?.Report(i + 1);
+        }
+
+        return bad;
+    }
+
+    private static string? Check(ISegmentationDataset ds, int index, string source, int classCount)
+    {
+        try
+        {
+            using LabeledImage sample = ds.Load(index);
+            return CheckContent(sample.Image, sample.Mask, classCount);
+        }
+        catch (DatasetException e)
+        {
+            // The failing file may be the mask rather than the image named by Source.
+            return e.Path == source ? e.Reason : $"{e.Path}: {e.Reason}";
+        }
+    }
+
+    private static string? CheckContent(Mat image, Mat mask, int classCount)
+    {
+        if (image.Empty())
+        {
+            return "image is empty";
+        }
+
+        if (mask.Type() != MatType.CV_8UC1)
+        {
+            return $"mask is {mask.Type()} but must be CV_8UC1 class ids";
+        }
+
+        if (image.Size() != mask.Size())
+        {
+            return $"image {image.Width}x{image.Height} but mask {mask.Width}x{mask.Height}";
+        }
+
+        Cv2.MinMaxLoc(mask, out double _, out double maxId);
+        if (maxId >= classCount)
+        {
+            return $"mask has class id {(int)maxId} but the data set has {classCount} classes";
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,18 @@
+namespace MedSeg.Imaging.Datasets;
+
+/// <summary>An indexed collection of image / label-map pairs.</summary>
+public interface ISegmentationDataset
+{
+    /// <summary>Human-readable name, e.g. "synthetic:lesion" or "lgg:/data/kaggle_3m".</summary>
+    string Name { get; }
+
+    /// <summary>Class names indexed by class id; [0] is always "background".</summary>
+    IReadOnlyList<string> ClassNames { get; }
+
+    int Count { get; }
+
+    SampleInfo Describe(int index);
+
+    /// <summary>Loads one sample. Throws <see cref="DatasetException"/> naming the file and the reason.</summary>
+    LabeledImage Load(int index);
+}

@@ -1,0 +1,54 @@
+using MedSeg.Imaging.Io;
+using OpenCvSharp;
+
+namespace MedSeg.Imaging.Datasets;
+
+/// <summary>
+/// Colour-coded masks: <c>root/images/*</c>, <c>root/masks/*</c> (RGB, paired by stem as in
+/// <see cref="PairedFolderDataset"/>) and <c>root/palette.txt</c> mapping each colour to a class.
+/// </summary>
+public sealed class PaletteDataset : ISegmentationDataset
+{
+    public const string PaletteFile = "palette.txt";
+
+    private readonly string _root;
+    private readonly SampleInfo[] _samples;
+    private readonly MaskFinder _masks;
+    private readonly Palette _palette;
+
+    public PaletteDataset(string root)
+    {
+        _root = Path.GetFullPath(root);
+        string images = Path.Combine(_root, "images");
+        string masks = Path.Combine(_root, "masks");
+        SampleLoader.ThrowIfNoDirectory(images, "the palette layout needs images/, masks/ and palette.txt");
+        SampleLoader.ThrowIfNoDirectory(masks, "the palette layout needs images/, masks/ and palette.txt");
+        _palette = Palette.Load(Path.Combine(_root, PaletteFile));
+
+        _samples = ImageFiles.List(images)
+            .Select(p => new SampleInfo(Path.GetFileNameWithoutExtension(p), null, p))
+            .ToArray();
+        SampleLoader.ThrowIfEmpty(_samples.Length, images, $"images ({string.Join("/", ImageFiles.Extensions)})");
+        SampleLoader.ThrowIfDuplicateIds(_samples, images);
+        _masks = new MaskFinder(masks);
+    }
+
+    public string Name => $"palette:{_root}";
+
+    public IReadOnlyList<string> ClassNames => _palette.ClassNames;
+
+    public int Count => _samples.Length;
+
+    public SampleInfo Describe(int index) => SampleLoader.Check(_samples, index);
+
+    public LabeledImage Load(int index)
+    {
+        SampleInfo s = Describe(index);
+        return SampleLoader.Load(s.Id, s.Source, () =>
+        {
+            string maskPath = _masks.Find(s.Id, s.Source);
+            using Mat colour = ImageIo.ReadRaw(maskPath);
+            return _palette.ToClassIds(colour, maskPath);
+        });
+    }
+}

@@ -1,0 +1,85 @@
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MedSeg.Model;
+
+public enum LossKind { Bce, Dice, BceDice, CrossEntropy, CrossEntropyDice }
+
+/// <summary>
+/// Segmentation losses over logits. Binary tasks: target [N,1,H,W] float in {0,1}; multi-class
+/// tasks: target [N,H,W] int64 class ids.
+/// </summary>
+public static class Losses
+{
+    private const double Smooth = 1.0;
+
+    public static LossKind DefaultFor(UNetOptions model) => model.IsBinary ? LossKind.BceDice : LossKind.CrossEntropyDice;
+
+    public static void CheckCompatible(LossKind kind, UNetOptions model)
+    {
+        bool binaryLoss = kind is LossKind.Bce or LossKind.BceDice;
+        bool multiLoss = kind is LossKind.CrossEntropy or LossKind.CrossEntropyDice;
+        if (model.IsBinary && multiLoss)
+            throw new ArgumentException($"loss {kind} needs a multi-class model; this task has 2 classes (use bce, dice or bce+dice)");
+        if (!model.IsBinary && binaryLoss)
+            throw new ArgumentException($"loss {kind} is for binary tasks; this task has {model.NumClasses} classes (use ce, ce+dice or dice)");
+    }
+
+    public static Tensor Compute(LossKind kind, Tensor logits, Tensor target)
+    {
+        bool binary = logits.shape[1] == 1;
+        return kind switch
+        {
+            LossKind.Bce => functional.binary_cross_entropy_with_logits(logits, target),
+            LossKind.CrossEntropy => functional.cross_entropy(logits, target),
+            LossKind.Dice => DiceLoss(logits, target, binary),
+            LossKind.BceDice => Sum(functional.binary_cross_entropy_with_logits(logits, target), DiceLoss(logits, target, binary)),
+            LossKind.CrossEntropyDice => Sum(functional.cross_entropy(logits, target), DiceLoss(logits, target, binary)),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+    }
+
+    private static Tensor Sum(Tensor a, Tensor b)
+    {
+        using (a)
+        using (b)
+            return a + b;
+    }
+
+    /// <summary>
+    /// Soft Dice, 1 − mean over images and foreground classes. Smoothing of 1 keeps images with
+    /// an empty mask from dividing by zero and rewards predicting nothing there.
+    /// </summary>
+    public static Tensor DiceLoss(Tensor logits, Tensor target, bool binary)
+    {
+        using var scope = NewDisposeScope();
+        Tensor prob, onehot;
+        if (binary)
+        {
+            prob = functional.sigmoid(logits);
+            onehot = target;
+        }
+        else
+        {
+            long classes = logits.shape[1];
+            // Background is left out of the Dice term: it dominates the pixel count and would mask poor foreground.
+            prob = functional.softmax(logits, 1).narrow(1, 1, classes - 1);
+            onehot = functional.one_hot(target, classes).permute(0, 3, 1, 2).to_type(prob.dtype).narrow(1, 1, classes - 1);
+        }
+        long[] dims = [2, 3];
+        var inter = (prob * onehot).sum(dims);
+        var denom = prob.sum(dims) + onehot.sum(dims);
+        var dice = (2 * inter + Smooth) / (denom + Smooth);
+        return (1 - dice.mean()).MoveToOuterDisposeScope();
+    }
+
+    public static LossKind Parse(string s) => s.Trim().ToLowerInvariant() switch
+    {
+        "bce" => LossKind.Bce,
+        "dice" => LossKind.Dice,
+        "bce+dice" or "bcedice" or "bce-dice" => LossKind.BceDice,
+        "ce" or "cross-entropy" or "crossentropy" => LossKind.CrossEntropy,
+        "ce+dice" or "cedice" or "ce-dice" => LossKind.CrossEntropyDice,
+        _ => throw new ArgumentException($"unknown loss '{s}': use bce, dice, bce+dice, ce or ce+dice"),
+    };
+}

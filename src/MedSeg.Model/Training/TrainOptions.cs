@@ -1,0 +1,61 @@
+using MedSeg.Imaging.Augment;
+using MedSeg.Imaging.Preprocess;
+
+namespace MedSeg.Model.Training;
+
+public enum LrSchedule { None, Plateau, Cosine }
+
+/// <summary>Metric that picks the best checkpoint and drives early stopping and the plateau schedule.</summary>
+public enum SelectionMetric { Dice, Iou, Loss }
+
+/// <summary>Everything `medseg train` can be told; validated once before any work starts.</summary>
+public sealed record TrainOptions
+{
+    public required string Data { get; init; }
+    public string? Layout { get; init; }
+    public required string OutDir { get; init; }
+    /// <summary>Skip unusable samples (and count them) instead of stopping before training.</summary>
+    public bool SkipBad { get; init; }
+    /// <summary>Architecture; InChannels and ClassNames are filled in from the data and the preprocessing.</summary>
+    public UNetOptions Model { get; init; } = new() { BaseWidth = 16 };
+    public PreprocessOptions Preprocess { get; init; } = new();
+    public AugmentOptions Augment { get; init; } = new();
+    public int Epochs { get; init; } = 20;
+    public int BatchSize { get; init; } = 8;
+    public double LearningRate { get; init; } = 1e-3;
+    public double WeightDecay { get; init; }
+    /// <summary>Null: BCE+Dice for binary tasks, CE+Dice for multi-class.</summary>
+    public LossKind? Loss { get; init; }
+    public LrSchedule Schedule { get; init; } = LrSchedule.Plateau;
+    /// <summary>Plateau schedule: epochs without improvement before the rate is halved.</summary>
+    public int SchedulePatience { get; init; } = 3;
+    public SelectionMetric Metric { get; init; } = SelectionMetric.Dice;
+    /// <summary>Stop after this many epochs without improvement; 0 never stops early.</summary>
+    public int Patience { get; init; } = 8;
+    public double MinDelta { get; init; } = 1e-4;
+    public double ValFraction { get; init; } = 0.2;
+    public int Seed { get; init; } = 1;
+    public double Threshold { get; init; } = 0.5;
+    /// <summary>A checkpoint (usually last.ckpt) to continue from.</summary>
+    public string? Resume { get; init; }
+    public string Device { get; init; } = "auto";
+    /// <summary>Torch intra-op threads; 0 keeps libtorch's default (one per core).</summary>
+    public int Threads { get; init; }
+
+    public TrainOptions Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Data)) throw new ArgumentException("--data is required");
+        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "must be ≥ 1");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "must be ≥ 1");
+        if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be > 0");
+        if (ValFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ValFraction), ValFraction, "must be in (0, 1)");
+        if (Patience < 0) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "must be ≥ 0");
+        if (Threshold is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "must be in (0, 1)");
+        int multiple = Model.SizeMultiple;
+        if (Preprocess.Width % multiple != 0 || Preprocess.Height % multiple != 0)
+            throw new ArgumentOutOfRangeException(nameof(Preprocess), $"{Preprocess.Width}×{Preprocess.Height}",
+                $"image size must be divisible by {multiple} for a depth-{Model.Depth} U-Net");
+        Preprocess.Validate();
+        return this;
+    }
+}

@@ -1,0 +1,63 @@
+using MedSeg.Model;
+using static TorchSharp.torch;
+
+namespace MedSeg.Model.Tests;
+
+public sealed class LossesTests
+{
+    [Fact]
+    public void Dice_PerfectConfidentPrediction_IsNearZero()
+    {
+        using var target = zeros(1, 1, 8, 8);
+        target[.., .., 2..6, 2..6] = 1;
+        using var logits = (target * 2 - 1) * 50; // sigmoid ≈ 0 or 1
+        using var loss = Losses.DiceLoss(logits, target, binary: true);
+        Assert.InRange(loss.item<float>(), 0f, 1e-3f);
+    }
+
+    [Fact]
+    public void Dice_CompletelyWrong_IsNearOne()
+    {
+        using var target = zeros(1, 1, 8, 8);
+        target[.., .., 2..6, 2..6] = 1;
+        using var logits = (1 - target * 2) * 50;
+        using var loss = Losses.DiceLoss(logits, target, binary: true);
+        // 16 foreground pixels, none predicted: 1 − (0 + 1) / (48 + 16 + 1) ≈ 0.985
+        Assert.InRange(loss.item<float>(), 0.98f, 0.99f);
+    }
+
+    [Fact]
+    public void Bce_MatchesHandComputedValue()
+    {
+        using var logits = tensor(new float[] { 0f, 2f }, [1, 1, 1, 2]);
+        using var target = tensor(new float[] { 1f, 0f }, [1, 1, 1, 2]);
+        using var loss = Losses.Compute(LossKind.Bce, logits, target);
+        double expected = (Math.Log(2) + Math.Log(1 + Math.Exp(2))) / 2; // −log σ(0), −log(1 − σ(2))
+        Assert.Equal(expected, loss.item<float>(), 4);
+    }
+
+    [Fact]
+    public void CrossEntropyDice_MultiClass_IsFiniteAndHasGradient()
+    {
+        using var logits = randn(2, 3, 8, 8, requires_grad: true);
+        using var target = randint(0, 3, [2, 8, 8], dtype: ScalarType.Int64);
+        using var loss = Losses.Compute(LossKind.CrossEntropyDice, logits, target);
+        loss.backward();
+        Assert.True(float.IsFinite(loss.item<float>()));
+        Assert.NotNull(logits.grad);
+    }
+
+    [Fact]
+    public void CheckCompatible_BinaryLossOnMultiClassModel_Throws()
+    {
+        var multi = new UNetOptions { ClassNames = ["bg", "a", "b"] };
+        Assert.Throws<ArgumentException>(() => Losses.CheckCompatible(LossKind.Bce, multi));
+        Assert.Throws<ArgumentException>(() => Losses.CheckCompatible(LossKind.CrossEntropy, new UNetOptions()));
+    }
+
+    [Theory]
+    [InlineData("bce+dice", LossKind.BceDice)]
+    [InlineData("CE", LossKind.CrossEntropy)]
+    [InlineData("dice", LossKind.Dice)]
+    public void Parse_KnownNames(string s, LossKind expected) => Assert.Equal(expected, Losses.Parse(s));
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using MedSeg.Imaging.Preprocess;
+
+namespace MedSeg.Cli.Commands;
+
+/// <summary>Options shared by several commands, with one parser each.</summary>
+public static class CommonOptions
+{
+    public static Option<string> Data(bool required = true) => new("--data")
+    {
+        Description = "Data set: synthetic:lungs|lesion|mri[?n=400&size=128&seed=1], or a folder (paired images/+masks/, " +
+                      "Montgomery CXR, Kaggle LGG MRI, DSB 2018, palette masks; auto-detected)",
+        Required = required,
+    };
+
+    public static Option<string?> Layout() => new("--layout")
+    {
+        Description = "Force the folder layout: paired | montgomery | lgg | dsb2018 | palette",
+    };
+
+    public static Option<bool> SkipBad() => new("--skip-bad")
+    {
+        Description = "Skip unusable samples (unreadable, mask missing, size or class mismatch) and count them, instead of stopping",
+    };
+
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "auto (CUDA when available, else CPU) | cpu | cuda[:N]",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "Torch intra-op threads (0 = one per core)",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public static Option<string> Out(string defaultValue) => new("--out")
+    {
+        Description = "Output folder",
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    /// <summary>"128" or "160x128" (width × height).</summary>
+    public static (int Width, int Height) ParseSize(string s)
+    {
+        var parts = s.ToLowerInvariant().Split('x');
+        if (parts.Length is 1 or 2 && parts.All(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            int w = int.Parse(parts[0], CultureInfo.InvariantCulture);
+            return (w, parts.Length == 2 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : w);
+        }
+        throw new ArgumentException($"--size '{s}': expected N or WxH, e.g. 128 or 160x128");
+    }
+
+    public static ColorMode ParseColor(string s) => s.ToLowerInvariant() switch
+    {
+        "gray" or "grey" or "grayscale" => ColorMode.Gray,
+        "rgb" => ColorMode.Rgb,
+        "hsv" => ColorMode.Hsv,
+        _ => throw new ArgumentException($"--color '{s}': use gray, rgb or hsv"),
+    };
+
+    public static Normalization ParseNorm(string s) => s.ToLowerInvariant() switch
+    {
+        "unit" or "unit-range" or "minmax" => Normalization.UnitRange,
+        "zscore" or "z-score" => Normalization.ZScore,
+        "window" => Normalization.Window,
+        "dataset" or "dataset-stats" => Normalization.DatasetStats,
+        _ => throw new ArgumentException($"--norm '{s}': use unit, zscore, window or dataset"),
+    };
+
+    /// <summary>"-160,240" → (low, high), e.g. a soft-tissue CT window in HU.</summary>
+    public static (double Low, double High) ParseWindow(string s)
+    {
+        var parts = s.Split(',');
+        if (parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double lo)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double hi) && hi > lo)
+            return (lo, hi);
+        throw new ArgumentException($"--window '{s}': expected LOW,HIGH with HIGH > LOW, e.g. -160,240");
+    }
+}

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using MedSeg.Cli.Reports;
+using MedSeg.Imaging.Augment;
+using MedSeg.Imaging.Preprocess;
+using MedSeg.Model;
+using MedSeg.Model.Training;
+using Spectre.Console;
+
+namespace MedSeg.Cli.Commands;
+
+/// <summary>`medseg train`: parses options into <see cref="TrainOptions"/>, runs the trainer, writes curves.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = CommonOptions.Data();
+        var layout = CommonOptions.Layout();
+        var skipBad = CommonOptions.SkipBad();
+        var output = CommonOptions.Out("runs/train");
+        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => 20 };
+        var batch = new Option<int>("--batch-size") { Description = "Batch size", DefaultValueFactory = _ => 8 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 1e-3 };
+        var wd = new Option<double>("--weight-decay") { Description = "Adam weight decay", DefaultValueFactory = _ => 0 };
+        var loss = new Option<string?>("--loss") { Description = "bce | dice | bce+dice | ce | ce+dice (default: bce+dice binary, ce+dice multi-class)" };
+        var schedule = new Option<LrSchedule>("--schedule") { Description = "Learning-rate schedule", DefaultValueFactory = _ => LrSchedule.Plateau };
+        var metric = new Option<SelectionMetric>("--metric") { Description = "Validation metric for the best checkpoint and early stopping", DefaultValueFactory = _ => SelectionMetric.Dice };
+        var patience = new Option<int>("--patience") { Description = "Early stopping: epochs without improvement (0 = off)", DefaultValueFactory = _ => 8 };
+        var valFraction = new Option<double>("--val-fraction") { Description = "Share of samples (or patients) held out for validation", DefaultValueFactory = _ => 0.2 };
+        var seed = new Option<int>("--seed") { Description = "Seed for split, shuffling, augmentation and weights", DefaultValueFactory = _ => 1 };
+        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (e.g. runs/x/last.ckpt)" };
+        var size = new Option<string>("--size") { Description = "Network input size: N or WxH (divisible by 2^depth)", DefaultValueFactory = _ => "128" };
+        var color = new Option<string>("--color") { Description = "gray | rgb | hsv", DefaultValueFactory = _ => "gray" };
+        var norm = new Option<string>("--norm") { Description = "unit (0–1) | zscore (per image) | window (--window) | dataset (nnU-Net CT statistics)", DefaultValueFactory = _ => "unit" };
+        var window = new Option<string?>("--window") { Description = "Intensity window LOW,HIGH for --norm window (e.g. CT HU: -160,240)" };
+        var median = new Option<int>("--median-blur") { Description = "Median blur aperture (odd ≥ 3; 0 = off)", DefaultValueFactory = _ => 0 };
+        var depth = new Option<int>("--depth") { Description = "U-Net depth (down-sampling steps)", DefaultValueFactory = _ => 4 };
+        var width = new Option<int>("--base") { Description = "Channels of the first block (classic U-Net: 64)", DefaultValueFactory = _ => 16 };
+        var noBn = new Option<bool>("--no-batchnorm") { Description = "Plain convolutions without batch norm" };
+        var dropout = new Option<double>("--dropout") { Description = "Dropout2d after each block", DefaultValueFactory = _ => 0 };
+        var upsample = new Option<Upsampling>("--upsample") { Description = "Transposed | Bilinear", DefaultValueFactory = _ => Upsampling.Transposed };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Disable augmentation" };
+        var vflip = new Option<double>("--vflip") { Description = "Vertical flip probability", DefaultValueFactory = _ => 0 };
+        var rotate = new Option<double>("--rotate") { Description = "Max rotation in degrees", DefaultValueFactory = _ => 15 };
+        var threshold = new Option<double>("--threshold") { Description = "Probability threshold for binary masks", DefaultValueFactory = _ => 0.5 };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+
+        var cmd = new Command("train", "Train a U-Net: augmentation, Adam, BCE/Dice, LR schedule, best checkpoint, early stopping, curves")
+        {
+            data, layout, skipBad, output, epochs, batch, lr, wd, loss, schedule, metric, patience, valFraction, seed, resume,
+            size, color, norm, window, median, depth, width, noBn, dropout, upsample, noAugment, vflip, rotate, threshold, device, threads,
+        };
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
+        {
+            var (w, h) = CommonOptions.ParseSize(p.GetValue(size)!);
+            var n = CommonOptions.ParseNorm(p.GetValue(norm)!);
+            var (wl, wh) = p.GetValue(window) is { } ws ? CommonOptions.ParseWindow(ws) : (0d, 1d);
+            if (n == Normalization.Window && p.GetValue(window) == null) throw new ArgumentException("--norm window needs --window LOW,HIGH");
+            var options = new TrainOptions
+            {
+                Data = p.GetValue(data)!,
+                Layout = p.GetValue(layout),
+                SkipBad = p.GetValue(skipBad),
+                OutDir = p.GetValue(output)!,
+                Epochs = p.GetValue(epochs),
+                BatchSize = p.GetValue(batch),
+                LearningRate = p.GetValue(lr),
+                WeightDecay = p.GetValue(wd),
+                Loss = p.GetValue(loss) is { } l ? Losses.Parse(l) : null,
+                Schedule = p.GetValue(schedule),
+                Metric = p.GetValue(metric),
+                Patience = p.GetValue(patience),
+                ValFraction = p.GetValue(valFraction),
+                Seed = p.GetValue(seed),
+                Resume = p.GetValue(resume),
+                Threshold = p.GetValue(threshold),
+                Device = p.GetValue(device)!,
+                Threads = p.GetValue(threads),
+                Preprocess = new PreprocessOptions
+                {
+                    Width = w, Height = h, Color = CommonOptions.ParseColor(p.GetValue(color)!), Normalization = n,
+                    WindowLow = wl, WindowHigh = wh, MedianBlur = p.GetValue(median),
+                },
+                Model = new UNetOptions
+                {
+                    Depth = p.GetValue(depth), BaseWidth = p.GetValue(width), BatchNorm = !p.GetValue(noBn),
+                    Dropout = p.GetValue(dropout), Upsampling = p.GetValue(upsample),
+                },
+                Augment = p.GetValue(noAugment)
+                    ? AugmentOptions.None
+                    : new AugmentOptions { VerticalFlip = p.GetValue(vflip), RotateDegrees = p.GetValue(rotate) },
+            };
+            return Task.FromResult(Run(options, ct));
+        }));
+        return cmd;
+    }
+
+    /// <summary>Trains and reports; shared with `medseg demo`.</summary>
+    public static int Run(TrainOptions options, CancellationToken ct)
+    {
+        var result = ConsoleTrainingObserver.Run(options, ct);
+        string curves = TrainingCurves.Write(options.OutDir, result.History);
+        var table = new Table().AddColumns("epoch", "train loss", "val loss", "val Dice", "val IoU", "lr", "s");
+        foreach (var r in result.History.TakeLast(5))
+            table.AddRow($"{r.Epoch}{(r.Best ? "*" : "")}", $"{r.TrainLoss:F4}", $"{r.ValLoss:F4}", $"{r.ValDice:F4}", $"{r.ValIou:F4}", $"{r.LearningRate:G3}", $"{r.Seconds:F1}");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"best val {result.Metric.ToLowerInvariant()} [green]{result.BestValue:F4}[/] at epoch {result.BestEpoch}" +
+                               (result.StoppedEarly ? " (stopped early)" : "") +
+                               (result.SkippedSamples > 0 ? $"; {result.SkippedSamples} bad samples skipped" : ""));
+        AnsiConsole.MarkupLine($"checkpoint: {Markup.Escape(result.BestCheckpoint)}   log: {Markup.Escape(Path.Combine(options.OutDir, "log.csv"))}   curves: {Markup.Escape(curves)}");
+        return CommandErrors.Ok;
+    }
+}

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using MedSeg.Cli.Commands;
+
+namespace MedSeg.Cli;
+
+/// <summary>The composition root of the `medseg` command: every sub-command is registered here.</summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("MedSeg.Realtime — real-time medical image segmentation (U-Net, TorchSharp)")
+        {
+            TrainCommand.Create(),
+            EvalCommand.Create(),
+            DemoCommand.Create(),
+        };
+        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using MedSeg.Cli.Reports;
+
+namespace MedSeg.Cli.Tests;
+
+/// <summary>End-to-end runs of the real `medseg` entry point on tiny synthetic data.</summary>
+[Collection("console")]
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("medseg-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("eval")]
+    [InlineData("demo")]
+    public async Task Help_EveryCommand_ExitsZeroAndListsOptions(string command)
+    {
+        var (code, output) = await Run(command, "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("--", output);
+        Assert.Contains(command, output);
+    }
+
+    [Fact]
+    public async Task TrainThenEval_TinySynthetic_WritesAllArtefacts()
+    {
+        string run = Path.Combine(_dir, "run"), eval = Path.Combine(_dir, "eval");
+        var (code, output) = await Run("train", "--data", "synthetic:lesion?n=16&size=32&seed=5", "--out", run, "--epochs", "2",
+                                       "--size", "32", "--depth", "2", "--base", "4", "--batch-size", "4", "--threads", "2");
+        Assert.True(code == 0, output);
+        foreach (var f in new[] { "best.ckpt", "log.csv", "log.json", "split.json", "curves_loss.png", "curves_metrics.png" })
+            Assert.True(File.Exists(Path.Combine(run, f)), $"{f} missing\n{output}");
+
+        (code, output) = await Run("eval", "--model", Path.Combine(run, "best.ckpt"), "--data", "synthetic:lesion?n=16&size=32&seed=5",
+                                   "--out", eval, "--samples", "3", "--threads", "2");
+        Assert.True(code == 0, output);
+        var report = EvalReport.Load(Path.Combine(eval, "report.json"));
+        Assert.Equal("val", report.Subset); // same data as training + split.json beside the checkpoint
+        Assert.Equal(report.Images, report.PerImage.Count);
+        Assert.InRange(report.Summary.MeanDice, 0, 1);
+        Assert.True(new FileInfo(Path.Combine(eval, "samples.png")).Length > 1000);
+        Assert.Contains("IoU", output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(eval, "report.json")));
+        Assert.True(doc.RootElement.TryGetProperty("conventions", out _));
+    }
+
+    [Fact]
+    public async Task Eval_MissingCheckpoint_ClearErrorAndNonZeroExit()
+    {
+        var (code, output) = await Run("eval", "--model", Path.Combine(_dir, "nope.ckpt"), "--data", "synthetic:lesion?n=4&size=32");
+        Assert.NotEqual(0, code);
+        Assert.Contains("nope.ckpt", output);
+    }
+
+    [Fact]
+    public async Task Train_UnknownLayout_ClearErrorAndNonZeroExit()
+    {
+        var (code, output) = await Run("train", "--data", _dir, "--layout", "nonsense", "--out", Path.Combine(_dir, "x"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("nonsense", output);
+    }
+
+    private static async Task<(int Code, string Output)> Run(params string[] args)
+    {
+        var writer = new StringWriter();
+        var oldOut = Console.Out;
+        Console.SetOut(writer);
+        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(writer),
+            Interactive = Spectre.Console.InteractionSupport.No,
+            Ansi = Spectre.Console.AnsiSupport.No,
+        });
+        try
+        {
+            int code = await Program.Main(args);
+            return (code, writer.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace MedSeg.Core.Inference;
+
+/// <summary>
+/// Runs a segmentation model on a batch of preprocessed frames. Implemented by the TorchSharp
+/// U-Net engine (MedSeg.Model.InferenceEngine); the pipeline only sees this interface, so Core
+/// and Pipeline stay free of TorchSharp types.
+/// </summary>
+/// <remarks>Not thread-safe: one caller (the inference stage) at a time.</remarks>
+public interface ISegmentationEngine : IDisposable
+{
+    EngineDescription Description { get; }
+
+    /// <summary>Largest batch the engine was prepared (warmed up, buffers sized) for.</summary>
+    int MaxBatch { get; }
+
+    /// <param name="input">batch × C × H × W floats, already preprocessed.</param>
+    /// <param name="batch">number of frames in <paramref name="input"/> (1 … MaxBatch).</param>
+    /// <param name="labels">batch × H × W class ids out.</param>
+    /// <param name="foreground">batch × H × W foreground probability out (P(fg) for binary heads,
+    /// 1 − P(background) otherwise); may be empty when not wanted.</param>
+    void Infer(ReadOnlySpan<float> input, int batch, Span<byte> labels, Span<float> foreground);
+}

@@ -1,0 +1,26 @@
+namespace MedSeg.Model;
+
+/// <summary>How the streaming engine runs a checkpoint.</summary>
+public sealed record InferenceEngineOptions
+{
+    /// <summary>auto | cpu | cuda[:N]; resolved once by <see cref="TorchDevice.Select"/>.</summary>
+    public string Device { get; init; } = "auto";
+    /// <summary>Largest batch; staging buffers are sized for it and warm-up runs at it.</summary>
+    public int MaxBatch { get; init; } = 8;
+    /// <summary>Fold batch norm into the convolutions (same outputs, one pass less per block).</summary>
+    public bool FoldBatchNorm { get; init; } = true;
+    /// <summary>Forward passes run before the first frame, so allocator and kernel choices are settled.</summary>
+    public int Warmup { get; init; } = 2;
+    /// <summary>Torch intra-op threads; 0 keeps libtorch's default.</summary>
+    public int Threads { get; init; }
+    /// <summary>Overrides the checkpoint's probability threshold for binary heads.</summary>
+    public double? Threshold { get; init; }
+
+    public InferenceEngineOptions Validate()
+    {
+        if (MaxBatch is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(MaxBatch), MaxBatch, "must be 1–1024");
+        if (Warmup < 0) throw new ArgumentOutOfRangeException(nameof(Warmup), Warmup, "must be ≥ 0");
+        if (Threshold is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "must be in (0, 1)");
+        return this;
+    }
+}

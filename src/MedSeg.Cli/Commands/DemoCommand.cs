@@ -17,7 +17,7 @@ public static class DemoCommand
     public static Command Create()
     {
         var output = CommonOptions.Out("out/demo");
-        var epochs = new Option<int>("--epochs") { Description = "Maximum training epochs", DefaultValueFactory = _ => 16 };
+        var epochs = new Option<int>("--epochs") { Description = "Maximum training epochs", DefaultValueFactory = _ => 10 };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var cmd = new Command("demo", "Train a small U-Net on synthetic ultrasound lesions, then evaluate it on a held-out synthetic set")

@@ -62,5 +62,8 @@ public sealed class ConsoleTrainingObserver : ITrainingObserver
         _epoch.Description = $"epoch {r.Epoch}/{_epochs}  loss {r.TrainLoss:F4}  val loss {r.ValLoss:F4}  " +
                              $"Dice {r.ValDice:F4}  IoU {r.ValIou:F4}{(r.Best ? "  [green]best[/]" : "")}";
         _epoch.StopTask();
+        // Without a live terminal (CI, logs) the bar's final state is never redrawn: print the epoch.
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+            AnsiConsole.MarkupLine(_epoch.Description);
     }
 }

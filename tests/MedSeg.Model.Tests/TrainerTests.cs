@@ -97,4 +97,29 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(1, r.SkippedSamples);
         Assert.Equal(5, r.TrainCount + r.ValCount);
     }
+
+    [Fact]
+    public void TrainModel_MultiClassPairedFolder_UsesSoftmaxHeadAndCrossEntropy()
+    {
+        string root = Path.Combine(_dir, "multi");
+        Directory.CreateDirectory(Path.Combine(root, "images"));
+        Directory.CreateDirectory(Path.Combine(root, "masks"));
+        File.WriteAllLines(Path.Combine(root, "classes.txt"), ["background", "liver", "tumour"]);
+        for (int i = 0; i < 8; i++)
+        {
+            using var img = new Mat(32, 32, MatType.CV_8UC1, Scalar.All(30));
+            using var mask = new Mat(32, 32, MatType.CV_8UC1, Scalar.All(0));
+            Cv2.Rectangle(img, new Rect(4 + i, 4, 12, 12), Scalar.All(120), -1);
+            Cv2.Rectangle(mask, new Rect(4 + i, 4, 12, 12), Scalar.All(1), -1);
+            Cv2.Circle(img, new Point(22, 24), 4, Scalar.All(230), -1);
+            Cv2.Circle(mask, new Point(22, 24), 4, Scalar.All(2), -1);
+            Cv2.ImWrite(Path.Combine(root, "images", $"s{i}.png"), img);
+            Cv2.ImWrite(Path.Combine(root, "masks", $"s{i}.png"), mask);
+        }
+        var r = Trainer.TrainModel(Tiny("multi-run", 2) with { Data = root }, NullTrainingObserver.Instance, CancellationToken.None);
+        var info = Checkpoint.ReadInfo(r.BestCheckpoint);
+        Assert.Equal(["background", "liver", "tumour"], info.Model.ClassNames);
+        Assert.Equal(3, info.Model.OutChannels);
+        Assert.All(r.History, h => Assert.True(double.IsFinite(h.TrainLoss)));
+    }
 }

@@ -44,7 +44,8 @@ public static class DatasetFactory
 
         return (layout ?? Detect(path)).ToLowerInvariant() switch
         {
-            "paired" => new PairedFolderDataset(path),
+            // A classes.txt beside images/ and masks/ says the masks hold class ids, not a binary mask.
+            "paired" => new PairedFolderDataset(path, multiClass: File.Exists(Path.Combine(path, PairedFolderDataset.ClassesFile))),
             "montgomery" => new MontgomeryDataset(path),
             "lgg" => new LggDataset(path),
             "dsb2018" => new DataScienceBowlDataset(path),

@@ -1,0 +1,112 @@
+using System.Buffers;
+
+namespace MedSeg.Core.Frames;
+
+/// <summary>
+/// Rents <see cref="Frame"/>s whose buffers come from a <see cref="MemoryPool{T}"/> (default
+/// <see cref="MemoryPool{T}.Shared"/>), and takes them back when their last holder releases them.
+/// </summary>
+/// <remarks>
+/// Memory: idle frames keep their buffers, so the steady state rents neither frames nor memory.
+/// At most <c>maxRetained</c> frames idle here; extra ones give their buffers back and are left to
+/// the GC. <see cref="Dispose"/> returns every idle frame's buffers; frames still out return
+/// theirs when released. The counters let tests and reports check that nothing leaks.
+/// Thread-safe.
+/// </remarks>
+public sealed class FramePool : IDisposable
+{
+    private readonly Stack<Frame> _idle;
+    private readonly int _maxRetained;
+    private readonly Lock _gate = new();
+    private long _rented, _returned, _created, _buffersRented, _buffersReturned;
+    private bool _disposed;
+
+    public FramePool(MemoryPool<byte>? memory = null, int maxRetained = 64)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRetained);
+        Memory = memory ?? MemoryPool<byte>.Shared;
+        _maxRetained = maxRetained;
+        _idle = new Stack<Frame>(maxRetained);
+    }
+
+    public MemoryPool<byte> Memory { get; }
+
+    /// <summary>Frames handed out by <see cref="Rent"/>.</summary>
+    public long Rented => Interlocked.Read(ref _rented);
+
+    /// <summary>Frames whose last reference was released.</summary>
+    public long Returned => Interlocked.Read(ref _returned);
+
+    /// <summary>Frames currently held somewhere in the pipeline (0 after a clean run).</summary>
+    public long Outstanding => Rented - Returned;
+
+    /// <summary>Frame objects ever constructed; stays flat in the steady state.</summary>
+    public long FramesCreated => Interlocked.Read(ref _created);
+
+    /// <summary>Buffers taken from / given back to <see cref="Memory"/>.</summary>
+    public long BuffersRented => Interlocked.Read(ref _buffersRented);
+
+    public long BuffersReturned => Interlocked.Read(ref _buffersReturned);
+
+    /// <summary>A frame with one reference and a pixel buffer of <see cref="FrameInfo.PixelBytes"/>.</summary>
+    public Frame Rent(in FrameInfo info)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(info.Width, nameof(info));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(info.Height, nameof(info));
+        if (!info.Format.IsDefined()) throw new ArgumentOutOfRangeException(nameof(info), info.Format, "unknown pixel format");
+        Frame? frame;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _idle.TryPop(out frame);
+        }
+        if (frame is null)
+        {
+            frame = new Frame(this);
+            Interlocked.Increment(ref _created);
+        }
+        frame.Reset(info);
+        Interlocked.Increment(ref _rented);
+        return frame;
+    }
+
+    public void Dispose()
+    {
+        Frame[] idle;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            idle = _idle.ToArray();
+            _idle.Clear();
+        }
+        foreach (var frame in idle) frame.ReleaseBuffers();
+    }
+
+    internal void Return(Frame frame)
+    {
+        Interlocked.Increment(ref _returned);
+        lock (_gate)
+        {
+            if (!_disposed && _idle.Count < _maxRetained)
+            {
+                _idle.Push(frame);
+                return;
+            }
+        }
+        frame.ReleaseBuffers();
+    }
+
+    internal IMemoryOwner<byte> RentBuffer(int bytes)
+    {
+        var owner = Memory.Rent(Math.Max(bytes, 1));
+        Interlocked.Increment(ref _buffersRented);
+        return owner;
+    }
+
+    internal void ReturnBuffer(IMemoryOwner<byte> owner)
+    {
+        owner.Dispose();
+        Interlocked.Increment(ref _buffersReturned);
+    }
+}

@@ -1,0 +1,58 @@
+using MedSeg.Imaging.Preprocess;
+using MedSeg.Pipeline.Stages;
+
+namespace MedSeg.Pipeline;
+
+/// <summary>Everything <see cref="PipelineBuilder"/> needs besides the engine, the source and the sinks; validated once.</summary>
+public sealed record PipelineOptions
+{
+    /// <summary>Newest: the source edge drops its oldest frame when full (live); All: every edge waits (replay).</summary>
+    public PipelineMode Mode { get; init; } = PipelineMode.Newest;
+
+    /// <summary>A batch closes at this many frames … (≤ the engine's MaxBatch).</summary>
+    public int MaxBatch { get; init; } = 4;
+
+    /// <summary>… or this long after its first frame.</summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Frames the source edge holds. Small keeps live latency low: it bounds how old a frame can get before preprocessing.</summary>
+    public int SourceCapacity { get; init; } = 2;
+
+    /// <summary>Items (frames or batches) each inner edge holds.</summary>
+    public int StageCapacity { get; init; } = 2;
+
+    /// <summary>The checkpoint's preprocessing. Null: taken from the engine when it is a
+    /// <see cref="MedSeg.Model.InferenceEngine"/> (its CheckpointInfo); otherwise required.</summary>
+    public PreprocessOptions? Preprocess { get; init; }
+
+    public PostprocessOptions Postprocess { get; init; } = new();
+
+    /// <summary>First frames left out of the latency statistics.</summary>
+    public int WarmupFrames { get; init; }
+
+    /// <summary>Latency samples kept per stage for the final report.</summary>
+    public int LatencyCapacity { get; init; } = 65_536;
+
+    /// <summary>Span of the live summary's median / p99.</summary>
+    public TimeSpan SummaryWindow { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long sinks may take to flush and close after the rest of the pipeline stopped; then they are cancelled.</summary>
+    public TimeSpan SinkCloseTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public PipelineOptions Validate()
+    {
+        if (!Enum.IsDefined(Mode)) throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "must be Newest or All");
+        if (MaxBatch is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(MaxBatch), MaxBatch, "must be 1–1024");
+        if (MaxWait < TimeSpan.Zero || MaxWait > TimeSpan.FromMinutes(10)) throw new ArgumentOutOfRangeException(nameof(MaxWait), MaxWait, "must be 0–10 min");
+        if (SourceCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SourceCapacity), SourceCapacity, "must be ≥ 1");
+        if (StageCapacity < 1) throw new ArgumentOutOfRangeException(nameof(StageCapacity), StageCapacity, "must be ≥ 1");
+        if (WarmupFrames < 0) throw new ArgumentOutOfRangeException(nameof(WarmupFrames), WarmupFrames, "must be ≥ 0");
+        if (LatencyCapacity < 1) throw new ArgumentOutOfRangeException(nameof(LatencyCapacity), LatencyCapacity, "must be ≥ 1");
+        if (SummaryWindow <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SummaryWindow), SummaryWindow, "must be positive");
+        if (SinkCloseTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(SinkCloseTimeout), SinkCloseTimeout, "must be positive");
+        ArgumentNullException.ThrowIfNull(Postprocess, nameof(Postprocess));
+        Preprocess?.Validate();
+        Postprocess.Validate();
+        return this;
+    }
+}

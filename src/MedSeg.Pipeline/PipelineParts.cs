@@ -1,0 +1,25 @@
+using MedSeg.Core.Frames;
+using MedSeg.Core.Inference;
+using MedSeg.Pipeline.Sinks;
+using MedSeg.Pipeline.Sources;
+using MedSeg.Pipeline.Stages;
+using Microsoft.Extensions.Logging;
+
+namespace MedSeg.Pipeline;
+
+/// <summary>What <see cref="PipelineBuilder"/> wired, handed to <see cref="RunningPipeline"/> to run and report on.</summary>
+internal sealed record PipelineParts(
+    PipelineOptions Options,
+    ISegmentationEngine Engine,
+    IFrameSource Source,
+    ILogger Logger,
+    PipelineEdge<Frame> SourceEdge,
+    IReadOnlyList<PipelineStep> Stages,
+    IReadOnlyList<IPipelineEdge> InnerEdges,
+    IReadOnlyList<IFrameSink> Sinks,
+    IReadOnlyList<PipelineEdge<Frame>> SinkEdges,
+    PreprocessStage Preprocess,
+    BadFrameLog BadFrames,
+    MicroBatcher Batcher,
+    FrameFanOut FanOut,
+    StatsSink Stats);

@@ -1,0 +1,25 @@
+using MedSeg.Imaging.Phantoms;
+
+namespace MedSeg.Pipeline.Sources;
+
+/// <summary>Options of <see cref="SyntheticSource"/>; the spec <c>synthetic:lesion?fps=25&amp;frames=1000&amp;size=128&amp;seed=1</c>.</summary>
+public sealed record SyntheticSourceOptions
+{
+    public SyntheticTask Task { get; init; } = SyntheticTask.Lesion;
+    /// <summary>Frames per second on the monotonic clock; 0 = as fast as possible.</summary>
+    public double Fps { get; init; } = 25;
+    /// <summary>Frames to produce; 0 = until cancelled.</summary>
+    public long Frames { get; init; }
+    /// <summary>Square frame side in pixels.</summary>
+    public int Size { get; init; } = 128;
+    public int Seed { get; init; } = 1;
+
+    public SyntheticSourceOptions Validate()
+    {
+        if (!Enum.IsDefined(Task)) throw new ArgumentOutOfRangeException(nameof(Task), Task, "unknown synthetic task");
+        if (!(Fps >= 0) || double.IsInfinity(Fps)) throw new ArgumentOutOfRangeException(nameof(Fps), Fps, "must be ≥ 0 (0 = as fast as possible)");
+        if (Frames < 0) throw new ArgumentOutOfRangeException(nameof(Frames), Frames, "must be ≥ 0 (0 = unlimited)");
+        if (Size < SyntheticImages.MinSize || Size > 4096) throw new ArgumentOutOfRangeException(nameof(Size), Size, $"must be {SyntheticImages.MinSize}–4096");
+        return this;
+    }
+}

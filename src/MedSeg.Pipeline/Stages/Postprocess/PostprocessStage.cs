@@ -1,0 +1,108 @@
+using System.Threading.Channels;
+using MedSeg.Core.Frames;
+using MedSeg.Core.Inference;
+
+namespace MedSeg.Pipeline.Stages;
+
+/// <summary>
+/// Final labels per frame: optional temporal smoothing of the foreground probabilities, optional
+/// largest component and hole filling; then unbatches, so sinks see single frames in order.
+/// </summary>
+/// <remarks>
+/// Inputs: inferred <see cref="FrameBatch"/>es. Outputs: their frames one by one, stamped
+/// <see cref="StageTimes.Postprocessed"/>; the emptied batch goes back to its pool.
+/// Options: <see cref="PostprocessOptions"/>, plus the engine's output size and class count.
+/// Memory: the moving-average plane and the cleanup scratch arrays are made in the constructor.
+/// Notes: smoothing keeps ema = α·p + (1 − α)·ema across consecutive frames (seeded by the first),
+/// writes ema back into <see cref="Frame.Foreground"/> and re-thresholds. Binary models get
+/// label = ema &gt; threshold. Multi-class models only have P(foreground), so smoothing can turn a
+/// pixel to background but never invents a class: label stays the engine's argmax where
+/// ema &gt; threshold. The average runs over the frames that reach this stage; dropped frames are skipped.
+/// </remarks>
+public sealed class PostprocessStage : IPipelineStage<FrameBatch, Frame>
+{
+    private readonly PostprocessOptions _options;
+    private readonly bool _binary;
+    private readonly int _width, _height;
+    private readonly float[] _ema;
+    private readonly MaskCleanup? _cleanup;
+    private readonly float _alpha, _threshold;
+    private bool _seeded;
+
+    public PostprocessStage(PostprocessOptions options, EngineDescription engine)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(engine);
+        _options = options.Validate();
+        _binary = engine.ClassNames.Count <= 2;
+        (_width, _height) = (engine.Width, engine.Height);
+        _ema = options.Smoothing ? new float[engine.Width * engine.Height] : [];
+        _cleanup = options.LargestComponent || options.FillHoles ? new MaskCleanup(engine.Width, engine.Height) : null;
+        (_alpha, _threshold) = ((float)options.SmoothingAlpha, (float)options.Threshold);
+    }
+
+    public async Task RunAsync(ChannelReader<FrameBatch> input, ChannelWriter<Frame> output, CancellationToken ct)
+    {
+        Exception? error = null;
+        try
+        {
+            ct.ThrowIfCancellationRequested();
+            await foreach (var batch in input.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        Apply(batch[i]);
+                        batch[i].Times.Postprocessed = StageTimes.Now();
+                        // Taken only once written: if the write throws, the batch still releases it.
+                        await output.WriteAsync(batch[i], ct).ConfigureAwait(false);
+                        batch.Take(i);
+                    }
+                }
+                finally
+                {
+                    batch.Dispose();
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            error = e;
+            throw;
+        }
+        finally
+        {
+            output.TryComplete(error);
+        }
+    }
+
+    private void Apply(Frame frame)
+    {
+        if (!_options.Enabled) return;
+        if (frame.OutputWidth != _width || frame.OutputHeight != _height)
+            throw new InvalidOperationException($"frame {frame.Info.Seq} has a {frame.OutputWidth}×{frame.OutputHeight} output; expected {_width}×{_height}");
+        var labels = frame.Labels;
+        if (_options.Smoothing) Smooth(frame.Foreground, labels);
+        if (_options.Smoothing) frame.Flags |= FrameFlags.Smoothed;
+        if (_options.LargestComponent) _cleanup!.KeepLargestComponent(labels);
+        if (_options.FillHoles) _cleanup!.FillHoles(labels);
+    }
+
+    private void Smooth(Span<float> foreground, Span<byte> labels)
+    {
+        if (!_seeded)
+        {
+            foreground.CopyTo(_ema);
+            _seeded = true;
+        }
+        float a = _alpha, b = 1 - _alpha, t = _threshold;
+        for (int p = 0; p < _ema.Length; p++)
+        {
+            float e = _ema[p] = a * foreground[p] + b * _ema[p];
+            foreground[p] = e;
+            if (_binary) labels[p] = e > t ? (byte)1 : (byte)0;
+            else if (e <= t) labels[p] = 0;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using MedSeg.Core.Frames;
+using MedSeg.Imaging.Phantoms;
+using MedSeg.Pipeline.Sources;
+using MedSeg.Pipeline.Tests.Support;
+
+namespace MedSeg.Pipeline.Tests.Sources;
+
+public sealed class SourceFactoryTests : IDisposable
+{
+    private readonly FramePool _pool = new();
+
+    [Fact]
+    public void ParseSynthetic_FullSpec_ReadsEveryOption()
+    {
+        var o = SourceFactory.ParseSynthetic("lungs?fps=12.5&frames=1000&size=64&seed=7");
+        Assert.Equal(new SyntheticSourceOptions { Task = SyntheticTask.Lungs, Fps = 12.5, Frames = 1000, Size = 64, Seed = 7 }, o);
+    }
+
+    [Fact]
+    public void Create_Synthetic_DescribesItself()
+    {
+        var source = SourceFactory.Create("synthetic:lesion?fps=25&frames=10&size=32", _pool);
+        Assert.IsType<SyntheticSource>(source);
+        Assert.Contains("lesion 32×32 @ 25 fps", source.Description);
+    }
+
+    [Theory]
+    [InlineData("dicom:/data/ct")]
+    [InlineData("igtl://localhost:18944")]
+    [InlineData("video:clip.mp4")]
+    public void Create_LaterScheme_NotSupportedYetNamingIt(string spec)
+    {
+        var e = Assert.Throws<NotSupportedException>(() => SourceFactory.Create(spec, _pool));
+        Assert.Contains($"'{spec[..spec.IndexOf(':')]}:'", e.Message);
+        Assert.Contains("not supported yet", e.Message);
+    }
+
+    [Theory]
+    [InlineData("webcam:0", "unknown source scheme")]
+    [InlineData("synthetic:heart", "unknown synthetic task 'heart'")]
+    [InlineData("synthetic:lesion?speed=3", "unknown synthetic option 'speed'")]
+    [InlineData("synthetic:lesion?fps=fast", "fps=fast")]
+    [InlineData("lesion", "no scheme")]
+    public void Create_BadSpec_ExplainsWhatIsWrong(string spec, string message) =>
+        Assert.Contains(message, Assert.Throws<ArgumentException>(() => SourceFactory.Create(spec, _pool)).Message);
+
+    [Fact]
+    public void ParseSynthetic_OutOfRange_ThrowsNamingTheOption() =>
+        Assert.Equal("Size", Assert.Throws<ArgumentOutOfRangeException>(() => SourceFactory.ParseSynthetic("lesion?size=16")).ParamName);
+
+    [Fact]
+    public async Task SyntheticSource_FrameLimit_WritesFramesWithGroundTruthAndStamps()
+    {
+        var source = SourceFactory.Create("synthetic:lesion?fps=0&frames=5&size=32&seed=3", _pool);
+        var output = Channels.Unbounded<Frame>();
+
+        await source.RunAsync(output.Writer, CancellationToken.None).WaitAsync(Channels.Patience);
+        output.Writer.Complete();
+
+        var frames = await Channels.ReadAllAsync(output.Reader);
+        Assert.Equal([0L, 1, 2, 3, 4], frames.Select(f => f.Info.Seq));
+        var sequence = new SyntheticSequence(SyntheticTask.Lesion, 32, 3);
+        using (var expected = sequence.Frame(2))
+        {
+            Assert.Equal(expected.Image.AsSpan<byte>().ToArray(), frames[2].Pixels.ToArray());
+            Assert.Equal(expected.Mask.AsSpan<byte>().ToArray(), frames[2].GroundTruth.ToArray());
+        }
+        Assert.All(frames, f => Assert.True(f.HasGroundTruth && f.Times.Captured != 0 && f.Times.Captured <= f.Times.Queued));
+        foreach (var f in frames) f.Dispose();
+        Assert.Equal(0, _pool.Outstanding);
+    }
+
+    [Fact]
+    public async Task SyntheticSource_Paced_TimestampsFollowTheFrameRate()
+    {
+        var source = new SyntheticSource(new SyntheticSourceOptions { Fps = 200, Frames = 4, Size = 32 }, _pool);
+        var output = Channels.Unbounded<Frame>();
+
+        await source.RunAsync(output.Writer, CancellationToken.None).WaitAsync(Channels.Patience);
+        output.Writer.Complete();
+
+        var frames = await Channels.ReadAllAsync(output.Reader);
+        Assert.Equal([0.0, 5, 10, 15], frames.Select(f => Math.Round(f.Info.Timestamp.TotalMilliseconds, 6)));
+        // Paced on the monotonic clock: frame 3 is not captured before 3 periods have passed (lower bound only).
+        Assert.True(StageTimes.Milliseconds(frames[0].Times.Captured, frames[3].Times.Captured) >= 13);
+        foreach (var f in frames) f.Dispose();
+    }
+
+    public void Dispose() => _pool.Dispose();
+}

@@ -1,3 +1,4 @@
+#nullable enable
 // MSBuild inline task (RoslynCodeTaskFactory, see TorchNativeFix.targets). It is compiled by
 // MSBuild at build time against netstandard2.0, with no package references: no spans here.
 using System;

@@ -11,6 +11,8 @@ public static class Program
         var root = new RootCommand("MedSeg.Realtime — real-time medical image segmentation (U-Net, TorchSharp)")
         {
             TrainCommand.Create(),
+            StreamCommand.Create(),
+            BenchCommand.Create(),
             EvalCommand.Create(),
             DemoCommand.Create(),
         };

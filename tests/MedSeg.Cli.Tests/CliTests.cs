@@ -62,6 +62,55 @@ public sealed class CliTests : IDisposable
         Assert.Contains("nonsense", output);
     }
 
+    [Fact]
+    public async Task Stream_SyntheticSource_ProcessesEveryFrameInAllModeAndWritesReport()
+    {
+        string ckpt = TinyCheckpoint();
+        string report = Path.Combine(_dir, "stream.json");
+        var (code, output) = await Run("stream", "--model", ckpt, "--source", "synthetic:lesion?fps=0&frames=24&size=32",
+                                       "--mode", "All", "--max-batch", "4", "--report", report, "--threads", "2");
+        Assert.True(code == 0, output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(report));
+        Assert.Equal(24, doc.RootElement.GetProperty("framesIn").GetInt64());
+        Assert.Equal(24, doc.RootElement.GetProperty("framesOut").GetInt64());
+        Assert.Contains("end-to-end", output);
+    }
+
+    [Fact]
+    public async Task Stream_UnknownSourceScheme_ClearErrorAndNonZeroExit()
+    {
+        var (code, output) = await Run("stream", "--model", TinyCheckpoint(), "--source", "carrier-pigeon:42");
+        Assert.NotEqual(0, code);
+        Assert.Contains("carrier-pigeon", output);
+    }
+
+    [Fact]
+    public async Task Bench_TinyGrid_WritesJsonMarkdownAndPlots()
+    {
+        string outDir = Path.Combine(_dir, "bench");
+        var (code, output) = await Run("bench", "--sizes", "32", "--batches", "1", "2", "--iterations", "3", "--base", "4", "--depth", "2",
+                                       "--pipeline-frames", "20", "--out", outDir, "--threads", "2");
+        Assert.True(code == 0, output);
+        foreach (var f in new[] { "bench.json", "bench.md", "latency_hist.png", "latency_cdf.png" })
+            Assert.True(File.Exists(Path.Combine(outDir, f)), $"{f} missing\n{output}");
+        string md = File.ReadAllText(Path.Combine(outDir, "bench.md"));
+        Assert.Contains("GFLOP/s", md);
+        Assert.Contains("steady 32px b1", md);
+    }
+
+    private string TinyCheckpoint()
+    {
+        string path = Path.Combine(_dir, "tiny.ckpt");
+        if (File.Exists(path)) return path;
+        using var net = new MedSeg.Model.UNet(new MedSeg.Model.UNetOptions { Depth = 2, BaseWidth = 4 });
+        MedSeg.Model.Checkpoint.Save(path, net, new MedSeg.Model.CheckpointInfo
+        {
+            Model = net.Options,
+            Preprocess = new MedSeg.Imaging.Preprocess.PreprocessOptions { Width = 32, Height = 32 },
+        });
+        return path;
+    }
+
     private static async Task<(int Code, string Output)> Run(params string[] args)
     {
         var writer = new StringWriter();

@@ -24,6 +24,10 @@ public static class CommandErrors
             AnsiConsole.MarkupLine("[yellow]cancelled[/]");
             return Cancelled;
         }
+        catch (PipelineFailedException)
+        {
+            return Failed; // already reported with the stage's name
+        }
         catch (BadDataException e)
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
@@ -32,7 +36,7 @@ public static class CommandErrors
             return BadInput;
         }
         catch (Exception e) when (e is DatasetException or CheckpointMismatchException or InvalidDataException
-                                       or FileNotFoundException or DirectoryNotFoundException or ArgumentException)
+                                       or FileNotFoundException or DirectoryNotFoundException or ArgumentException or NotSupportedException)
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return BadInput;

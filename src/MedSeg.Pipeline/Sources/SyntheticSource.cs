@@ -24,6 +24,8 @@ public sealed class SyntheticSource : IFrameSource
     private readonly SyntheticSourceOptions _options;
     private readonly FramePool _pool;
     private readonly SyntheticSequence _sequence;
+    private byte[][]? _loopPixels;
+    private byte[][]? _loopMasks;
 
     public SyntheticSource(SyntheticSourceOptions options, FramePool pool)
     {
@@ -43,6 +45,7 @@ public sealed class SyntheticSource : IFrameSource
     {
         ArgumentNullException.ThrowIfNull(output);
         long period = _options.Fps > 0 ? (long)(Stopwatch.Frequency / _options.Fps) : 0;
+        if (_options.Loop > 0) Prerender(ct);
         long start = StageTimes.Now(), due = start;
         for (long seq = 0; _options.Frames == 0 || seq < _options.Frames; seq++)
         {
@@ -71,15 +74,47 @@ public sealed class SyntheticSource : IFrameSource
 
     private Frame Capture(long seq, long start)
     {
+        if (_loopPixels is { } pixels && _loopMasks is { } masks)
+        {
+            int k = (int)(seq % pixels.Length);
+            var looped = Rent(seq, start);
+            pixels[k].CopyTo(looped.Pixels);
+            masks[k].CopyTo(looped.AttachGroundTruth());
+            return looped;
+        }
+        using var image = _sequence.Frame(seq);
+        // A simulated scanner's frame exists once it is drawn: rendering the phantom is the
+        // scanner's work, not the pipeline's, so the capture stamp follows it.
+        var frame = Rent(seq, start);
+        image.Image.AsSpan<byte>().CopyTo(frame.Pixels);
+        image.Mask.AsSpan<byte>().CopyTo(frame.AttachGroundTruth());
+        return frame;
+    }
+
+    private Frame Rent(long seq, long start)
+    {
         long captured = StageTimes.Now();
         var timestamp = _options.Fps > 0
             ? TimeSpan.FromSeconds(seq / _options.Fps)
             : TimeSpan.FromSeconds((captured - start) / (double)Stopwatch.Frequency);
-        using var image = _sequence.Frame(seq);
-        var frame = _pool.Rent(new FrameInfo(seq, timestamp, image.Image.Width, image.Image.Height, PixelFormat.Gray8));
+        var frame = _pool.Rent(new FrameInfo(seq, timestamp, _options.Size, _options.Size, PixelFormat.Gray8));
         frame.Times.Captured = captured;
-        image.Image.AsSpan<byte>().CopyTo(frame.Pixels);
-        image.Mask.AsSpan<byte>().CopyTo(frame.AttachGroundTruth());
         return frame;
+    }
+
+    /// <summary>Renders the cine loop now (idempotent); RunAsync does it otherwise before the first frame.</summary>
+    public void Prerender(CancellationToken ct = default)
+    {
+        if (_loopPixels != null || _options.Loop == 0) return;
+        var pixels = new byte[_options.Loop][];
+        var masks = new byte[_options.Loop][];
+        for (int k = 0; k < pixels.Length; k++)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var image = _sequence.Frame(k);
+            pixels[k] = image.Image.AsSpan<byte>().ToArray();
+            masks[k] = image.Mask.AsSpan<byte>().ToArray();
+        }
+        (_loopPixels, _loopMasks) = (pixels, masks);
     }
 }

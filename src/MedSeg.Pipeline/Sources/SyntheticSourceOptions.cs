@@ -13,12 +13,19 @@ public sealed record SyntheticSourceOptions
     /// <summary>Square frame side in pixels.</summary>
     public int Size { get; init; } = 128;
     public int Seed { get; init; } = 1;
+    /// <summary>
+    /// Render this many frames once, before streaming, and play them as a cine loop; 0 renders
+    /// every frame live. A loop takes the phantom renderer (milliseconds of CPU per frame) off the
+    /// streaming path, so a benchmark measures the pipeline, not the simulator.
+    /// </summary>
+    public int Loop { get; init; }
 
     public SyntheticSourceOptions Validate()
     {
         if (!Enum.IsDefined(Task)) throw new ArgumentOutOfRangeException(nameof(Task), Task, "unknown synthetic task");
         if (!(Fps >= 0) || double.IsInfinity(Fps)) throw new ArgumentOutOfRangeException(nameof(Fps), Fps, "must be ≥ 0 (0 = as fast as possible)");
         if (Frames < 0) throw new ArgumentOutOfRangeException(nameof(Frames), Frames, "must be ≥ 0 (0 = unlimited)");
+        if (Loop < 0 || Loop > 100_000) throw new ArgumentOutOfRangeException(nameof(Loop), Loop, "must be 0–100000 (0 = render live)");
         if (Size < SyntheticImages.MinSize || Size > 4096) throw new ArgumentOutOfRangeException(nameof(Size), Size, $"must be {SyntheticImages.MinSize}–4096");
         return this;
     }

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using MedSeg.Cli.Bench;
+using MedSeg.Model;
+using Spectre.Console;
+using TorchSharp;
+
+namespace MedSeg.Cli.Commands;
+
+/// <summary>
+/// `medseg bench`: the engine alone over a grid of batch sizes and resolutions, then the whole
+/// pipeline; latency percentiles, throughput, GFLOP/s next to libtorch's matmul rate, drops,
+/// allocations and GC counts; JSON + Markdown + PNG histogram and CDF.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var sizes = new Option<int[]>("--sizes") { Description = "Input sizes (square)", DefaultValueFactory = _ => [128, 256], AllowMultipleArgumentsPerToken = true };
+        var batches = new Option<int[]>("--batches") { Description = "Batch sizes", DefaultValueFactory = _ => [1, 2, 4, 8], AllowMultipleArgumentsPerToken = true };
+        var iterations = new Option<int>("--iterations") { Description = "Timed engine calls per cell (after warm-up)", DefaultValueFactory = _ => 20 };
+        var baseWidth = new Option<int>("--base") { Description = "U-Net base width of the benchmarked model", DefaultValueFactory = _ => 16 };
+        var depth = new Option<int>("--depth") { Description = "U-Net depth", DefaultValueFactory = _ => 4 };
+        var pipelineFrames = new Option<int>("--pipeline-frames") { Description = "Frames per pipeline run (0 = skip the pipeline part)", DefaultValueFactory = _ => 600 };
+        var soak = new Option<int>("--soak-frames") { Description = "Also run the live (25 fps) and overload (4× the model) soaks over this many frames each (0 = skip; 10000 takes ~8 min)", DefaultValueFactory = _ => 0 };
+        var soakFps = new Option<double>("--soak-fps") { Description = "Source rate of the live soak", DefaultValueFactory = _ => 25 };
+        var output = CommonOptions.Out("out/bench");
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var cmd = new Command("bench", "Benchmark the inference engine and the whole pipeline (latency percentiles, throughput, GFLOP/s, allocations)")
+        {
+            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, output, device, threads,
+        };
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
+        {
+            var model = new UNetOptions { BaseWidth = p.GetValue(baseWidth), Depth = p.GetValue(depth) }.Validate();
+            string outDir = p.GetValue(output)!;
+            Directory.CreateDirectory(outDir);
+            string dev = p.GetValue(device)!;
+            int nThreads = p.GetValue(threads);
+            var torchDevice = TorchDevice.Select(dev, nThreads);
+
+            AnsiConsole.MarkupLine("[grey]measuring libtorch float32 matmul rate…[/]");
+            double matmul = MatmulRate.MeasureGflops(torchDevice);
+            var engineCells = new List<EngineCell>();
+            foreach (int size in p.GetValue(sizes)!)
+            foreach (int batch in p.GetValue(batches)!)
+            {
+                ct.ThrowIfCancellationRequested();
+                AnsiConsole.MarkupLine($"[grey]engine {size}×{size}, batch {batch}…[/]");
+                engineCells.Add(EngineBenchmark.Run(model, size, batch, p.GetValue(iterations), warmup: 3, matmul, dev, nThreads));
+            }
+            IReadOnlyList<PipelineCell> pipelineCells = [];
+            IReadOnlyDictionary<string, double[]> samples = new Dictionary<string, double[]>();
+            int frames = p.GetValue(pipelineFrames);
+            if (frames > 0)
+            {
+                AnsiConsole.MarkupLine("[grey]whole pipeline…[/]");
+                (pipelineCells, samples) = await PipelineBenchmark.RunGridAsync(model, engineCells, frames, dev, nThreads, ct).ConfigureAwait(false);
+            }
+
+            var soakCells = new List<SoakCell>();
+            if (p.GetValue(soak) is int soakFrames and > 0)
+            {
+                int size = engineCells.Min(static e => e.Size);
+                var b1 = engineCells.First(e => e.Size == size && e.Batch == 1);
+                AnsiConsole.MarkupLine($"[grey]live soak: {soakFrames} frames at {p.GetValue(soakFps)} fps…[/]");
+                var (live, liveSamples) = await PipelineBenchmark.SoakAsync(model, $"live {size}px", size, 1, p.GetValue(soakFps), soakFrames, dev, nThreads, ct).ConfigureAwait(false);
+                AnsiConsole.MarkupLine("[grey]overload soak: 4× the model's batch-1 rate…[/]");
+                var (over, overSamples) = await PipelineBenchmark.SoakAsync(model, $"overload 4x {size}px", size, 4, Math.Round(4 * b1.FramesPerSecond, 1), soakFrames, dev, nThreads, ct).ConfigureAwait(false);
+                soakCells.AddRange([live, over]);
+                var all = new Dictionary<string, double[]>(samples) { [live.Scenario] = liveSamples, [over.Scenario] = overSamples };
+                samples = all;
+            }
+            var report = new BenchReport(Environment.MachineName + $" ({Environment.ProcessorCount} cores)", torchDevice.ToString(),
+                                         torch.get_num_threads(), model.Describe(), matmul, engineCells, pipelineCells, soakCells);
+            report.SaveJson(Path.Combine(outDir, "bench.json"));
+            string md = report.ToMarkdown();
+            File.WriteAllText(Path.Combine(outDir, "bench.md"), md);
+            PipelineBenchmark.WritePlots(outDir, samples);
+            AnsiConsole.WriteLine(md);
+            AnsiConsole.MarkupLine($"written: {Markup.Escape(Path.Combine(outDir, "bench.json"))}, bench.md, latency_hist.png, latency_cdf.png");
+            return CommandErrors.Ok;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MedSeg.Pipeline;
+using Spectre.Console;
+
+namespace MedSeg.Cli.Reports;
+
+/// <summary>The final pipeline report: terminal tables and JSON.</summary>
+public static class PipelineReportWriter
+{
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static void Save(string path, PipelineReport report)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, JsonSerializer.Serialize(report, s_json));
+    }
+
+    public static void Print(PipelineReport r)
+    {
+        AnsiConsole.MarkupLine($"[bold]{r.FramesOut}[/] of {r.FramesIn} frames processed in {r.Duration.TotalSeconds:F1} s " +
+                               $"({r.FpsIn:F1} fps in, {r.FpsOut:F1} fps out); dropped {r.FramesDropped}, bad {r.FramesBad}, " +
+                               $"discarded {r.FramesDiscarded}; {r.Batches} batches, mean {r.MeanBatch:F2} " +
+                               $"(closed by size {r.BatchesBySize}, by time {r.BatchesByTime}, at end {r.BatchesByEnd})");
+        var lat = new Table().Title("latency (ms, after warm-up)").AddColumns("stage", "n", "median", "p90", "p99", "max", "tail", "flatness");
+        foreach (var s in r.Latency)
+            lat.AddRow(Markup.Escape(s.Name), $"{s.Count}", $"{s.Median:F2}", $"{s.P90:F2}", $"{s.P99:F2}", $"{s.Max:F2}", $"{s.Tail:F2}", $"{s.Flatness:F2}");
+        AnsiConsole.Write(lat);
+        var edges = new Table().Title("channels").AddColumns("edge", "policy", "capacity", "written", "dropped");
+        foreach (var e in r.Edges) edges.AddRow(Markup.Escape(e.Name), $"{e.Policy}", $"{e.Capacity}", $"{e.Written}", $"{e.Dropped}");
+        foreach (var s in r.Sinks) edges.AddRow(Markup.Escape($"sink {s.Name}"), $"{s.Policy}", $"{s.Capacity}", $"{s.Delivered}", $"{s.Dropped}" + (s.Stalls > 0 ? $" ({s.Stalls} stalls, {s.StallMs:F0} ms)" : ""));
+        AnsiConsole.Write(edges);
+        foreach (var (reason, count) in r.BadFrameReasons) AnsiConsole.MarkupLine($"[yellow]bad frames[/] {reason}: {count}");
+        foreach (var b in r.BadFrameExamples.Take(5)) AnsiConsole.MarkupLine($"  {Markup.Escape(b.ToString())}");
+        foreach (var w in r.Warnings) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
+        if (r.Fault is { } f) AnsiConsole.MarkupLine($"[red]fault:[/] {Markup.Escape(f)}");
+    }
+}

@@ -17,9 +17,7 @@ internal static class LinearPercentile
         if (position <= 0) return Math.Sqrt(sortedSquares[0]);
         int below = (int)Math.Floor(position);
         double t = position - below;
-        double a = Math.Sqrt(sortedSquares[below]), b = Math.Sqrt(sortedSquares[below + 1]);
-        // Same rounding as numpy's `_lerp`, which interpolates from the nearer end (t >= 0.5 starts
-        // at b), so values agree with numpy.percentile-based tools (medpy) to the last bit.
-        return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+        // Same rounding as numpy, so values agree with numpy.percentile-based tools (medpy) to the last bit.
+        return Timing.Percentile.Lerp(Math.Sqrt(sortedSquares[below]), Math.Sqrt(sortedSquares[below + 1]), t);
     }
 }

@@ -14,8 +14,9 @@ public static class Percentile
         if (position >= n - 1) return sorted[n - 1];
         if (position <= 0) return sorted[0];
         int below = (int)Math.Floor(position);
-        double t = position - below, a = sorted[below], b = sorted[below + 1];
-        // numpy's _lerp interpolates from the nearer end, so results match numpy to the last bit.
-        return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+        return Lerp(sorted[below], sorted[below + 1], position - below);
     }
+
+    /// <summary>numpy's <c>_lerp</c>: interpolates from the nearer end, so results match numpy to the last bit.</summary>
+    internal static double Lerp(double a, double b, double t) => t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
 }

@@ -4,7 +4,14 @@
 # (build/TorchNativeFix.targets) and only where the system libstdc++ lacks GLIBCXX_3.4.32.
 # As root it installs missing Debian packages with apt-get; otherwise it prints the exact
 # command to run and stops.
+# With --tests it also installs the real tools the test suite drives (dcmtk, ffmpeg, the
+# OpenIGTLink example server and its headers, g++ to build it).
 set -euo pipefail
+with_tests=0
+if [ "${1:-}" = "--tests" ]; then
+  with_tests=1
+  shift
+fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
@@ -19,6 +26,15 @@ packages=(
   fontconfig          # ScottPlot / SkiaSharp text in the training-curve and eval PNGs
   fonts-dejavu-core
 )
+if [ "$with_tests" -eq 1 ]; then
+  packages+=(
+    dcmtk                  # writes and dumps the DICOM files the DICOM reader is tested against
+    ffmpeg                 # writes test videos; encodes H.264 overlays
+    libopenigtlink-dev     # headers + library to build the OpenIGTLink example server
+    openigtlink-examples   # ImagerServer.cxx / ReceiveServer.cxx and their sample images
+    g++
+  )
+fi
 # The TorchSharp fix needs g++ (shim) and patchelf (NEEDED entry) only when libstdc++ is too old.
 libstdcxx=$(ls /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /usr/lib64/libstdc++.so.6 /lib64/libstdc++.so.6 2>/dev/null | head -n1 || true)
 if [ -z "$libstdcxx" ] || ! grep -q GLIBCXX_3.4.32 "$libstdcxx"; then

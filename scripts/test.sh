@@ -4,7 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-MEDSEG_CONFIGURATION=Release "$root/scripts/setup.sh"
+MEDSEG_CONFIGURATION=Release "$root/scripts/setup.sh" --tests
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0

@@ -1,28 +1,149 @@
 using System.Globalization;
 using MedSeg.Core.Frames;
+using MedSeg.Imaging.Formats;
+using MedSeg.Imaging.Formats.Dicom;
+using MedSeg.Imaging.Formats.Nifti;
+using MedSeg.Imaging.Formats.Tiff;
 using MedSeg.Imaging.Phantoms;
+using MedSeg.Pipeline.Sources.Igtl;
+using Microsoft.Extensions.Logging;
 
 namespace MedSeg.Pipeline.Sources;
 
 /// <summary>Turns a <c>--source</c> spec into a source: <c>scheme:rest?key=value&amp;…</c>.</summary>
 public static class SourceFactory
 {
-    private static readonly string[] s_later = ["dicom", "nifti", "tiff", "video", "igtl", "recording"];
+    private static readonly string[] s_later = ["recording"];
+    private static readonly string[] s_supported = ["synthetic", "dicom", "nifti", "tiff", "folder", "video", "igtl"];
+    private static readonly string[] s_replayKeys = ["fps", "play", "loop", "pingpong", "frames"];
 
-    /// <summary>Specs understood now: <c>synthetic:lesion|lungs|mri?fps=25&amp;frames=1000&amp;size=128&amp;seed=1</c>.</summary>
+    /// <summary>
+    /// Specs understood now (every replay also takes <c>fps=25&amp;play=once|loop|pingpong&amp;frames=0</c>, <c>loop</c> / <c>pingpong</c> as shorthands):
+    /// <list type="bullet">
+    /// <item><c>synthetic:lesion|lungs|mri?fps=25&amp;frames=1000&amp;size=128&amp;seed=1</c></item>
+    /// <item><c>dicom:DIR|FILE</c>: a series folder or one (multi-frame) file</item>
+    /// <item><c>nifti:FILE?axis=z&amp;volume=0</c>: .nii / .nii.gz, sliced along x, y or z</item>
+    /// <item><c>tiff:FILE|DIR</c>: a multi-page TIFF, or a folder of .tif/.tiff files</item>
+    /// <item><c>folder:DIR</c>: the images of a folder in natural order</item>
+    /// <item><c>video:FILE|DEVICE_INDEX|URL?fps=&amp;loop&amp;gray&amp;live=&amp;frames=&amp;backoff=250&amp;maxbackoff=8000</c> (ms)</item>
+    /// <item><c>igtl://host:port?device=NAME&amp;frames=0&amp;maxbody=67108864&amp;labels=MedSegLabels&amp;backoff=250&amp;maxbackoff=8000</c></item>
+    /// </list>
+    /// </summary>
     /// <exception cref="NotSupportedException">A known scheme that is not implemented yet.</exception>
     /// <exception cref="ArgumentException">An unknown scheme, task or key, or a malformed value.</exception>
-    public static IFrameSource Create(string spec, FramePool pool)
+    /// <exception cref="MedicalFormatException">The file or folder cannot be opened; the message names it and says why.</exception>
+    public static IFrameSource Create(string spec, FramePool pool) => Create(spec, pool, null);
+
+    public static IFrameSource Create(string spec, FramePool pool, ILogger? logger)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         ArgumentNullException.ThrowIfNull(pool);
         int colon = spec.IndexOf(':');
         if (colon <= 0) throw new ArgumentException($"source '{spec}' has no scheme; expected e.g. synthetic:lesion?fps=25", nameof(spec));
         string scheme = spec[..colon].ToLowerInvariant(), rest = spec[(colon + 1)..];
-        if (scheme == "synthetic") return new SyntheticSource(ParseSynthetic(rest), pool);
+        switch (scheme)
+        {
+            case "synthetic": return new SyntheticSource(ParseSynthetic(rest), pool);
+            case "video": return new VideoSource(ParseVideo(rest), pool, logger);
+            case "igtl": return new IgtlSource(ParseIgtl(rest), pool, logger);
+            case "dicom" or "nifti" or "tiff" or "folder":
+                var (target, query) = SourceQuery.Split(scheme, rest);
+                if (target.Length == 0) throw new ArgumentException($"{scheme}: needs a path, e.g. {scheme}:/data/ct", nameof(spec));
+                var stack = OpenStack(scheme, target, query);
+                try
+                {
+                    var replay = ParseReplay(query);
+                    query.EnsureConsumed([.. s_replayKeys, .. scheme == "nifti" ? new[] { "axis", "volume" } : []]);
+                    return new SliceStackSource(stack, replay, pool, logger);
+                }
+                catch
+                {
+                    stack.Dispose();
+                    throw;
+                }
+        }
         if (Array.IndexOf(s_later, scheme) >= 0)
-            throw new NotSupportedException($"source scheme '{scheme}:' is not supported yet (it comes with the medical-sources issue); supported now: synthetic:");
-        throw new ArgumentException($"unknown source scheme '{scheme}:'; supported now: synthetic: (later: {string.Join(", ", s_later.Select(s => s + ":"))})", nameof(spec));
+            throw new NotSupportedException($"source scheme '{scheme}:' is not supported yet; supported now: {string.Join(", ", s_supported.Select(s => s + ":"))}");
+        throw new ArgumentException($"unknown source scheme '{scheme}:'; supported: {string.Join(", ", s_supported.Select(s => s + ":"))} (later: {string.Join(", ", s_later.Select(s => s + ":"))})", nameof(spec));
+    }
+
+    private static ISliceStack OpenStack(string scheme, string target, SourceQuery query)
+    {
+        switch (scheme)
+        {
+            case "dicom": return DicomSeries.Open(target);
+            case "nifti":
+                string axis = query.GetString("axis")?.ToLowerInvariant() ?? "z";
+                int axisIndex = axis switch
+                {
+                    "x" or "0" or "sagittal" => 0,
+                    "y" or "1" or "coronal" => 1,
+                    "z" or "2" or "axial" => 2,
+                    _ => throw new ArgumentException($"nifti option axis={axis} is not x, y or z", "spec"),
+                };
+                int volume = query.Get<int>("volume") ?? 0;
+                if (volume < 0) throw new ArgumentOutOfRangeException("volume", volume, "must be ≥ 0");
+                return NiftiVolume.Open(target, axisIndex, volume);
+            case "tiff":
+                return Directory.Exists(target) ? ImageFolderStack.Open(target, [".tif", ".tiff"]) : TiffStack.Open(target);
+            default:
+                return ImageFolderStack.Open(target);
+        }
+    }
+
+    internal static ReplayOptions ParseReplay(SourceQuery query)
+    {
+        var playback = Playback.Once;
+        if (query.GetString("play") is { } play)
+            playback = Enum.TryParse<Playback>(play, ignoreCase: true, out var p) && Enum.IsDefined(p)
+                ? p : throw new ArgumentException($"play={play} is not once, loop or pingpong", "spec");
+        if (query.GetBool("loop") == true) playback = Playback.Loop;
+        if (query.GetBool("pingpong") == true) playback = Playback.PingPong;
+        var options = new ReplayOptions { Playback = playback };
+        if (query.Get<double>("fps") is { } fps) options = options with { Fps = fps };
+        if (query.Get<long>("frames") is { } frames) options = options with { Frames = frames };
+        return options.Validate();
+    }
+
+    public static VideoSourceOptions ParseVideo(string rest)
+    {
+        var (target, query) = SourceQuery.Split("video", rest);
+        if (target.Length == 0) throw new ArgumentException("video: needs a file, a camera index or a URL, e.g. video:0 or video:clip.mp4", "spec");
+        var options = new VideoSourceOptions
+        {
+            Target = target,
+            Fps = query.Get<double>("fps"),
+            Loop = query.GetBool("loop") ?? false,
+            Gray = query.GetBool("gray") ?? query.GetBool("grey") ?? false,
+            Live = query.GetBool("live"),
+            Frames = query.Get<long>("frames") ?? 0,
+        };
+        if (query.Get<int>("backoff") is { } b) options = options with { BackoffInitial = TimeSpan.FromMilliseconds(b) };
+        if (query.Get<int>("maxbackoff") is { } mb) options = options with { BackoffMax = TimeSpan.FromMilliseconds(mb) };
+        if (query.Get<int>("retries") is { } r) options = options with { MaxReconnects = r };
+        query.EnsureConsumed("fps", "loop", "gray", "live", "frames", "backoff", "maxbackoff", "retries");
+        return options.Validate();
+    }
+
+    public static IgtlSourceOptions ParseIgtl(string rest)
+    {
+        var (target, query) = SourceQuery.Split("igtl", rest);
+        if (!target.StartsWith("//", StringComparison.Ordinal) || !Uri.TryCreate("igtl:" + target, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
+            throw new ArgumentException($"igtl source 'igtl:{target}' is not igtl://host:port", "spec");
+        var options = new IgtlSourceOptions
+        {
+            Host = uri.Host.Trim('[', ']'),
+            Port = uri.Port > 0 ? uri.Port : 18944,
+            Device = query.GetString("device"),
+            Frames = query.Get<long>("frames") ?? 0,
+        };
+        if (query.Get<long>("maxbody") is { } mb) options = options with { MaxBodyBytes = mb };
+        if (query.GetString("labels") is { } labels) options = options with { LabelDevice = labels };
+        if (query.Get<int>("backoff") is { } b) options = options with { BackoffInitial = TimeSpan.FromMilliseconds(b) };
+        if (query.Get<int>("maxbackoff") is { } m) options = options with { BackoffMax = TimeSpan.FromMilliseconds(m) };
+        if (query.Get<int>("retries") is { } r) options = options with { MaxReconnects = r };
+        query.EnsureConsumed("device", "frames", "maxbody", "labels", "backoff", "maxbackoff", "retries");
+        return options.Validate();
     }
 
     public static SyntheticSourceOptions ParseSynthetic(string rest)

@@ -25,9 +25,7 @@ public sealed class SourceFactoryTests : IDisposable
     }
 
     [Theory]
-    [InlineData("dicom:/data/ct")]
-    [InlineData("igtl://localhost:18944")]
-    [InlineData("video:clip.mp4")]
+    [InlineData("recording:session.msgpack")]
     public void Create_LaterScheme_NotSupportedYetNamingIt(string spec)
     {
         var e = Assert.Throws<NotSupportedException>(() => SourceFactory.Create(spec, _pool));

@@ -1,0 +1,162 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using MedSeg.Core.Frames;
+
+namespace MedSeg.Imaging.Formats.Nifti;
+
+/// <summary>One 3-D volume of a NIfTI-1 file (<c>.nii</c> or <c>.nii.gz</c>) cut into slices along x, y or z.</summary>
+/// <remarks>
+/// Memory: the chosen volume is read once into one array (limit <c>maxBytes</c>); slices are cut
+/// from it on demand into a reused scratch buffer. Before anything large is allocated the
+/// declared size is checked against the file (or, for gzip, the stream's recorded length).
+/// Geometry: slices are in index order, no reorientation (qform/sform are not applied): along z
+/// a slice is x (columns) × y (rows); along y, x × z; along x, y × z; row 0 is index 0.
+/// Format: scl_slope/scl_inter applied; integer data stays 16-bit when every value fits, else Float32.
+/// </remarks>
+public sealed class NiftiVolume : ISliceStack
+{
+    public const long DefaultMaxBytes = 1L << 30;
+
+    private readonly byte[] _data;
+    private readonly byte[] _scratch;
+    private readonly SampleType _type;
+    private readonly int _bytes, _axis;
+    private readonly string _path;
+
+    private NiftiVolume(string path, NiftiHeader header, byte[] data, int axis, int volume)
+    {
+        _path = path;
+        Header = header;
+        _data = data;
+        _axis = axis;
+        _type = header.SampleType(path);
+        _bytes = SampleDecoder.BytesPerSample(_type);
+        var d = header.Dims;
+        (Width, Height, Count) = axis switch
+        {
+            0 => (d[1], d[2], d[0]),
+            1 => (d[0], d[2], d[1]),
+            _ => (d[0], d[1], d[2]),
+        };
+        _scratch = new byte[(long)Width * Height * _bytes];
+        var (min, max) = SampleDecoder.Range(data, data.Length / _bytes, _type, header.BigEndian, 8 * _bytes);
+        Format = header.Rescale.ChooseFormat(_type, min, max);
+        if (header.CalMax > header.CalMin && float.IsFinite(header.CalMin) && float.IsFinite(header.CalMax))
+            Window = new DisplayWindow((header.CalMin + header.CalMax) / 2.0, header.CalMax - header.CalMin);
+        Description = $"NIfTI {Path.GetFileName(path)} {d[0]}×{d[1]}×{d[2]} {NiftiHeader.DatatypeName(header.Datatype)}" +
+                      $"{(header.Volumes > 1 ? $" volume {volume}/{header.Volumes}" : "")} along {"xyz"[axis]} → {Width}×{Height}×{Count} {Format}";
+    }
+
+    public NiftiHeader Header { get; }
+    public string Description { get; }
+    public int Count { get; }
+    public int Width { get; }
+    public int Height { get; }
+    public PixelFormat Format { get; }
+    public DisplayWindow? Window { get; }
+    public IReadOnlyList<SkippedItem> Skipped { get; } = [];
+
+    /// <summary>Reads volume <paramref name="volume"/> of <paramref name="path"/>, to be sliced along axis 0 (x), 1 (y) or 2 (z).</summary>
+    /// <exception cref="MedicalFormatException">Not NIfTI-1, unsupported datatype, truncated, or larger than <paramref name="maxBytes"/>.</exception>
+    public static NiftiVolume Open(string path, int axis = 2, int volume = 0, long maxBytes = DefaultMaxBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(axis);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(axis, 2);
+        ArgumentOutOfRangeException.ThrowIfNegative(volume);
+        if (!File.Exists(path)) throw new MedicalFormatException(path, "no such file");
+        bool gz = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+            long available = gz ? GzipLength(file) : file.Length;
+            using Stream stream = gz ? new GZipStream(file, CompressionMode.Decompress) : file;
+            var head = new byte[NiftiHeader.Size];
+            int got = ReadUpTo(stream, head);
+            var header = NiftiHeader.Parse(head.AsSpan(0, got), path);
+            var type = header.SampleType(path);
+            int bytes = SampleDecoder.BytesPerSample(type);
+            if (header.BitPix != 8 * bytes) throw new MedicalFormatException(path, $"bitpix {header.BitPix} does not match datatype {NiftiHeader.DatatypeName(header.Datatype)}", 72);
+            if (volume >= header.Volumes) throw new MedicalFormatException(path, $"volume {volume} requested but the file holds {header.Volumes}");
+            long volumeBytes = header.VolumeVoxels * bytes;
+            if (volumeBytes > maxBytes) throw new MedicalFormatException(path, $"one volume takes {volumeBytes} bytes, more than the {maxBytes}-byte limit");
+            long start = header.VoxOffset + volume * volumeBytes;
+            if (available >= 0 && start + volumeBytes < 1L << 32 && start + volumeBytes > available)
+                throw new MedicalFormatException(path, $"truncated: volume {volume} needs {volumeBytes} bytes from offset {start} but the {(gz ? "decompressed data ends" : "file ends")} at {available}", Math.Min(available, start));
+            Skip(stream, start - NiftiHeader.Size, path);
+            var data = new byte[volumeBytes];
+            int read = ReadUpTo(stream, data);
+            if (read < data.Length) throw new MedicalFormatException(path, $"truncated: the data of volume {volume} stops after {read} of {volumeBytes} bytes", start + read);
+            return new NiftiVolume(path, header, data, axis, volume);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new MedicalFormatException(path, $"cannot read{(gz ? " (gzip)" : "")}: {e.Message}", null, e);
+        }
+    }
+
+    public string NameOf(int index) => $"{_path} {"xyz"[_axis]}={index}";
+
+    public void Read(int index, Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        var d = Header.Dims;
+        int nx = d[0], ny = d[1];
+        if (_axis == 2)
+        {
+            _data.AsSpan((int)((long)index * nx * ny * _bytes), _scratch.Length).CopyTo(_scratch);
+        }
+        else
+        {
+            // Gather one voxel at a time: along x or y the slice is strided through the volume.
+            int w = 0;
+            for (int row = 0; row < Height; row++)
+                for (int col = 0; col < Width; col++, w += _bytes)
+                {
+                    long voxel = _axis == 1 ? col + (long)nx * (index + (long)ny * row) : index + (long)nx * (col + (long)ny * row);
+                    _data.AsSpan((int)(voxel * _bytes), _bytes).CopyTo(_scratch.AsSpan(w));
+                }
+        }
+        SampleDecoder.Decode(_scratch, Width * Height, _type, Header.BigEndian, 8 * _bytes, Header.Rescale, Format, destination);
+    }
+
+    public void Dispose() { }
+
+    private static int ReadUpTo(Stream s, Span<byte> buffer)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int n = s.Read(buffer[total..]);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+
+    private static void Skip(Stream s, long count, string path)
+    {
+        Span<byte> sink = stackalloc byte[4096];
+        long at = NiftiHeader.Size;
+        while (count > 0)
+        {
+            int n = s.Read(sink[..(int)Math.Min(sink.Length, count)]);
+            if (n == 0) throw new MedicalFormatException(path, "file ends before vox_offset (truncated)", at);
+            (count, at) = (count - n, at + n);
+        }
+    }
+
+    // gzip records the uncompressed length mod 2^32 in its last 4 bytes (ISIZE). It lets a lying
+    // header be refused before a large array is allocated; -1 (unknown) when it cannot be trusted.
+    private static long GzipLength(FileStream file)
+    {
+        if (file.Length < 18) return -1;
+        Span<byte> tail = stackalloc byte[4];
+        file.Position = file.Length - 4;
+        file.ReadExactly(tail);
+        file.Position = 0;
+        uint isize = BinaryPrimitives.ReadUInt32LittleEndian(tail);
+        // Past 4 GiB the field wraps; larger declared sizes are then checked while reading.
+        return isize == 0 ? -1 : isize;
+    }
+}

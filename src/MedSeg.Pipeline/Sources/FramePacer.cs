@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using MedSeg.Core.Frames;
+
+namespace MedSeg.Pipeline.Sources;
+
+/// <summary>Paces frames on the monotonic clock like a camera shutter: frame k is due at start + k / fps.</summary>
+/// <remarks>A source that falls more than one period behind re-anchors instead of bursting to catch up
+/// (the same rule as <see cref="SyntheticSource"/>). fps 0 never waits.</remarks>
+internal sealed class FramePacer
+{
+    private readonly long _period;
+    private long _due;
+
+    public FramePacer(double fps)
+    {
+        _period = fps > 0 ? (long)(Stopwatch.Frequency / fps) : 0;
+        Start = _due = StageTimes.Now();
+    }
+
+    public long Start { get; }
+
+    public async ValueTask WaitAsync(CancellationToken ct)
+    {
+        if (_period == 0) return;
+        long now = StageTimes.Now();
+        if (now - _due > _period) _due = now;
+        // Rounded up to whole ms (Task.Delay's unit), so a frame is never early.
+        else if (_due > now) await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(StageTimes.Milliseconds(now, _due))), ct).ConfigureAwait(false);
+        _due += _period;
+    }
+}

@@ -168,7 +168,8 @@ public static class SourceFactory
                 "frames" => options with { Frames = Parse<long>(key, value) },
                 "size" => options with { Size = Parse<int>(key, value) },
                 "seed" => options with { Seed = Parse<int>(key, value) },
-                _ => throw new ArgumentException($"unknown synthetic option '{key}'; expected fps, frames, size or seed", nameof(rest)),
+                "loop" => options with { Loop = Parse<int>(key, value) },
+                _ => throw new ArgumentException($"unknown synthetic option '{key}'; expected fps, frames, size, seed or loop", nameof(rest)),
             };
         }
         return options.Validate();

@@ -17,6 +17,24 @@ public sealed class SourceFactoryTests : IDisposable
     }
 
     [Fact]
+    public async Task SyntheticSource_Loop_RepeatsTheRenderedFramesExactly()
+    {
+        var o = SourceFactory.ParseSynthetic("lesion?fps=0&frames=10&size=32&loop=4");
+        Assert.Equal(4, o.Loop);
+        var source = new SyntheticSource(o, _pool);
+        var channel = System.Threading.Channels.Channel.CreateUnbounded<Frame>();
+        await source.RunAsync(channel.Writer, CancellationToken.None);
+        var frames = new List<Frame>();
+        while (channel.Reader.TryRead(out var f)) frames.Add(f);
+        Assert.Equal(10, frames.Count);
+        Assert.True(frames[1].Pixels.SequenceEqual(frames[5].Pixels), "frame 5 should replay frame 1");
+        Assert.True(frames[2].GroundTruth.SequenceEqual(frames[6].GroundTruth));
+        Assert.False(frames[1].Pixels.SequenceEqual(frames[2].Pixels), "consecutive frames should differ");
+        Assert.Equal(9, frames[9].Info.Seq); // sequence numbers keep counting through the loop
+        foreach (var f in frames) f.Dispose();
+    }
+
+    [Fact]
     public void Create_Synthetic_DescribesItself()
     {
         var source = SourceFactory.Create("synthetic:lesion?fps=25&frames=10&size=32", _pool);

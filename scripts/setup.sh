@@ -25,11 +25,17 @@ packages=(
   libgtk-3-0          # OpenCvSharp4.official.runtime.linux-x64 links against GTK 3
   fontconfig          # ScottPlot / SkiaSharp text in the training-curve and eval PNGs
   fonts-dejavu-core
+  libegl1             # headless OpenGL: EGL + Mesa llvmpipe (the renderer's off-screen context)
+  libegl-mesa0
+  libgl1-mesa-dri
+  libglfw3            # the demo window (GLFW)
+  ffmpeg              # H.264 MP4 of the rendered overlay (without it: mp4v via OpenCV)
 )
 if [ "$with_tests" -eq 1 ]; then
   packages+=(
+    xvfb                   # the window test runs GLFW under its own Xvfb
+    xauth
     dcmtk                  # writes and dumps the DICOM files the DICOM reader is tested against
-    ffmpeg                 # writes test videos; encodes H.264 overlays
     libopenigtlink-dev     # headers + library to build the OpenIGTLink example server
     openigtlink-examples   # ImagerServer.cxx / ReceiveServer.cxx and their sample images
     g++

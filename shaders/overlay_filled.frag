@@ -1,0 +1,5 @@
+// Filled: each visible class in its colour at the chosen opacity. Appended to overlay_common.glsl.
+void main()
+{
+    o_color = vec4(filled(v_uv), 1.0);
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Text;
+using OpenCvSharp;
+
+namespace MedSeg.Rendering.Capture;
+
+/// <summary>
+/// Writes BGR frames of a fixed size to an MP4: H.264 through the ffmpeg command when it is
+/// installed, else OpenCV's VideoWriter (mp4v).
+/// </summary>
+/// <remarks>
+/// Inputs: <see cref="Write"/> once per frame (any thread, one at a time). Memory: none per frame;
+/// ffmpeg gets the Mat's bytes through its stdin pipe. Notes: <see cref="Dispose"/> closes the pipe
+/// and waits for ffmpeg; a failed encode throws there with ffmpeg's last messages.
+/// </remarks>
+public sealed class VideoRecorder : IDisposable
+{
+    private readonly Process? _ffmpeg;
+    private readonly Stream? _stdin;
+    private readonly VideoWriter? _writer;
+    private readonly StringBuilder _stderr = new();
+    private bool _disposed;
+
+    private VideoRecorder(string path, int width, int height, VideoEncoder encoder, Process? ffmpeg, VideoWriter? writer)
+    {
+        (Path, Width, Height, Encoder, _ffmpeg, _writer) = (path, width, height, encoder, ffmpeg, writer);
+        _stdin = ffmpeg?.StandardInput.BaseStream;
+        if (ffmpeg is null) return;
+        // Both output pipes must be drained, or ffmpeg blocks once a pipe buffer fills.
+        ffmpeg.ErrorDataReceived += (_, e) => Remember(e.Data);
+        ffmpeg.OutputDataReceived += static (_, _) => { };
+        ffmpeg.BeginErrorReadLine();
+        ffmpeg.BeginOutputReadLine();
+    }
+
+    public string Path { get; }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    /// <summary>The encoder actually used (never <see cref="VideoEncoder.Auto"/>).</summary>
+    public VideoEncoder Encoder { get; }
+
+    public long FramesWritten { get; private set; }
+
+    /// <summary>The ffmpeg executable on PATH, or null.</summary>
+    public static string? FindFfmpeg()
+    {
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator))
+        {
+            if (dir.Length == 0) continue;
+            string candidate = System.IO.Path.Combine(dir, "ffmpeg");
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>Starts a video of <paramref name="width"/> × <paramref name="height"/> at <paramref name="fps"/>.</summary>
+    /// <exception cref="InvalidOperationException">The requested encoder is not available.</exception>
+    public static VideoRecorder Open(string path, int width, int height, double fps, VideoEncoder encoder = VideoEncoder.Auto)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fps);
+        string? directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        string? ffmpeg = FindFfmpeg();
+        if (encoder == VideoEncoder.Auto) encoder = ffmpeg is null ? VideoEncoder.OpenCvMp4v : VideoEncoder.FfmpegH264;
+        if (encoder == VideoEncoder.FfmpegH264)
+        {
+            if (ffmpeg is null) throw new InvalidOperationException("ffmpeg is not on PATH (Debian: apt-get install ffmpeg)");
+            return new VideoRecorder(path, width, height, encoder, StartFfmpeg(ffmpeg, path, width, height, fps), null);
+        }
+        var writer = new VideoWriter(path, FourCC.MP4V, fps, new Size(width, height), isColor: true);
+        if (!writer.IsOpened())
+        {
+            writer.Dispose();
+            throw new InvalidOperationException($"OpenCV VideoWriter could not open '{path}' for mp4v");
+        }
+        return new VideoRecorder(path, width, height, encoder, null, writer);
+    }
+
+    /// <summary>Appends one frame; it must be CV_8UC3 of the video's size.</summary>
+    public unsafe void Write(Mat bgr)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(bgr);
+        if (bgr.Cols != Width || bgr.Rows != Height || bgr.Type() != MatType.CV_8UC3)
+            throw new ArgumentException($"frame must be {Width}×{Height} CV_8UC3, got {bgr.Cols}×{bgr.Rows} {bgr.Type()}", nameof(bgr));
+        if (_writer is not null)
+        {
+            _writer.Write(bgr);
+        }
+        else
+        {
+            if (!bgr.IsContinuous()) throw new ArgumentException("frame must be continuous", nameof(bgr));
+            try { _stdin!.Write(new ReadOnlySpan<byte>((void*)bgr.Data, Width * Height * 3)); }
+            catch (IOException e) { throw new IOException($"ffmpeg stopped accepting frames: {Tail()}", e); }
+        }
+        FramesWritten++;
+    }
+
+    /// <summary>Finishes the file; throws when ffmpeg failed.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _writer?.Dispose();
+        if (_ffmpeg is null) return;
+        try { _stdin!.Dispose(); } catch (IOException) { /* ffmpeg already gone; its exit code tells why */ }
+        _ffmpeg.WaitForExit();
+        int code = _ffmpeg.ExitCode;
+        _ffmpeg.Dispose();
+        if (code != 0) throw new IOException($"ffmpeg exited with {code} writing '{Path}': {Tail()}");
+    }
+
+    private static Process StartFfmpeg(string ffmpeg, string path, int width, int height, double fps)
+    {
+        var info = new ProcessStartInfo(ffmpeg)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        // libx264 + yuv420p needs even sizes: pad by one black row/column rather than fail.
+        foreach (string arg in new[]
+        {
+            "-hide_banner", "-loglevel", "error", "-nostats", "-y",
+            "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", $"{width}x{height}",
+            "-r", fps.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "-",
+            "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+            "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-movflags", "+faststart", path,
+        }) info.ArgumentList.Add(arg);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start ffmpeg");
+        return process;
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null) return;
+        lock (_stderr)
+        {
+            _stderr.AppendLine(line);
+            if (_stderr.Length > 4096) _stderr.Remove(0, _stderr.Length - 4096);
+        }
+    }
+
+    private string Tail()
+    {
+        lock (_stderr) return _stderr.Length == 0 ? "(no message)" : _stderr.ToString().Trim();
+    }
+}

@@ -1,0 +1,20 @@
+using System.Diagnostics.CodeAnalysis;
+using MedSeg.Core.Frames;
+
+namespace MedSeg.Rendering;
+
+/// <summary>An <see cref="IFrameProvider"/> from two delegates, so the pipeline's mailbox plugs in without this project referencing it:
+/// <c>new DelegateFrameProvider(() => mailbox.TryTake(out var f) ? f : null, () => run.IsCompleted)</c>.</summary>
+public sealed class DelegateFrameProvider(Func<Frame?> takeNewest, Func<bool> isCompleted) : IFrameProvider
+{
+    private readonly Func<Frame?> _takeNewest = takeNewest ?? throw new ArgumentNullException(nameof(takeNewest));
+    private readonly Func<bool> _isCompleted = isCompleted ?? throw new ArgumentNullException(nameof(isCompleted));
+
+    public bool IsCompleted => _isCompleted();
+
+    public bool TryTakeNewest([NotNullWhen(true)] out Frame? frame)
+    {
+        frame = _takeNewest();
+        return frame is not null;
+    }
+}

@@ -1,0 +1,93 @@
+using MedSeg.Rendering.Shaders;
+using OpenCvSharp;
+using Silk.NET.OpenGL;
+
+namespace MedSeg.Rendering.Hud;
+
+/// <summary>
+/// Draws the HUD: text rasterised on the CPU with OpenCV into a small BGRA image, uploaded as a
+/// texture and alpha-blended into the top-left corner at 1:1 pixel size.
+/// </summary>
+/// <remarks>
+/// Why the CPU: GL core has no text, and a font atlas is much more code than one PutText per line
+/// for a few hundred pixels. The image is redrawn and re-uploaded only when the text changes,
+/// so a frame that keeps the same <see cref="HudInfo"/> costs one textured quad.
+/// Memory: one Mat and one texture, fixed size. GL thread only.
+/// </remarks>
+public sealed class HudRenderer : IDisposable
+{
+    private const int LineHeight = 18, Margin = 8;
+    private const double FontScale = 0.45;
+    private readonly GL _gl;
+    private readonly ShaderProgram _program;
+    private readonly uint _vao, _texture;
+    private readonly Mat _canvas;
+    private HudInfo? _shown;
+
+    public HudRenderer(GL gl, string? shaderDirectory = null, int width = 340, int lines = 5)
+    {
+        _gl = gl;
+        _program = ShaderProgram.Load(gl, shaderDirectory ?? ShaderProgram.DefaultDirectory, "hud.vert", "hud.frag");
+        _vao = gl.GenVertexArray();
+        Width = width;
+        Height = lines * LineHeight + 8;
+        _canvas = new Mat(Height, Width, MatType.CV_8UC4);
+        _texture = gl.GenTexture();
+        gl.BindTexture(TextureTarget.Texture2D, _texture);
+        gl.TexStorage2D(TextureTarget.Texture2D, 1, SizedInternalFormat.Rgba8, (uint)Width, (uint)Height);
+        gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureMinFilter, (int)TextureMinFilter.Nearest);
+        gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureMagFilter, (int)TextureMagFilter.Nearest);
+        _program.Use();
+        gl.Uniform1(_program.Uniform("u_hud"), 0);
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    /// <summary>Draws <paramref name="info"/> over whatever is in the framebuffer (call after the overlay).</summary>
+    public void Draw(uint framebuffer, int targetWidth, int targetHeight, HudInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        // Records compare by value: an unchanged HUD is neither redrawn nor re-uploaded.
+        if (info != _shown) Rasterise(info);
+        var gl = _gl;
+        gl.BindFramebuffer(FramebufferTarget.Framebuffer, framebuffer);
+        int y = targetHeight - Margin - Height;   // GL's origin is bottom-left; the HUD sits top-left
+        gl.Viewport(Margin, y, (uint)Width, (uint)Height);
+        gl.Enable(EnableCap.Blend);
+        gl.BlendFunc(BlendingFactor.SrcAlpha, BlendingFactor.OneMinusSrcAlpha);
+        _program.Use();
+        gl.Uniform4(_program.Uniform("u_rect"), -1f, -1f, 1f, 1f);
+        gl.ActiveTexture(TextureUnit.Texture0);
+        gl.BindTexture(TextureTarget.Texture2D, _texture);
+        gl.BindVertexArray(_vao);
+        gl.DrawArrays(PrimitiveType.TriangleStrip, 0, 4);
+        gl.Disable(EnableCap.Blend);
+        gl.Viewport(0, 0, (uint)targetWidth, (uint)targetHeight);
+    }
+
+    public void Dispose()
+    {
+        _gl.DeleteTexture(_texture);
+        _gl.DeleteVertexArray(_vao);
+        _program.Dispose();
+        _canvas.Dispose();
+    }
+
+    private unsafe void Rasterise(HudInfo info)
+    {
+        _canvas.SetTo(new Scalar(0, 0, 0, 150));   // translucent black box keeps text readable on any image
+        var lines = info.ToLines();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            Cv2.PutText(_canvas, lines[i], new Point(6, LineHeight * (i + 1)), HersheyFonts.HersheySimplex, FontScale,
+                new Scalar(255, 255, 255, 255), 1, LineTypes.AntiAlias);
+        }
+        _gl.BindTexture(TextureTarget.Texture2D, _texture);
+        _gl.PixelStore(PixelStoreParameter.UnpackAlignment, 4);
+        _gl.TexSubImage2D(TextureTarget.Texture2D, 0, 0, 0, (uint)Width, (uint)Height, PixelFormat.Bgra, PixelType.UnsignedByte, (void*)_canvas.Data);
+        _shown = info;
+    }
+}

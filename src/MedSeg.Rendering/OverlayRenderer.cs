@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using MedSeg.Core.Frames;
+using MedSeg.Rendering.Shaders;
+using Silk.NET.OpenGL;
+using CorePixelFormat = MedSeg.Core.Frames.PixelFormat;
+using GlPixelFormat = Silk.NET.OpenGL.PixelFormat;
+
+namespace MedSeg.Rendering;
+
+/// <summary>
+/// Draws an image with its segmentation over it (shaders/fullscreen.vert + overlay_common.glsl + overlay_&lt;mode&gt;.frag),
+/// letterboxed into a framebuffer.
+/// </summary>
+/// <remarks>
+/// Inputs: <see cref="Upload(in RenderFrame)"/> per new frame; <see cref="Draw"/> per displayed frame.
+/// Memory: three textures (image, class ids R8UI, probability R32F) reallocated only when a frame's
+/// size or pixel format changes; otherwise updated in place with glTexSubImage2D, so the steady
+/// state allocates nothing on the CPU or the GPU.
+/// Notes: GL thread only. Window/level is applied in the shader in raw pixel units, so 16-bit and
+/// float images need no CPU conversion.
+/// </remarks>
+public sealed class OverlayRenderer : IDisposable
+{
+    private readonly GL _gl;
+    private readonly ShaderProgram[] _programs;
+    private readonly uint _vao, _nearest, _linear;
+    private readonly float[] _palette = new float[OverlaySettings.MaxClasses * 4];
+    private readonly GpuTexture _image, _mask, _prob;
+    private CorePixelFormat _format;
+    private bool _hasProb;
+
+    /// <param name="shaderDirectory">Folder holding the .vert/.frag files; default <see cref="ShaderProgram.DefaultDirectory"/>.</param>
+    /// <exception cref="ShaderCompileException">A shader failed to compile or link.</exception>
+    public OverlayRenderer(GL gl, string? shaderDirectory = null)
+    {
+        _gl = gl;
+        string directory = shaderDirectory ?? ShaderProgram.DefaultDirectory;
+        // Indexed by OverlayMode; one program per mode (see shaders/README.md for why).
+        string[] modes = ["overlay_filled.frag", "overlay_contour.frag", "overlay_heat.frag", "overlay_side.frag"];
+        Debug.Assert(modes.Length == Enum.GetValues<OverlayMode>().Length);
+        _programs = new ShaderProgram[modes.Length];
+        try
+        {
+            for (int i = 0; i < modes.Length; i++)
+                _programs[i] = ShaderProgram.Load(gl, directory, "fullscreen.vert", "overlay_common.glsl", modes[i]);
+        }
+        catch
+        {
+            foreach (var p in _programs) p?.Dispose();
+            throw;
+        }
+        // At exactly 1:1 nearest sampling gives the same pixels as linear, and software GL does it
+        // far faster; scaled views use linear. Sampler objects switch without touching the texture.
+        _nearest = SamplerWith(gl, TextureMinFilter.Nearest);
+        _linear = SamplerWith(gl, TextureMinFilter.Linear);
+        // Core profile refuses draws without a VAO, even one with no attributes.
+        _vao = gl.GenVertexArray();
+        _image = new GpuTexture(gl, TextureMinFilter.Linear);
+        _mask = new GpuTexture(gl, TextureMinFilter.Nearest);   // integer textures must not be filtered
+        _prob = new GpuTexture(gl, TextureMinFilter.Linear);
+        _mask.Upload(1, 1, SizedInternalFormat.R8ui, GlPixelFormat.RedInteger, PixelType.UnsignedByte, new byte[1]);
+        _prob.Upload(1, 1, SizedInternalFormat.R32f, GlPixelFormat.Red, PixelType.Float, new byte[4]);
+        foreach (var program in _programs)
+        {
+            program.Use();
+            gl.Uniform1(program.Uniform("u_image"), 0);
+            gl.Uniform1(program.Uniform("u_mask"), 1);
+            gl.Uniform1(program.Uniform("u_prob"), 2);
+        }
+    }
+
+    /// <summary>True once an image was uploaded.</summary>
+    public bool HasImage { get; private set; }
+
+    /// <summary>Size of the last uploaded image.</summary>
+    public int ImageWidth { get; private set; }
+
+    public int ImageHeight { get; private set; }
+
+    /// <summary>Copies a pipeline frame's image, labels and probabilities into the textures.</summary>
+    public void Upload(Frame frame) => Upload(RenderFrame.From(frame));
+
+    /// <summary>Copies the frame into the textures; the spans can be reused when this returns.</summary>
+    public void Upload(in RenderFrame frame)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frame.Width, nameof(frame));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frame.Height, nameof(frame));
+        int bytes = checked(frame.Width * frame.Height * frame.Format.BytesPerPixel());
+        if (frame.Pixels.Length < bytes)
+            throw new ArgumentException($"image needs {bytes} bytes, got {frame.Pixels.Length}", nameof(frame));
+        // Rows are packed, not padded to 4 bytes (odd-width grey and BGR images).
+        _gl.PixelStore(PixelStoreParameter.UnpackAlignment, 1);
+        var (internalFormat, pixelFormat, pixelType) = ImageLayout(frame.Format);
+        _image.Upload(frame.Width, frame.Height, internalFormat, pixelFormat, pixelType, frame.Pixels[..bytes]);
+        (_format, ImageWidth, ImageHeight, HasImage) = (frame.Format, frame.Width, frame.Height, true);
+
+        int plane = frame.MaskWidth * frame.MaskHeight;
+        if (plane > 0 && frame.Labels.Length >= plane)
+            _mask.Upload(frame.MaskWidth, frame.MaskHeight, SizedInternalFormat.R8ui, GlPixelFormat.RedInteger, PixelType.UnsignedByte, frame.Labels[..plane]);
+        else
+            _mask.Upload(1, 1, SizedInternalFormat.R8ui, GlPixelFormat.RedInteger, PixelType.UnsignedByte, stackalloc byte[1]);
+        _hasProb = plane > 0 && frame.Foreground.Length >= plane;
+        if (_hasProb)
+            _prob.Upload(frame.MaskWidth, frame.MaskHeight, SizedInternalFormat.R32f, GlPixelFormat.Red, PixelType.Float,
+                System.Runtime.InteropServices.MemoryMarshal.AsBytes(frame.Foreground[..plane]));
+    }
+
+    /// <summary>Where the content goes in a target of this size (side by side is twice as wide).</summary>
+    public ViewportRect ContentRect(int targetWidth, int targetHeight, OverlayMode mode)
+    {
+        if (!HasImage) return default;
+        int contentWidth = mode == OverlayMode.SideBySide ? ImageWidth * 2 : ImageWidth;
+        return Letterbox.Fit(contentWidth, ImageHeight, targetWidth, targetHeight);
+    }
+
+    /// <summary>Clears <paramref name="framebuffer"/> to black and draws the overlay letterboxed into it.</summary>
+    /// <returns>The rectangle the content covers (empty before the first upload).</returns>
+    public unsafe ViewportRect Draw(uint framebuffer, int targetWidth, int targetHeight, OverlaySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var gl = _gl;
+        gl.BindFramebuffer(FramebufferTarget.Framebuffer, framebuffer);
+        gl.Viewport(0, 0, (uint)targetWidth, (uint)targetHeight);
+        gl.Disable(EnableCap.Blend);
+        gl.Disable(EnableCap.DepthTest);
+        gl.ClearColor(0, 0, 0, 1);
+        gl.Clear(ClearBufferMask.ColorBufferBit);
+        var rect = ContentRect(targetWidth, targetHeight, settings.Mode);
+        if (rect.IsEmpty) return rect;
+
+        gl.Viewport(rect.X, rect.Y, (uint)rect.Width, (uint)rect.Height);
+        var program = _programs[(int)settings.Mode];
+        program.Use();
+        _image.Bind(TextureUnit.Texture0);
+        int contentWidth = settings.Mode == OverlayMode.SideBySide ? ImageWidth * 2 : ImageWidth;
+        bool oneToOne = rect.Width == contentWidth && rect.Height == ImageHeight;
+        gl.BindSampler(0, oneToOne ? _nearest : _linear);
+        _mask.Bind(TextureUnit.Texture1);
+        _prob.Bind(TextureUnit.Texture2);
+        var (low, high) = Window(settings.Window ?? DefaultWindow(_format));
+        gl.Uniform1(program.Uniform("u_channels"), _format == CorePixelFormat.Bgr24 ? 3 : 1);
+        gl.Uniform1(program.Uniform("u_scale"), Scale(_format));
+        gl.Uniform2(program.Uniform("u_window"), low, high);
+        gl.Uniform1(program.Uniform("u_opacity"), settings.Opacity);
+        gl.Uniform1(program.Uniform("u_hasProb"), _hasProb ? 1 : 0);
+        FillPalette(settings);
+        fixed (float* palette = _palette)
+            gl.Uniform4(program.Uniform("u_palette[0]"), (uint)OverlaySettings.MaxClasses, palette);
+        gl.BindVertexArray(_vao);
+        gl.DrawArrays(PrimitiveType.TriangleStrip, 0, 4);
+        gl.BindSampler(0, 0);   // later draws on unit 0 (the HUD) use their texture's own filtering
+        Debug.Assert(gl.GetError() == GLEnum.NoError, "overlay draw raised a GL error");
+        return rect;
+    }
+
+    public void Dispose()
+    {
+        _image.Dispose();
+        _mask.Dispose();
+        _prob.Dispose();
+        _gl.DeleteVertexArray(_vao);
+        _gl.DeleteSampler(_nearest);
+        _gl.DeleteSampler(_linear);
+        foreach (var program in _programs) program.Dispose();
+    }
+
+    /// <summary>Colour and coverage per class: background and hidden classes 0, contours opaque, fills at the opacity.</summary>
+    private void FillPalette(OverlaySettings settings)
+    {
+        float cover = settings.Mode == OverlayMode.Contour ? 1f : settings.Opacity;
+        var colors = settings.ClassColors;
+        for (int c = 0; c < OverlaySettings.MaxClasses; c++)
+        {
+            _palette[c * 4] = colors[c].X;
+            _palette[c * 4 + 1] = colors[c].Y;
+            _palette[c * 4 + 2] = colors[c].Z;
+            _palette[c * 4 + 3] = settings.IsClassVisible(c) ? cover : 0f;
+        }
+    }
+
+    private static uint SamplerWith(GL gl, TextureMinFilter filter)
+    {
+        uint sampler = gl.GenSampler();
+        var mag = filter == TextureMinFilter.Nearest ? TextureMagFilter.Nearest : TextureMagFilter.Linear;
+        gl.SamplerParameter(sampler, SamplerParameterI.MinFilter, (int)filter);
+        gl.SamplerParameter(sampler, SamplerParameterI.MagFilter, (int)mag);
+        gl.SamplerParameter(sampler, SamplerParameterI.WrapS, (int)TextureWrapMode.ClampToEdge);
+        gl.SamplerParameter(sampler, SamplerParameterI.WrapT, (int)TextureWrapMode.ClampToEdge);
+        return sampler;
+    }
+
+    /// <summary>Raw range shown from black to white when no window is set.</summary>
+    public static WindowLevel DefaultWindow(CorePixelFormat format) => format switch
+    {
+        CorePixelFormat.Gray16 => WindowLevel.FromRange(0, 65535),
+        CorePixelFormat.Int16 => WindowLevel.FromRange(-32768, 32767),
+        CorePixelFormat.Float32 => WindowLevel.FromRange(0, 1),
+        _ => WindowLevel.FromRange(0, 255),
+    };
+
+    private static (float Low, float High) Window(WindowLevel window)
+    {
+        // A zero width would divide by zero in the shader; a hair of width gives a hard threshold instead.
+        double width = Math.Max(window.Width, 1e-6);
+        return ((float)(window.Centre - width / 2), (float)(window.Centre + width / 2));
+    }
+
+    /// <summary>Normalised texel value → raw pixel value (GL maps unsigned n-bit to /(2ⁿ−1), signed to /(2ⁿ⁻¹−1)).</summary>
+    private static float Scale(CorePixelFormat format) => format switch
+    {
+        CorePixelFormat.Gray16 => 65535f,
+        CorePixelFormat.Int16 => 32767f,
+        CorePixelFormat.Float32 => 1f,
+        _ => 255f,
+    };
+
+    private static (SizedInternalFormat, GlPixelFormat, PixelType) ImageLayout(CorePixelFormat format) => format switch
+    {
+        CorePixelFormat.Gray8 => (SizedInternalFormat.R8, GlPixelFormat.Red, PixelType.UnsignedByte),
+        CorePixelFormat.Bgr24 => (SizedInternalFormat.Rgb8, GlPixelFormat.Bgr, PixelType.UnsignedByte),
+        CorePixelFormat.Gray16 => (SizedInternalFormat.R16, GlPixelFormat.Red, PixelType.UnsignedShort),
+        CorePixelFormat.Int16 => (SizedInternalFormat.R16SNorm, GlPixelFormat.Red, PixelType.Short),
+        CorePixelFormat.Float32 => (SizedInternalFormat.R32f, GlPixelFormat.Red, PixelType.Float),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown pixel format"),
+    };
+}

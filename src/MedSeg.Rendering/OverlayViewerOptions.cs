@@ -1,0 +1,59 @@
+using MedSeg.Rendering.Capture;
+
+namespace MedSeg.Rendering;
+
+/// <summary>Options of <see cref="OverlayViewer"/>; validated once by <see cref="Validate"/> in its constructor.</summary>
+public sealed class OverlayViewerOptions
+{
+    /// <summary>Shown on the HUD.</summary>
+    public string ModelName { get; init; } = "";
+
+    /// <summary>Inference device shown on the HUD ("cpu", "cuda").</summary>
+    public string Device { get; init; } = "";
+
+    /// <summary>Folder of the .vert/.frag files; null = next to the assemblies.</summary>
+    public string? ShaderDirectory { get; init; }
+
+    public bool ShowHud { get; init; } = true;
+
+    /// <summary>Span of the HUD's latency median / p99 (default: 2 s).</summary>
+    public TimeSpan LatencyWindow { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the HUD text changes (default 250 ms): readable, and re-rasterised rarely.</summary>
+    public TimeSpan HudRefreshInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Opacity change per +/− key press.</summary>
+    public float OpacityStep { get; init; } = 0.1f;
+
+    /// <summary>Where the S key saves PNGs.</summary>
+    public string ScreenshotDirectory { get; init; } = "screenshots";
+
+    /// <summary>Every N-th new frame is saved as PNG to <see cref="SnapshotDirectory"/>; 0 = never.</summary>
+    public int SnapshotEvery { get; init; }
+
+    public string? SnapshotDirectory { get; init; }
+
+    /// <summary>An MP4 of every new frame drawn (the overlay as shown, HUD included); null = none.</summary>
+    public string? VideoPath { get; init; }
+
+    public double VideoFps { get; init; } = 30;
+
+    public VideoEncoder VideoEncoder { get; init; } = VideoEncoder.Auto;
+
+    /// <summary>Stop after this many new frames were drawn; 0 = no limit.</summary>
+    public long MaxFrames { get; init; }
+
+    /// <summary>Stop once the provider is completed and its last frame was drawn (headless runs; a window may prefer to stay open).</summary>
+    public bool ExitWhenSourceCompletes { get; init; } = true;
+
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LatencyWindow, TimeSpan.Zero, nameof(LatencyWindow));
+        ArgumentOutOfRangeException.ThrowIfLessThan(HudRefreshInterval, TimeSpan.Zero, nameof(HudRefreshInterval));
+        ArgumentOutOfRangeException.ThrowIfNegative(SnapshotEvery, nameof(SnapshotEvery));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxFrames, nameof(MaxFrames));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(VideoFps, nameof(VideoFps));
+        if (SnapshotEvery > 0 && string.IsNullOrEmpty(SnapshotDirectory))
+            throw new ArgumentException("SnapshotEvery needs a SnapshotDirectory", nameof(SnapshotDirectory));
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using MedSeg.Rendering.Capture;
+using MedSeg.Rendering.Context;
+using OpenCvSharp;
+using CorePixelFormat = MedSeg.Core.Frames.PixelFormat;
+
+namespace MedSeg.Rendering;
+
+/// <summary>
+/// Headless throughput of the overlay path: upload an 8-bit image + class mask + probability
+/// map, draw the filled overlay, optionally read the framebuffer back (what PNG / video capture
+/// costs), and wait for the GPU each frame.
+/// </summary>
+/// <remarks>
+/// Waiting every frame (glFinish, or the read-back itself) measures frames actually finished,
+/// not commands queued. The image changes every frame so no driver can skip the upload.
+/// Runs on the calling thread, which becomes a GL thread for the duration.
+/// </remarks>
+public static class RenderBenchmark
+{
+    /// <returns>Frames per second over <paramref name="frames"/> frames, after a short warm-up.</returns>
+    /// <exception cref="GraphicsUnavailableException">No headless GL here.</exception>
+    public static double Run(int width = 512, int height = 512, int frames = 2000, bool readBack = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frames);
+        using var target = HeadlessRenderTarget.Create(width, height);
+        using var renderer = new OverlayRenderer(target.Gl);
+        using var capture = new Mat();
+        var settings = new OverlaySettings();
+        var image = new byte[width * height];
+        var labels = new byte[width * height];
+        var prob = new float[width * height];
+        FillScene(image, labels, prob, width, height);
+        var gl = target.Gl;
+
+        void Frame(int i)
+        {
+            image[i % image.Length] ^= 0xFF;
+            renderer.Upload(new RenderFrame(image, width, height, CorePixelFormat.Gray8, labels, width, height, prob));
+            renderer.Draw(target.Framebuffer, width, height, settings);
+            if (readBack) FramebufferCapture.ReadBgr(gl, target.Framebuffer, width, height, capture);
+            else gl.Finish();
+        }
+
+        for (int i = 0; i < Math.Min(50, frames); i++) Frame(i);
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < frames; i++) Frame(i);
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return frames / seconds;
+    }
+
+    private static void FillScene(byte[] image, byte[] labels, float[] prob, int width, int height)
+    {
+        // A gradient with two discs: enough structure that every shader branch runs.
+        for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++)
+        {
+            int i = y * width + x;
+            image[i] = (byte)((x + y) * 255 / (width + height));
+            double d1 = Math.Sqrt(Math.Pow(x - width * 0.35, 2) + Math.Pow(y - height * 0.4, 2)) / (width * 0.15);
+            double d2 = Math.Sqrt(Math.Pow(x - width * 0.7, 2) + Math.Pow(y - height * 0.65, 2)) / (width * 0.1);
+            labels[i] = d1 < 1 ? (byte)1 : d2 < 1 ? (byte)2 : (byte)0;
+            prob[i] = (float)Math.Clamp(1.5 - Math.Min(d1, d2), 0, 1);
+        }
+    }
+}

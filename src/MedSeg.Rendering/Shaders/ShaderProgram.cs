@@ -1,0 +1,95 @@
+using Silk.NET.OpenGL;
+
+namespace MedSeg.Rendering.Shaders;
+
+/// <summary>A linked vertex + fragment program read from GLSL files at run time; uniform locations are cached.</summary>
+/// <remarks>GL thread only. Uniform lookups allocate a string key once per name, not per frame.</remarks>
+public sealed class ShaderProgram : IDisposable
+{
+    private readonly GL _gl;
+    private readonly Dictionary<string, int> _locations = new(StringComparer.Ordinal);
+
+    private ShaderProgram(GL gl, uint handle) => (_gl, Handle) = (gl, handle);
+
+    /// <summary>Where the build puts the repository's shaders/ folder: next to the assemblies.</summary>
+    public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "shaders");
+
+    public uint Handle { get; }
+
+    /// <summary>Compiles a vertex and a fragment shader (paths relative to <paramref name="directory"/>) and links them.</summary>
+    /// <param name="fragmentFiles">One file, or several concatenated in order (GLSL has no #include): the first holds
+    /// <c>#version</c> and shared code. The driver's log then numbers lines "file index:line".</param>
+    /// <exception cref="FileNotFoundException">A shader file is missing.</exception>
+    /// <exception cref="ShaderCompileException">Compile or link failed; the message names the file and quotes the driver's log.</exception>
+    public static ShaderProgram Load(GL gl, string directory, string vertexFile, params string[] fragmentFiles)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(fragmentFiles.Length, nameof(fragmentFiles));
+        string vertexPath = Path.Combine(directory, vertexFile);
+        string[] fragmentPaths = fragmentFiles.Select(f => Path.Combine(directory, f)).ToArray();
+        string fragmentPath = string.Join(" + ", fragmentPaths);
+        uint vertex = Compile(gl, ShaderType.VertexShader, [vertexPath]);
+        uint fragment;
+        try { fragment = Compile(gl, ShaderType.FragmentShader, fragmentPaths); }
+        catch { gl.DeleteShader(vertex); throw; }
+
+        uint program = gl.CreateProgram();
+        gl.AttachShader(program, vertex);
+        gl.AttachShader(program, fragment);
+        gl.LinkProgram(program);
+        // The program keeps the compiled stages; the shader objects are no longer needed.
+        gl.DetachShader(program, vertex);
+        gl.DetachShader(program, fragment);
+        gl.DeleteShader(vertex);
+        gl.DeleteShader(fragment);
+        gl.GetProgram(program, ProgramPropertyARB.LinkStatus, out int linked);
+        if (linked == 0)
+        {
+            string log = gl.GetProgramInfoLog(program);
+            gl.DeleteProgram(program);
+            throw new ShaderCompileException($"{vertexPath} + {fragmentPath}", "link", log);
+        }
+        return new ShaderProgram(gl, program);
+    }
+
+    public void Use() => _gl.UseProgram(Handle);
+
+    /// <summary>Location of a uniform, or −1 when the driver optimised it away (setting −1 is a no-op in GL).</summary>
+    public int Uniform(string name)
+    {
+        if (!_locations.TryGetValue(name, out int location))
+        {
+            location = _gl.GetUniformLocation(Handle, name);
+            _locations[name] = location;
+        }
+        return location;
+    }
+
+    public void Dispose() => _gl.DeleteProgram(Handle);
+
+    private static uint Compile(GL gl, ShaderType type, string[] paths)
+    {
+        foreach (string path in paths)
+        {
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"shader file not found: {path} (the build copies the repository's shaders/ folder next to the assemblies)", path);
+        }
+        // Files are joined into one source; a #line directive before each later file makes the
+        // driver's log read "file index:line", as if the files had been passed separately.
+        var source = new System.Text.StringBuilder();
+        for (int i = 0; i < paths.Length; i++)
+        {
+            if (i > 0) source.Append("#line 1 ").Append(i).Append('\n');
+            source.Append(File.ReadAllText(paths[i])).Append('\n');
+        }
+        uint shader = gl.CreateShader(type);
+        gl.ShaderSource(shader, source.ToString());
+        gl.CompileShader(shader);
+        gl.GetShader(shader, ShaderParameterName.CompileStatus, out int compiled);
+        if (compiled != 0) return shader;
+        string log = gl.GetShaderInfoLog(shader);
+        gl.DeleteShader(shader);
+        string files = paths.Length == 1 ? paths[0]
+            : string.Join(" + ", paths.Select((p, i) => $"[{i}] {p}"));
+        throw new ShaderCompileException(files, $"{type} compile", log);
+    }
+}

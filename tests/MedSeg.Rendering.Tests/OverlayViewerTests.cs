@@ -1,0 +1,109 @@
+using MedSeg.Rendering.Capture;
+using MedSeg.Rendering.Context;
+using OpenCvSharp;
+
+namespace MedSeg.Rendering.Tests;
+
+/// <summary>The headless view end to end: frames in, PNG snapshots and an MP4 out, keys, counters, frame release.</summary>
+public sealed class OverlayViewerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("medseg-viewer-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Run_UntilSourceCompletes_DrawsEveryFrameWritesSnapshotsAndVideoAndReleasesFrames()
+    {
+        using var provider = new QueueFrameProvider(48, 32, 0, 1, 2, 3, 4, 5);
+        using var target = HeadlessRenderTarget.Create(96, 64);
+        var video = Path.Combine(_dir, "overlay.mp4");
+        using (var viewer = new OverlayViewer(target, provider, options: new OverlayViewerOptions
+        {
+            ModelName = "unet-test", Device = "cpu",
+            SnapshotEvery = 2, SnapshotDirectory = Path.Combine(_dir, "png"), VideoPath = video, VideoFps = 10,
+        }) { IsFixedTimeStep = false })
+        {
+            viewer.Run();
+            Assert.Equal(6, viewer.Stats.FramesPresented);
+            Assert.Equal(0, viewer.Stats.DroppedFrames);
+            Assert.Equal(5, viewer.Stats.LastSeq);
+        }
+        Assert.Equal(0, provider.Pool.Outstanding);   // every frame was released after drawing
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(_dir, "png"), "*.png").Length);
+        using var capture = new VideoCapture(video);
+        Assert.True(capture.IsOpened());
+        Assert.Equal(96, capture.FrameWidth);
+        int frames = 0;
+        using var mat = new Mat();
+        while (capture.Read(mat) && !mat.Empty()) frames++;
+        Assert.Equal(6, frames);
+    }
+
+    [Fact]
+    public void Run_SequenceGaps_AreCountedAsDropped()
+    {
+        using var provider = new QueueFrameProvider(16, 16, 0, 1, 5, 6, 9);
+        using var target = HeadlessRenderTarget.Create(16, 16);
+        using var viewer = new OverlayViewer(target, provider) { IsFixedTimeStep = false };
+        viewer.Run();
+        Assert.Equal(5, viewer.Stats.DroppedFrames);
+    }
+
+    [Fact]
+    public void Keys_ChangeModeOpacityClassesRecordingAndQuit()
+    {
+        using var provider = new QueueFrameProvider(16, 16, 0);
+        using var target = HeadlessRenderTarget.Create(16, 16);
+        using var viewer = new OverlayViewer(target, provider, options: new OverlayViewerOptions { ExitWhenSourceCompletes = false })
+        { IsFixedTimeStep = false };
+        var recording = new List<bool>();
+        viewer.RecordingToggled += recording.Add;
+        foreach (var key in new[] { InputKey.O, InputKey.O, InputKey.Plus, InputKey.D3, InputKey.R, InputKey.Space, InputKey.Escape })
+            target.PressKey(key);
+        viewer.Run();
+        Assert.Equal(OverlayMode.HeatMap, viewer.Settings.Mode);
+        Assert.Equal(0.6f, viewer.Settings.Opacity, 3);
+        Assert.False(viewer.Settings.IsClassVisible(3));
+        Assert.True(viewer.Settings.IsClassVisible(2));
+        Assert.Equal([true], recording);
+        Assert.True(viewer.IsPaused);
+        Assert.True(viewer.IsExiting);
+    }
+
+    [Fact]
+    public void RequestScreenshot_WritesThePngOfTheNextDraw()
+    {
+        using var provider = new QueueFrameProvider(20, 10, 0);
+        using var target = HeadlessRenderTarget.Create(40, 20);
+        using var viewer = new OverlayViewer(target, provider, options: new OverlayViewerOptions { ShowHud = false }) { IsFixedTimeStep = false };
+        string path = Path.Combine(_dir, "shot.png");
+        string? saved = null;
+        viewer.ScreenshotSaved += p => saved = p;
+        viewer.RequestScreenshot(path);
+        viewer.Run();
+        Assert.Equal(path, saved);
+        using var png = Cv2.ImRead(path);
+        Assert.Equal((40, 20), (png.Cols, png.Rows));
+    }
+
+    [Theory]
+    [InlineData(VideoEncoder.FfmpegH264)]
+    [InlineData(VideoEncoder.OpenCvMp4v)]
+    public void VideoRecorder_WritesFramesThatReadBack(VideoEncoder encoder)
+    {
+        Assert.True(encoder != VideoEncoder.FfmpegH264 || VideoRecorder.FindFfmpeg() is not null, "ffmpeg not installed (Debian: ffmpeg)");
+        string path = Path.Combine(_dir, $"{encoder}.mp4");
+        using (var recorder = VideoRecorder.Open(path, 33, 21, 25, encoder))   // odd size: ffmpeg pads to even
+        using (var frame = new Mat(21, 33, MatType.CV_8UC3, new Scalar(40, 120, 200)))
+        {
+            Assert.Equal(encoder, recorder.Encoder);
+            for (int i = 0; i < 5; i++) recorder.Write(frame);
+        }
+        using var capture = new VideoCapture(path);
+        using var mat = new Mat();
+        Assert.True(capture.Read(mat));
+        var centre = mat.At<Vec3b>(10, 16);     // away from ffmpeg's padding row/column
+        Assert.InRange(centre.Item0, 28, 52);   // lossy codecs: the colour survives approximately
+        Assert.InRange(centre.Item2, 188, 212);
+    }
+}

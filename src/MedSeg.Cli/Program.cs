@@ -14,6 +14,7 @@ public static class Program
             StreamCommand.Create(),
             BenchCommand.Create(),
             EvalCommand.Create(),
+            QuickstartCommand.Create(),
             DemoCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -15,6 +15,9 @@ public sealed class CliTests : IDisposable
     [InlineData("train")]
     [InlineData("eval")]
     [InlineData("demo")]
+    [InlineData("quickstart")]
+    [InlineData("stream")]
+    [InlineData("bench")]
     public async Task Help_EveryCommand_ExitsZeroAndListsOptions(string command)
     {
         var (code, output) = await Run(command, "--help");
@@ -96,6 +99,32 @@ public sealed class CliTests : IDisposable
         string md = File.ReadAllText(Path.Combine(outDir, "bench.md"));
         Assert.Contains("GFLOP/s", md);
         Assert.Contains("steady 32px b1", md);
+    }
+
+    [Fact]
+    public async Task Demo_Headless_StreamsRendersAndLeavesPngMp4AndReport()
+    {
+        string outDir = Path.Combine(_dir, "demo");
+        var (code, output) = await Run("demo", "--headless", "--frames", "30", "--fps", "0", "--snapshot-every", "10",
+                                       "--model", TinyCheckpoint(), "--out", outDir);
+        Assert.True(code == 0, output);
+        Assert.NotEmpty(Directory.GetFiles(outDir, "overlay_*.png"));
+        Assert.True(new FileInfo(Path.Combine(outDir, "overlay.mp4")).Length > 1000, output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "latency.json")));
+        Assert.Equal(30, doc.RootElement.GetProperty("framesIn").GetInt64());
+        Assert.Contains("presented", output);
+    }
+
+    [Fact]
+    public void DefaultModel_ShipsWithTheRepository_AndLoads()
+    {
+        string? root = AppContext.BaseDirectory;
+        while (root != null && !File.Exists(Path.Combine(root, "MedSeg.Realtime.sln"))) root = Path.GetDirectoryName(root);
+        Assert.NotNull(root);
+        var info = MedSeg.Model.Checkpoint.ReadInfo(Path.Combine(root, MedSeg.Cli.Commands.DemoCommand.DefaultModel));
+        Assert.Equal(["background", "lesion"], info.Model.ClassNames);
+        Assert.Equal(128, info.Preprocess.Width);
+        Assert.True(info.MetricValue > 0.95, $"shipped model's validation {info.Metric} is {info.MetricValue}");
     }
 
     private string TinyCheckpoint()

@@ -36,7 +36,8 @@ public static class CommandErrors
             return BadInput;
         }
         catch (Exception e) when (e is DatasetException or CheckpointMismatchException or InvalidDataException
-                                       or FileNotFoundException or DirectoryNotFoundException or ArgumentException or NotSupportedException)
+                                       or FileNotFoundException or DirectoryNotFoundException or ArgumentException or NotSupportedException
+                                       or Rendering.GraphicsUnavailableException or Rendering.Shaders.ShaderCompileException)
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return BadInput;

@@ -1,49 +1,145 @@
 using System.CommandLine;
+using MedSeg.Cli.Reports;
+using MedSeg.Core.Frames;
 using MedSeg.Model;
-using MedSeg.Model.Training;
+using MedSeg.Pipeline;
+using MedSeg.Pipeline.Sinks;
+using MedSeg.Pipeline.Sources;
+using MedSeg.Rendering;
+using MedSeg.Rendering.Context;
 using Spectre.Console;
 
 namespace MedSeg.Cli.Commands;
 
 /// <summary>
-/// `medseg demo`: the README's first command. For now it trains a small U-Net on the built-in
-/// synthetic ultrasound lesion set and evaluates it on a held-out synthetic set (other seed).
+/// `medseg demo`: the README's first command. A synthetic ultrasound-like sequence (moving lesions,
+/// exact ground truth) streams through the whole pipeline with the model that ships in models/,
+/// and the overlay is drawn with OpenGL: in a window when there is a display, headless (EGL)
+/// otherwise. Leaves overlay PNGs, an MP4, the latency report and (with recording) the session
+/// in --out.
 /// </summary>
 public static class DemoCommand
 {
-    public const string TrainData = "synthetic:lesion?n=480&size=128&seed=1";
-    public const string TestData = "synthetic:lesion?n=100&size=128&seed=2";
+    public const string DefaultModel = "models/lesion-unet16.ckpt";
 
     public static Command Create()
     {
+        var headless = new Option<bool>("--headless") { Description = "Render off-screen (EGL) even when a display is available" };
+        var frames = new Option<int>("--frames") { Description = "Frames to stream (0 = until Esc; headless default 250)", DefaultValueFactory = _ => -1 };
+        var fps = new Option<double>("--fps") { Description = "Source frame rate", DefaultValueFactory = _ => 25 };
+        var model = new Option<string>("--model") { Description = "Checkpoint", DefaultValueFactory = _ => DefaultModel };
         var output = CommonOptions.Out("out/demo");
-        var epochs = new Option<int>("--epochs") { Description = "Maximum training epochs", DefaultValueFactory = _ => 10 };
+        var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Save an overlay PNG every N frames", DefaultValueFactory = _ => 50 };
         var device = CommonOptions.Device();
-        var threads = CommonOptions.Threads();
-        var cmd = new Command("demo", "Train a small U-Net on synthetic ultrasound lesions, then evaluate it on a held-out synthetic set")
+        // Leave a core to the renderer, the source and the video encoder: inference never waits on
+        // the display, and on a 2-core machine that only holds if they don't fight for the same cores.
+        var threads = new Option<int>("--threads")
         {
-            output, epochs, device, threads,
+            Description = "Torch intra-op threads (default: cores − 1, leaving a core for rendering)",
+            DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount - 1),
         };
-        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
+        var cmd = new Command("demo", "Live demo: synthetic ultrasound through the real-time pipeline with OpenGL overlays (window, or headless without a display)")
         {
-            string outDir = p.GetValue(output)!;
-            string runDir = Path.Combine(outDir, "train");
-            AnsiConsole.Write(new Rule("[bold]1. train[/] on " + Markup.Escape(TrainData)));
-            TrainCommand.Run(new TrainOptions
-            {
-                Data = TrainData, OutDir = runDir, Epochs = p.GetValue(epochs), BatchSize = 8,
-                Model = new UNetOptions { Depth = 4, BaseWidth = 16 },
-                Device = p.GetValue(device)!, Threads = p.GetValue(threads),
-            }, ct);
-            AnsiConsole.Write(new Rule("[bold]2. evaluate[/] on held-out " + Markup.Escape(TestData)));
-            var (code, report) = EvalCommand.Run(new EvalOptions
-            {
-                Model = Path.Combine(runDir, "best.ckpt"), Data = TestData, OutDir = Path.Combine(outDir, "eval"),
-                Device = p.GetValue(device)!, Threads = p.GetValue(threads),
-            }, ct);
-            AnsiConsole.MarkupLine($"held-out Dice [bold]{report.Summary.MeanDice:F4}[/], IoU {report.Summary.MeanIou:F4}");
-            return Task.FromResult(code);
-        }));
+            headless, frames, fps, model, output, snapshotEvery, device, threads,
+        };
+        // Synchronous on purpose: a GLFW window must live on the main thread, and the action runs on
+        // the caller's thread until its first await.
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() => Task.FromResult(Run(new DemoOptions
+        {
+            Headless = p.GetValue(headless), Frames = p.GetValue(frames), Fps = p.GetValue(fps), Model = ResolveModel(p.GetValue(model)!),
+            OutDir = p.GetValue(output)!, SnapshotEvery = p.GetValue(snapshotEvery), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
+        }, ct))));
         return cmd;
+    }
+
+    public sealed record DemoOptions
+    {
+        public bool Headless { get; init; }
+        public int Frames { get; init; } = -1;
+        public double Fps { get; init; } = 25;
+        public required string Model { get; init; }
+        public required string OutDir { get; init; }
+        public int SnapshotEvery { get; init; } = 50;
+        public string Device { get; init; } = "auto";
+        public int Threads { get; init; }
+    }
+
+    public static int Run(DemoOptions o, CancellationToken ct)
+    {
+        Directory.CreateDirectory(o.OutDir);
+        using var surface = OpenSurface(o.Headless, out bool windowed);
+        int frames = o.Frames >= 0 ? o.Frames : windowed ? 0 : 250;
+        AnsiConsole.MarkupLine($"[grey]{(windowed ? "window (Esc quits, space pauses, O overlay mode, +/− opacity, S screenshot)" : "headless (EGL)")}; " +
+                               $"{(frames > 0 ? $"{frames} frames" : "until Esc")} at {o.Fps} fps[/]");
+
+        // 1. Engine and source: the shipped model; a live-like synthetic ultrasound sequence.
+        using var engine = InferenceEngine.Load(o.Model, new InferenceEngineOptions { Device = o.Device, Threads = o.Threads, MaxBatch = 2 });
+        using var pool = new FramePool();
+        var size = engine.Description.Width;
+        // A pre-rendered 10 s cine loop keeps the phantom renderer off the streaming path.
+        var source = new SyntheticSource(new SyntheticSourceOptions { Fps = o.Fps, Frames = frames, Size = size, Loop = 250 }, pool);
+        source.Prerender(ct);
+
+        // 2. Pipeline on the thread pool; the render loop on this (the GL) thread takes the newest frame.
+        using var mailbox = new RenderMailbox();
+        var pipeline = PipelineBuilder.Build(new PipelineOptions { Mode = PipelineMode.Newest, MaxBatch = 2 }, engine, source, [mailbox]);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var run = Task.Run(() => pipeline.RunAsync(stop.Token), CancellationToken.None);
+        var provider = new DelegateFrameProvider(() => mailbox.TryTake(out var f) ? f : null, () => run.IsCompleted);
+
+        string video = Path.Combine(o.OutDir, "overlay.mp4");
+        using (var viewer = new OverlayViewer(surface, provider, new OverlaySettings(), new OverlayViewerOptions
+        {
+            ModelName = Path.GetFileNameWithoutExtension(o.Model), Device = engine.Description.Device,
+            SnapshotEvery = o.SnapshotEvery, SnapshotDirectory = o.OutDir, ScreenshotDirectory = o.OutDir,
+            VideoPath = video, VideoFps = o.Fps > 0 ? o.Fps : 25, ExitWhenSourceCompletes = true,
+        }))
+        {
+            // A window is paced at display rate; headless draws as soon as a new frame arrives.
+            viewer.IsFixedTimeStep = windowed;
+            viewer.Run();
+            AnsiConsole.MarkupLine($"[grey]presented {viewer.Stats.FramesPresented} frames[/]");
+        }
+
+        // 3. The window may close first (Esc): stop the source, drain, report.
+        stop.Cancel();
+        var report = run.GetAwaiter().GetResult();
+        PipelineReportWriter.Print(report);
+        string reportPath = Path.Combine(o.OutDir, "latency.json");
+        PipelineReportWriter.Save(reportPath, report);
+        AnsiConsole.MarkupLine($"outputs in {Markup.Escape(o.OutDir)}: overlay PNGs, {Markup.Escape(Path.GetFileName(video))}, latency.json");
+        return report.Fault == null ? CommandErrors.Ok : CommandErrors.Failed;
+    }
+
+    /// <summary>A window when asked for and a display answers; otherwise the same renderer off-screen.</summary>
+    private static IRenderSurface OpenSurface(bool headless, out bool windowed)
+    {
+        windowed = false;
+        if (!headless && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")))
+        {
+            try
+            {
+                var window = GlfwWindow.Create(1024, 768, "MedSeg.Realtime demo", vsync: true);
+                windowed = true;
+                return window;
+            }
+            catch (GraphicsUnavailableException e)
+            {
+                AnsiConsole.MarkupLine($"[yellow]no window ({Markup.Escape(e.Message)}); rendering headless[/]");
+            }
+        }
+        return HeadlessRenderTarget.Create(512, 512);
+    }
+
+    /// <summary>The default model lives in the repository; find it from the clone when run elsewhere.</summary>
+    private static string ResolveModel(string path)
+    {
+        if (File.Exists(path) || Path.IsPathRooted(path)) return path;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, path);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return path;
     }
 }

@@ -92,13 +92,14 @@ public sealed class CliTests : IDisposable
     {
         string outDir = Path.Combine(_dir, "bench");
         var (code, output) = await Run("bench", "--sizes", "32", "--batches", "1", "2", "--iterations", "3", "--base", "4", "--depth", "2",
-                                       "--pipeline-frames", "20", "--out", outDir, "--threads", "2");
+                                       "--pipeline-frames", "20", "--render-frames", "20", "--out", outDir, "--threads", "2");
         Assert.True(code == 0, output);
         foreach (var f in new[] { "bench.json", "bench.md", "latency_hist.png", "latency_cdf.png" })
             Assert.True(File.Exists(Path.Combine(outDir, f)), $"{f} missing\n{output}");
         string md = File.ReadAllText(Path.Combine(outDir, "bench.md"));
         Assert.Contains("GFLOP/s", md);
         Assert.Contains("steady 32px b1", md);
+        Assert.Contains("Overlay rendering, headless OpenGL", md);
     }
 
     [Fact]

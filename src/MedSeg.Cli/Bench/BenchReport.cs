@@ -8,7 +8,7 @@ namespace MedSeg.Cli.Bench;
 /// <summary>Everything `medseg bench` measured, written as JSON and Markdown.</summary>
 public sealed record BenchReport(
     string Machine, string Device, int TorchThreads, string Model, double MatmulGflops,
-    IReadOnlyList<EngineCell> Engine, IReadOnlyList<PipelineCell> Pipeline, IReadOnlyList<SoakCell> Soak)
+    IReadOnlyList<EngineCell> Engine, IReadOnlyList<PipelineCell> Pipeline, IReadOnlyList<SoakCell> Soak, RenderCell? Render)
 {
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -50,6 +50,15 @@ public sealed record BenchReport(
                                   $"{s.Median:F2} | {s.P90:F2} | {s.P99:F2} | {s.Max:F2} | {s.Tail:F2} | {s.Flatness:F2} | {p.OverheadMs:F2} | " +
                                   $"{p.Drops} | {p.AllocatedBytesPerFrame:F0} | {p.Gen0}/{p.Gen1}/{p.Gen2} |");
             }
+        }
+        if (Render is { } r)
+        {
+            md.AppendLine();
+            md.AppendLine(ci, $"Overlay rendering, headless OpenGL ({r.Renderer}), {r.Width}×{r.Height} image + mask + probability upload and filled-overlay draw, each frame finished:");
+            md.AppendLine();
+            md.AppendLine("| upload + draw | with read-back (PNG/video path) |");
+            md.AppendLine("|---|---|");
+            md.AppendLine(ci, $"| {r.UploadDrawFps:F0} frames/s | {r.WithReadBackFps:F0} frames/s |");
         }
         if (Soak.Count > 0)
         {

@@ -23,12 +23,13 @@ public static class BenchCommand
         var pipelineFrames = new Option<int>("--pipeline-frames") { Description = "Frames per pipeline run (0 = skip the pipeline part)", DefaultValueFactory = _ => 600 };
         var soak = new Option<int>("--soak-frames") { Description = "Also run the live (25 fps) and overload (4× the model) soaks over this many frames each (0 = skip; 10000 takes ~8 min)", DefaultValueFactory = _ => 0 };
         var soakFps = new Option<double>("--soak-fps") { Description = "Source rate of the live soak", DefaultValueFactory = _ => 25 };
+        var render = new Option<int>("--render-frames") { Description = "Frames for the headless overlay-rendering benchmark at 512×512 (0 = skip)", DefaultValueFactory = _ => 2000 };
         var output = CommonOptions.Out("out/bench");
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var cmd = new Command("bench", "Benchmark the inference engine and the whole pipeline (latency percentiles, throughput, GFLOP/s, allocations)")
         {
-            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, output, device, threads,
+            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, render, output, device, threads,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -71,8 +72,23 @@ public static class BenchCommand
                 var all = new Dictionary<string, double[]>(samples) { [live.Scenario] = liveSamples, [over.Scenario] = overSamples };
                 samples = all;
             }
+            RenderCell? renderCell = null;
+            if (p.GetValue(render) is int renderFrames and > 0)
+            {
+                AnsiConsole.MarkupLine("[grey]headless overlay rendering 512×512…[/]");
+                try
+                {
+                    renderCell = new RenderCell("Mesa llvmpipe (EGL, GL 4.5 core)", 512, 512, renderFrames,
+                        Rendering.RenderBenchmark.Run(512, 512, renderFrames, readBack: false),
+                        Rendering.RenderBenchmark.Run(512, 512, renderFrames, readBack: true));
+                }
+                catch (Rendering.GraphicsUnavailableException e)
+                {
+                    AnsiConsole.MarkupLine($"[yellow]rendering benchmark skipped: {Markup.Escape(e.Message)}[/]");
+                }
+            }
             var report = new BenchReport(Environment.MachineName + $" ({Environment.ProcessorCount} cores)", torchDevice.ToString(),
-                                         torch.get_num_threads(), model.Describe(), matmul, engineCells, pipelineCells, soakCells);
+                                         torch.get_num_threads(), model.Describe(), matmul, engineCells, pipelineCells, soakCells, renderCell);
             report.SaveJson(Path.Combine(outDir, "bench.json"));
             string md = report.ToMarkdown();
             File.WriteAllText(Path.Combine(outDir, "bench.md"), md);

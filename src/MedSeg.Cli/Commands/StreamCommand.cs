@@ -21,7 +21,9 @@ public static class StreamCommand
         var model = new Option<string>("--model") { Description = "Checkpoint (best.ckpt from `medseg train`)", Required = true };
         var source = new Option<string>("--source")
         {
-            Description = "Frame source: synthetic:lesion|lungs|mri[?fps=25&frames=N&size=128&seed=1] (fps=0: as fast as possible; frames=0: until Ctrl+C)",
+            Description = "Frame source: synthetic:lesion|lungs|mri[?fps=25&frames=N&size=128&seed=1&loop=N], dicom:DIR|FILE, " +
+                          "nifti:FILE[?axis=z], tiff:FILE|DIR, folder:DIR, video:FILE|INDEX|URL, igtl://host:port; replays take " +
+                          "fps=25&play=once|loop|pingpong&frames=N (fps=0: as fast as possible; frames=0: until Ctrl+C)",
             DefaultValueFactory = _ => "synthetic:lesion?fps=25&frames=500",
         };
         var mode = new Option<PipelineMode?>("--mode") { Description = "Newest: always show the newest frame, drop the oldest when behind (default for live sources); All: process every frame" };
@@ -31,12 +33,13 @@ public static class StreamCommand
         var largest = new Option<bool>("--largest-component") { Description = "Keep only the largest connected component per class" };
         var fill = new Option<bool>("--fill-holes") { Description = "Fill holes in the mask" };
         var threshold = new Option<double?>("--threshold") { Description = "Probability threshold (default: the checkpoint's)" };
+        var sendLabels = new Option<bool>("--send-labels") { Description = "igtl:// sources: send each predicted label map back to the server as an IMAGE message" };
         var report = new Option<string?>("--report") { Description = "Write the final report as JSON to this file" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var cmd = new Command("stream", "Run a frame source through the real-time pipeline (preprocess → micro-batch → U-Net → postprocess → sinks)")
         {
-            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, report, device, threads,
+            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, report, device, threads,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -57,7 +60,10 @@ public static class StreamCommand
                     Threshold = p.GetValue(threshold) ?? engine.Info.Threshold,
                 },
             };
-            var result = await RunAsync(options, engine, src, [], ct).ConfigureAwait(false);
+            IReadOnlyList<IFrameSink> sinks = p.GetValue(sendLabels)
+                ? src is Pipeline.Sources.Igtl.IgtlSource igtl ? [new IgtlLabelSink(igtl)] : throw new ArgumentException("--send-labels needs an igtl:// source")
+                : [];
+            var result = await RunAsync(options, engine, src, sinks, ct).ConfigureAwait(false);
             if (p.GetValue(report) is { } path) PipelineReportWriter.Save(path, result);
             return result.Fault == null ? CommandErrors.Ok : CommandErrors.Failed;
         }));

@@ -17,13 +17,13 @@ namespace MedSeg.Pipeline;
 /// </summary>
 /// <remarks>
 /// <code>
-/// source ─[live: DropOldest | replay: Wait]─► preprocess ─[Wait]─► batcher ─[Wait]─► inference
+/// source ─[live: DropOldest | replay: Wait]─► preprocess ─[Wait]─► batcher ─[Newest: DropOldest(1) | All: Wait]─► inference
 ///        ─[Wait]─► postprocess ─[Wait]─► fan-out ─┬─[Wait]──────► stats
 ///                                                  └─[per sink: Latest → DropOldest, NeverDrop → Wait]─► sinks
 /// </code>
-/// In Newest mode the source edge is the only place frames are dropped: every later edge waits,
-/// so a slow model pushes back to the source edge, which keeps the newest frames; latency stays
-/// bounded by the (small) capacities. In All mode nothing is dropped and the source is slowed down.
+/// In Newest mode frames are dropped at the source edge and, when the engine is the bottleneck,
+/// at the batch edge (a newer batch replaces the waiting one); every other edge waits, so latency
+/// stays bounded by the (small) capacities. In All mode nothing is dropped and the source is slowed down.
 /// </remarks>
 public static class PipelineBuilder
 {
@@ -52,7 +52,12 @@ public static class PipelineBuilder
 
         // 3. Micro-batching: closes at MaxBatch frames or MaxWait after the first.
         var batcher = new MicroBatcher(new MicroBatcherOptions { MaxBatch = options.MaxBatch, MaxWait = options.MaxWait });
-        var toInference = new PipelineEdge<FrameBatch>("batcher→inference", Wait, stageCapacity);
+        // In Newest mode a closed batch that finds the engine busy replaces the one waiting for it:
+        // frames never queue behind more than one batch, so overload latency stays near two engine
+        // calls instead of growing with every buffered frame. The dropped frames are counted.
+        var toInference = options.Mode == PipelineMode.Newest
+            ? new PipelineEdge<FrameBatch>("batcher→inference", DropOldest, 1, static b => b.Count)
+            : new PipelineEdge<FrameBatch>("batcher→inference", Wait, stageCapacity);
 
         // 4. Inference: the engine's only caller.
         var inference = new InferenceStage(engine, new InferenceStageOptions { MaxBatch = options.MaxBatch });

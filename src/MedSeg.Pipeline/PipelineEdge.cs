@@ -8,10 +8,13 @@ namespace MedSeg.Pipeline;
 internal sealed class PipelineEdge<T> : IPipelineEdge where T : class, IDisposable
 {
     private readonly Channel<T> _channel;
+    private readonly Func<T, int>? _frames;
     private long _dropped;
 
-    public PipelineEdge(string name, BoundedChannelFullMode mode, int capacity)
+    /// <param name="frames">How many frames one item holds (a batch edge), so drops count frames, not items.</param>
+    public PipelineEdge(string name, BoundedChannelFullMode mode, int capacity, Func<T, int>? frames = null)
     {
+        _frames = frames;
         if (mode is not (BoundedChannelFullMode.Wait or BoundedChannelFullMode.DropOldest))
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "edges either wait or drop their oldest item");
         Name = name;
@@ -47,7 +50,7 @@ internal sealed class PipelineEdge<T> : IPipelineEdge where T : class, IDisposab
 
     private void OnDropped(T item)
     {
-        Interlocked.Increment(ref _dropped);
+        Interlocked.Add(ref _dropped, _frames?.Invoke(item) ?? 1);
         item.Dispose();
     }
 

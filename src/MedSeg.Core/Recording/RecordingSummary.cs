@@ -1,0 +1,49 @@
+namespace MedSeg.Core.Recording;
+
+/// <summary>What `medseg info` shows: the header, and counts and sizes from one scan of every record (nothing decoded).</summary>
+/// <param name="FramesAfterGap">frames flagged DroppedUpstream.</param>
+/// <param name="MissingSeq">sequence numbers missing between the first and last frame (frames dropped before recording).</param>
+/// <param name="End">where and why the readable data ends (truncated-at offset for a killed writer).</param>
+public sealed record RecordingSummary(
+    string Path, long FileBytes, SessionHeader Header, bool HasFooter, long Frames, long FirstSeq, long LastSeq,
+    TimeSpan FirstTimestamp, TimeSpan LastTimestamp, long FramesAfterGap, long MissingSeq,
+    long FramesWithLabels, long FramesWithProbabilities, long FramesWithGroundTruth,
+    long RecordBytes, long ImageBytes, long LabelBytes, long ProbabilityBytes, long GroundTruthBytes, RecordingEnd End)
+{
+    public TimeSpan Duration => Frames > 0 ? LastTimestamp - FirstTimestamp : TimeSpan.Zero;
+
+    /// <summary>Mean frame rate over the stream's own timestamps; 0 with fewer than two frames.</summary>
+    public double Fps => Frames > 1 && Duration > TimeSpan.Zero ? (Frames - 1) / Duration.TotalSeconds : 0;
+
+    public double BytesPerFrame => Frames > 0 ? (double)RecordBytes / Frames : 0;
+
+    /// <summary>Scans a whole session file.</summary>
+    /// <exception cref="RecordingFormatException">the file is not a readable session.</exception>
+    public static RecordingSummary Scan(string path, RecordingReaderOptions? options = null)
+    {
+        using var reader = RecordingReader.Open(path, options);
+        var f = new FrameRecord();
+        long frames = 0, firstSeq = -1, lastSeq = -1, afterGap = 0, missing = 0, labels = 0, prob = 0, truth = 0;
+        long recordBytes = 0, imageBytes = 0, labelBytes = 0, probBytes = 0, truthBytes = 0;
+        TimeSpan firstTs = default, lastTs = default;
+        while (reader.ReadNext(f, FramePlanes.None))
+        {
+            if (frames == 0) (firstSeq, firstTs) = (f.Seq, f.Timestamp);
+            else if (f.Seq > lastSeq + 1) missing += f.Seq - lastSeq - 1;
+            frames++;
+            lastSeq = Math.Max(lastSeq, f.Seq);
+            lastTs = f.Timestamp;
+            if ((f.Flags & MedSeg.Core.Frames.FrameFlags.DroppedUpstream) != 0) afterGap++;
+            if (f.HasLabels) labels++;
+            if (f.HasProbabilities) prob++;
+            if (f.HasGroundTruth) truth++;
+            recordBytes += f.RecordBytes;
+            imageBytes += f.ImageBytes;
+            labelBytes += f.LabelBytes;
+            probBytes += f.ProbabilityBytes;
+            truthBytes += f.GroundTruthBytes;
+        }
+        return new RecordingSummary(path, reader.FileLength, reader.Header, reader.Footer is not null, frames, firstSeq, lastSeq,
+            firstTs, lastTs, afterGap, missing, labels, prob, truth, recordBytes, imageBytes, labelBytes, probBytes, truthBytes, reader.End!);
+    }
+}

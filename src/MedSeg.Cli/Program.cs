@@ -12,7 +12,13 @@ public static class Program
         {
             TrainCommand.Create(),
             StreamCommand.Create(),
+            RecordCommand.Create(),
+            ReplayCommand.Create(),
+            ScoreCommand.Create(),
+            ExportCommand.Create(),
+            InfoCommand.Create(),
             BenchCommand.Create(),
+            Bench.RecordingBenchmark.Create(),
             EvalCommand.Create(),
             QuickstartCommand.Create(),
             DemoCommand.Create(),

@@ -80,6 +80,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Stream_Record_WritesEveryFrameThenInfoReadsIt()
+    {
+        string session = Path.Combine(_dir, "stream.msgpack");
+        var (code, output) = await Run("stream", "--model", TinyCheckpoint(), "--source", "synthetic:lesion?fps=0&frames=16&size=32",
+                                       "--mode", "All", "--record", session, "--threads", "2");
+        Assert.True(code == 0, output);
+        (code, output) = await Run("info", session);
+        Assert.True(code == 0, output);
+        Assert.Contains("16", output);
+    }
+
+    [Fact]
     public async Task Stream_UnknownSourceScheme_ClearErrorAndNonZeroExit()
     {
         var (code, output) = await Run("stream", "--model", TinyCheckpoint(), "--source", "carrier-pigeon:42");
@@ -114,6 +126,9 @@ public sealed class CliTests : IDisposable
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "latency.json")));
         Assert.Equal(30, doc.RootElement.GetProperty("framesIn").GetInt64());
         Assert.Contains("presented", output);
+        // The session is recorded beside the overlays and can be read back.
+        using var reader = MedSeg.Core.Recording.RecordingReader.Open(Path.Combine(outDir, "session.msgpack"));
+        Assert.Equal(doc.RootElement.GetProperty("framesOut").GetInt64(), reader.FrameOffsets().Count);
     }
 
     [Fact]

@@ -15,8 +15,7 @@ namespace MedSeg.Cli.Commands;
 /// `medseg demo`: the README's first command. A synthetic ultrasound-like sequence (moving lesions,
 /// exact ground truth) streams through the whole pipeline with the model that ships in models/,
 /// and the overlay is drawn with OpenGL: in a window when there is a display, headless (EGL)
-/// otherwise. Leaves overlay PNGs, an MP4, the latency report and (with recording) the session
-/// in --out.
+/// otherwise. Leaves overlay PNGs, an MP4, the latency report and the recorded session in --out.
 /// </summary>
 public static class DemoCommand
 {
@@ -82,7 +81,10 @@ public static class DemoCommand
 
         // 2. Pipeline on the thread pool; the render loop on this (the GL) thread takes the newest frame.
         using var mailbox = new RenderMailbox();
-        var pipeline = PipelineBuilder.Build(new PipelineOptions { Mode = PipelineMode.Newest, MaxBatch = 2 }, engine, source, [mailbox]);
+        string session = Path.Combine(o.OutDir, "session.msgpack");
+        var recorder = RecordCommand.CreateRecorder(session, overwrite: true, o.Model, engine, source, new Core.Recording.RecordingWriterOptions(),
+                                                    new Dictionary<string, string> { ["app"] = "medseg demo" });
+        var pipeline = PipelineBuilder.Build(new PipelineOptions { Mode = PipelineMode.Newest, MaxBatch = 2 }, engine, source, [mailbox, recorder]);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var run = Task.Run(() => pipeline.RunAsync(stop.Token), CancellationToken.None);
         var provider = new DelegateFrameProvider(() => mailbox.TryTake(out var f) ? f : null, () => run.IsCompleted);
@@ -107,7 +109,8 @@ public static class DemoCommand
         PipelineReportWriter.Print(report);
         string reportPath = Path.Combine(o.OutDir, "latency.json");
         PipelineReportWriter.Save(reportPath, report);
-        AnsiConsole.MarkupLine($"outputs in {Markup.Escape(o.OutDir)}: overlay PNGs, {Markup.Escape(Path.GetFileName(video))}, latency.json");
+        AnsiConsole.MarkupLine($"outputs in {Markup.Escape(o.OutDir)}: overlay PNGs, {Markup.Escape(Path.GetFileName(video))}, latency.json, " +
+                               $"session.msgpack ({recorder.Frames} frames; `medseg score {Markup.Escape(session)}` scores it against its ground truth)");
         return report.Fault == null ? CommandErrors.Ok : CommandErrors.Failed;
     }
 

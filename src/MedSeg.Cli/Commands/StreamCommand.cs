@@ -34,12 +34,13 @@ public static class StreamCommand
         var fill = new Option<bool>("--fill-holes") { Description = "Fill holes in the mask" };
         var threshold = new Option<double?>("--threshold") { Description = "Probability threshold (default: the checkpoint's)" };
         var sendLabels = new Option<bool>("--send-labels") { Description = "igtl:// sources: send each predicted label map back to the server as an IMAGE message" };
+        var record = new Option<string?>("--record") { Description = "Record the session (MessagePack, recordings/FORMAT.md) to this file; never drops a frame" };
         var report = new Option<string?>("--report") { Description = "Write the final report as JSON to this file" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var cmd = new Command("stream", "Run a frame source through the real-time pipeline (preprocess → micro-batch → U-Net → postprocess → sinks)")
         {
-            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, report, device, threads,
+            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, report, device, threads,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -60,9 +61,11 @@ public static class StreamCommand
                     Threshold = p.GetValue(threshold) ?? engine.Info.Threshold,
                 },
             };
-            IReadOnlyList<IFrameSink> sinks = p.GetValue(sendLabels)
-                ? src is Pipeline.Sources.Igtl.IgtlSource igtl ? [new IgtlLabelSink(igtl)] : throw new ArgumentException("--send-labels needs an igtl:// source")
-                : [];
+            var sinks = new List<IFrameSink>();
+            if (p.GetValue(sendLabels))
+                sinks.Add(src is Pipeline.Sources.Igtl.IgtlSource igtl ? new IgtlLabelSink(igtl) : throw new ArgumentException("--send-labels needs an igtl:// source"));
+            if (p.GetValue(record) is { } recordPath)
+                sinks.Add(RecordCommand.CreateRecorder(recordPath, overwrite: false, p.GetValue(model)!, engine, src, new Core.Recording.RecordingWriterOptions()));
             var result = await RunAsync(options, engine, src, sinks, ct).ConfigureAwait(false);
             if (p.GetValue(report) is { } path) PipelineReportWriter.Save(path, result);
             return result.Fault == null ? CommandErrors.Ok : CommandErrors.Failed;

@@ -23,6 +23,8 @@ public static class DatasetFactory
     public static ISegmentationDataset Open(string spec, string? layout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
+        // A recorded session (file.msgpack or recording:file) trains on its frames and ground truth (or predictions).
+        if (Recording.RecordingDataset.IsRecording(spec)) return Recording.RecordingDataset.Open(spec);
         if (spec.StartsWith(SyntheticPrefix, StringComparison.OrdinalIgnoreCase))
         {
             return OpenSynthetic(spec[SyntheticPrefix.Length..]);

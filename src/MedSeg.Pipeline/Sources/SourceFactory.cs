@@ -13,8 +13,7 @@ namespace MedSeg.Pipeline.Sources;
 /// <summary>Turns a <c>--source</c> spec into a source: <c>scheme:rest?key=value&amp;…</c>.</summary>
 public static class SourceFactory
 {
-    private static readonly string[] s_later = ["recording"];
-    private static readonly string[] s_supported = ["synthetic", "dicom", "nifti", "tiff", "folder", "video", "igtl"];
+    private static readonly string[] s_supported = ["synthetic", "dicom", "nifti", "tiff", "folder", "video", "igtl", "recording"];
     private static readonly string[] s_replayKeys = ["fps", "play", "loop", "pingpong", "frames"];
 
     /// <summary>
@@ -26,10 +25,10 @@ public static class SourceFactory
     /// <item><c>tiff:FILE|DIR</c>: a multi-page TIFF, or a folder of .tif/.tiff files</item>
     /// <item><c>folder:DIR</c>: the images of a folder in natural order</item>
     /// <item><c>video:FILE|DEVICE_INDEX|URL?fps=&amp;loop&amp;gray&amp;live=&amp;frames=&amp;backoff=250&amp;maxbackoff=8000</c> (ms)</item>
+    /// <item><c>recording:FILE.msgpack?speed=1|fps=25|max=1&amp;repeat=1&amp;frames=0</c>: a recorded session (see recordings/FORMAT.md)</item>
     /// <item><c>igtl://host:port?device=NAME&amp;frames=0&amp;maxbody=67108864&amp;labels=MedSegLabels&amp;backoff=250&amp;maxbackoff=8000</c></item>
     /// </list>
     /// </summary>
-    /// <exception cref="NotSupportedException">A known scheme that is not implemented yet.</exception>
     /// <exception cref="ArgumentException">An unknown scheme, task or key, or a malformed value.</exception>
     /// <exception cref="MedicalFormatException">The file or folder cannot be opened; the message names it and says why.</exception>
     public static IFrameSource Create(string spec, FramePool pool) => Create(spec, pool, null);
@@ -46,6 +45,7 @@ public static class SourceFactory
             case "synthetic": return new SyntheticSource(ParseSynthetic(rest), pool);
             case "video": return new VideoSource(ParseVideo(rest), pool, logger);
             case "igtl": return new IgtlSource(ParseIgtl(rest), pool, logger);
+            case "recording": return Recording.RecordingSource.FromSpec(rest, pool);
             case "dicom" or "nifti" or "tiff" or "folder":
                 var (target, query) = SourceQuery.Split(scheme, rest);
                 if (target.Length == 0) throw new ArgumentException($"{scheme}: needs a path, e.g. {scheme}:/data/ct", nameof(spec));
@@ -62,9 +62,7 @@ public static class SourceFactory
                     throw;
                 }
         }
-        if (Array.IndexOf(s_later, scheme) >= 0)
-            throw new NotSupportedException($"source scheme '{scheme}:' is not supported yet; supported now: {string.Join(", ", s_supported.Select(s => s + ":"))}");
-        throw new ArgumentException($"unknown source scheme '{scheme}:'; supported: {string.Join(", ", s_supported.Select(s => s + ":"))} (later: {string.Join(", ", s_later.Select(s => s + ":"))})", nameof(spec));
+        throw new ArgumentException($"unknown source scheme '{scheme}:'; supported: {string.Join(", ", s_supported.Select(s => s + ":"))}", nameof(spec));
     }
 
     private static ISliceStack OpenStack(string scheme, string target, SourceQuery query)

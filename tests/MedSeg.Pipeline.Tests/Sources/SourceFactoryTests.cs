@@ -42,13 +42,21 @@ public sealed class SourceFactoryTests : IDisposable
         Assert.Contains("lesion 32×32 @ 25 fps", source.Description);
     }
 
-    [Theory]
-    [InlineData("recording:session.msgpack")]
-    public void Create_LaterScheme_NotSupportedYetNamingIt(string spec)
+    [Fact]
+    public async Task Create_Recording_ReplaysTheSampleSessionFrameForFrame()
     {
-        var e = Assert.Throws<NotSupportedException>(() => SourceFactory.Create(spec, _pool));
-        Assert.Contains($"'{spec[..spec.IndexOf(':')]}:'", e.Message);
-        Assert.Contains("not supported yet", e.Message);
+        string? root = AppContext.BaseDirectory;
+        while (root != null && !File.Exists(Path.Combine(root, "MedSeg.Realtime.sln"))) root = Path.GetDirectoryName(root);
+        Assert.NotNull(root);
+        string sample = Path.Combine(root, "recordings", "sample-lesion.msgpack");
+        var source = SourceFactory.Create($"recording:{sample}?max=1", _pool);
+        Assert.Contains("sample-lesion", source.Description);
+        var channel = System.Threading.Channels.Channel.CreateUnbounded<Frame>();
+        await source.RunAsync(channel.Writer, CancellationToken.None);
+        var seqs = new List<long>();
+        while (channel.Reader.TryRead(out var f)) { seqs.Add(f.Info.Seq); f.Dispose(); }
+        Assert.Equal(10, seqs.Count);
+        Assert.Equal(seqs.Order(), seqs);
     }
 
     [Theory]

@@ -143,38 +143,7 @@ public sealed class CliTests : IDisposable
         Assert.True(info.MetricValue > 0.95, $"shipped model's validation {info.Metric} is {info.MetricValue}");
     }
 
-    private string TinyCheckpoint()
-    {
-        string path = Path.Combine(_dir, "tiny.ckpt");
-        if (File.Exists(path)) return path;
-        using var net = new MedSeg.Model.UNet(new MedSeg.Model.UNetOptions { Depth = 2, BaseWidth = 4 });
-        MedSeg.Model.Checkpoint.Save(path, net, new MedSeg.Model.CheckpointInfo
-        {
-            Model = net.Options,
-            Preprocess = new MedSeg.Imaging.Preprocess.PreprocessOptions { Width = 32, Height = 32 },
-        });
-        return path;
-    }
+    private string TinyCheckpoint() => CliRunner.TinyCheckpoint(Path.Combine(_dir, "tiny.ckpt"));
 
-    private static async Task<(int Code, string Output)> Run(params string[] args)
-    {
-        var writer = new StringWriter();
-        var oldOut = Console.Out;
-        Console.SetOut(writer);
-        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-        {
-            Out = new Spectre.Console.AnsiConsoleOutput(writer),
-            Interactive = Spectre.Console.InteractionSupport.No,
-            Ansi = Spectre.Console.AnsiSupport.No,
-        });
-        try
-        {
-            int code = await Program.Main(args);
-            return (code, writer.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-        }
-    }
+    private static Task<(int Code, string Output)> Run(params string[] args) => CliRunner.RunAsync(args);
 }

@@ -22,7 +22,6 @@ public sealed class EvalGrid
         using var pred = Colorize(predicted, h, w);
         using var overlay = image.Clone();
         var mask = data.Mask(index);
-        var ov = overlay.GetGenericIndexer<Vec3b>();
         for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
         {
@@ -30,10 +29,10 @@ public sealed class EvalGrid
             if (id != 0)
             {
                 var c = ClassColors.For(id);
-                var p = ov[y, x];
-                ov[y, x] = new Vec3b(Mix(p.Item0, c.Item0), Mix(p.Item1, c.Item1), Mix(p.Item2, c.Item2));
+                var p = overlay.At<Vec3b>(y, x);
+                overlay.Set(y, x, new Vec3b(Mix(p.Item0, c.Item0), Mix(p.Item1, c.Item1), Mix(p.Item2, c.Item2)));
             }
-            if (IsEdge(mask, x, y, w, h)) ov[y, x] = new Vec3b(255, 255, 255);
+            if (IsEdge(mask, x, y, w, h)) overlay.Set(y, x, new Vec3b(255, 255, 255));
         }
         var row = new Mat();
         Cv2.HConcat([image, truth, pred, overlay], row);
@@ -78,10 +77,9 @@ public sealed class EvalGrid
         foreach (float v in plane) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
         float scale = hi > lo ? 255f / (hi - lo) : 0f;
         var gray = new Mat(h, w, MatType.CV_8UC1);
-        var g = gray.GetGenericIndexer<byte>();
         for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
-            g[y, x] = (byte)Math.Clamp((plane[y * w + x] - lo) * scale, 0, 255);
+            gray.Set(y, x, (byte)Math.Clamp((plane[y * w + x] - lo) * scale, 0, 255));
         var bgr = new Mat();
         Cv2.CvtColor(gray, bgr, ColorConversionCodes.GRAY2BGR);
         gray.Dispose();
@@ -91,10 +89,9 @@ public sealed class EvalGrid
     private static Mat Colorize(ReadOnlySpan<byte> ids, int h, int w)
     {
         var m = new Mat(h, w, MatType.CV_8UC3, Scalar.Black);
-        var ix = m.GetGenericIndexer<Vec3b>();
         for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
-            if (ids[y * w + x] != 0) ix[y, x] = ClassColors.For(ids[y * w + x]);
+            if (ids[y * w + x] != 0) m.Set(y, x, ClassColors.For(ids[y * w + x]));
         return m;
     }
 }

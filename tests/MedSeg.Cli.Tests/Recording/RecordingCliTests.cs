@@ -147,36 +147,9 @@ public sealed class RecordingCliTests : IDisposable
 
     private static string TinyCheckpoint(string path)
     {
-        manual_seed(7);
-        using var net = new UNet(new UNetOptions { Depth = 2, BaseWidth = 4, ClassNames = ["background", "lesion"] });
-        Checkpoint.Save(path, net, new CheckpointInfo { Model = net.Options, Preprocess = new PreprocessOptions { Width = 32, Height = 32 }, Dataset = "none" });
-        return path;
+        manual_seed(7); // the recorded predictions below depend on these weights
+        return CliRunner.TinyCheckpoint(path);
     }
 
-    /// <summary>The recording commands and `train`, as the lead registers them in Program.cs.</summary>
-    private static async Task<(int Code, string Output)> Run(params string[] args)
-    {
-        var root = new RootCommand("test")
-        {
-            RecordCommand.Create(), ReplayCommand.Create(), ScoreCommand.Create(), ExportCommand.Create(), InfoCommand.Create(), TrainCommand.Create(),
-        };
-        var writer = new StringWriter();
-        var oldOut = Console.Out;
-        Console.SetOut(writer);
-        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-        {
-            Out = new Spectre.Console.AnsiConsoleOutput(writer),
-            Interactive = Spectre.Console.InteractionSupport.No,
-            Ansi = Spectre.Console.AnsiSupport.No,
-        });
-        try
-        {
-            int code = await root.Parse(args).InvokeAsync();
-            return (code, writer.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-        }
-    }
+    private static Task<(int Code, string Output)> Run(params string[] args) => CliRunner.RunAsync(args);
 }

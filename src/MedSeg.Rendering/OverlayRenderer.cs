@@ -77,11 +77,14 @@ public sealed class OverlayRenderer : IDisposable
 
     public int ImageHeight { get; private set; }
 
-    /// <summary>Copies a pipeline frame's image, labels and probabilities into the textures.</summary>
-    public void Upload(Frame frame) => Upload(RenderFrame.From(frame));
+    /// <summary>Copies a pipeline frame's image, labels and (when wanted) probabilities into the textures.</summary>
+    public void Upload(Frame frame, bool probabilities = true) => Upload(RenderFrame.From(frame), probabilities);
 
     /// <summary>Copies the frame into the textures; the spans can be reused when this returns.</summary>
-    public void Upload(in RenderFrame frame)
+    /// <param name="probabilities">Upload the probability map too. Only the heat map reads it, and at
+    /// 512×512 it is a 1 MB float upload per frame, the largest of the three, so callers that draw
+    /// another mode skip it.</param>
+    public void Upload(in RenderFrame frame, bool probabilities = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frame.Width, nameof(frame));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frame.Height, nameof(frame));
@@ -99,7 +102,7 @@ public sealed class OverlayRenderer : IDisposable
             _mask.Upload(frame.MaskWidth, frame.MaskHeight, SizedInternalFormat.R8ui, GlPixelFormat.RedInteger, PixelType.UnsignedByte, frame.Labels[..plane]);
         else
             _mask.Upload(1, 1, SizedInternalFormat.R8ui, GlPixelFormat.RedInteger, PixelType.UnsignedByte, stackalloc byte[1]);
-        _hasProb = plane > 0 && frame.Foreground.Length >= plane;
+        _hasProb = probabilities && plane > 0 && frame.Foreground.Length >= plane;
         if (_hasProb)
             _prob.Upload(frame.MaskWidth, frame.MaskHeight, SizedInternalFormat.R32f, GlPixelFormat.Red, PixelType.Float,
                 System.Runtime.InteropServices.MemoryMarshal.AsBytes(frame.Foreground[..plane]));

@@ -114,7 +114,7 @@ public sealed class OverlayViewer : GameLoop, IDisposable
         // Read "completed" before taking: a frame posted before completion is then surely seen.
         bool completed = _provider.IsCompleted;
         Frame? frame = null;
-        if (!IsPaused && _provider.TryTakeNewest(out frame)) Renderer.Upload(frame);
+        if (!IsPaused && _provider.TryTakeNewest(out frame)) Renderer.Upload(frame, probabilities: Settings.Mode == OverlayMode.HeatMap);
         try
         {
             DrawFrame(fresh: frame is not null);

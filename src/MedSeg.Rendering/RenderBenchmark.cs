@@ -36,7 +36,8 @@ public static class RenderBenchmark
         void Frame(int i)
         {
             image[i % image.Length] ^= 0xFF;
-            renderer.Upload(new RenderFrame(image, width, height, CorePixelFormat.Gray8, labels, width, height, prob));
+            renderer.Upload(new RenderFrame(image, width, height, CorePixelFormat.Gray8, labels, width, height, prob),
+                            probabilities: settings.Mode == OverlayMode.HeatMap);
             renderer.Draw(target.Framebuffer, width, height, settings);
             if (readBack) FramebufferCapture.ReadBgr(gl, target.Framebuffer, width, height, capture);
             else gl.Finish();

@@ -1,7 +1,6 @@
+using MedSeg.Cli.Reports;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace MedSeg.Cli.Bench;
 
@@ -10,14 +9,7 @@ public sealed record BenchReport(
     string Machine, string Device, int TorchThreads, string Model, double MatmulGflops,
     IReadOnlyList<EngineCell> Engine, IReadOnlyList<PipelineCell> Pipeline, IReadOnlyList<SoakCell> Soak, RenderCell? Render)
 {
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
-    public void SaveJson(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, s_json));
+    public void SaveJson(string path) => File.WriteAllText(path, ReportJson.Serialize(this));
 
     public string ToMarkdown()
     {

@@ -1,6 +1,5 @@
+using MedSeg.Cli.Reports;
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using MedSeg.Core.Recording;
 using Spectre.Console;
 
@@ -9,14 +8,6 @@ namespace MedSeg.Cli.Commands;
 /// <summary>`medseg info FILE`: header, frame count, duration, fps, drops, sizes, and where a damaged or truncated file ends.</summary>
 public static class InfoCommand
 {
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static Command Create()
     {
         var file = new Argument<string>("FILE") { Description = "Session file (.msgpack)" };
@@ -31,7 +22,7 @@ public static class InfoCommand
         var s = RecordingSummary.Scan(path);
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(s, s_json));
+            Console.Out.WriteLine(ReportJson.Serialize(s));
             return (CommandErrors.Ok, s);
         }
         var h = s.Header;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using MedSeg.Core.Metrics;
 
 namespace MedSeg.Cli.Reports;
@@ -20,22 +18,13 @@ public sealed record EvalReport(
         "Standard deviations are population standard deviations over images.",
     ];
 
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public void Save(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, JsonSerializer.Serialize(this, s_json));
+        ReportJson.Save(path, this);
     }
 
     public static EvalReport Load(string path) =>
-        JsonSerializer.Deserialize<EvalReport>(File.ReadAllText(path), s_json) ?? throw new InvalidDataException($"{path}: empty report");
+        ReportJson.Load<EvalReport>(path);
 }
 
 public sealed record EvalImage(string Id, double PixelAccuracy, IReadOnlyList<EvalClass> Classes)

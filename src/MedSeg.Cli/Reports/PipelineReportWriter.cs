@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using MedSeg.Pipeline;
 using Spectre.Console;
 
@@ -8,18 +6,9 @@ namespace MedSeg.Cli.Reports;
 /// <summary>The final pipeline report: terminal tables and JSON.</summary>
 public static class PipelineReportWriter
 {
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static void Save(string path, PipelineReport report)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, JsonSerializer.Serialize(report, s_json));
+        ReportJson.Save(path, report);
     }
 
     public static void Print(PipelineReport r)

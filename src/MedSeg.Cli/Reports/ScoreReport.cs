@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using MedSeg.Core.Metrics;
 using MedSeg.Core.Recording;
 using Spectre.Console;
@@ -14,26 +12,17 @@ public sealed record ScoreReport(
     string Session, string Reference, string? Model, int Frames, long Skipped, MetricsSummary Summary,
     IReadOnlyList<ScoredFrame> PerFrame, string End, IReadOnlyList<string> Conventions)
 {
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static ScoreReport From(string session, string reference, RecordedModel? model, SessionScorer scorer, RecordingEnd end) => new(
         Path.GetFullPath(session), reference, model?.Name, scorer.Frames.Count, scorer.Skipped, scorer.Summarize(),
         scorer.Frames.Select(ScoredFrame.From).ToList(), end.Message, EvalReport.StandardConventions);
 
     public void Save(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, JsonSerializer.Serialize(this, s_json));
+        ReportJson.Save(path, this);
     }
 
     public static ScoreReport Load(string path) =>
-        JsonSerializer.Deserialize<ScoreReport>(File.ReadAllText(path), s_json) ?? throw new InvalidDataException($"{path}: empty report");
+        ReportJson.Load<ScoreReport>(path);
 
     public void Print()
     {

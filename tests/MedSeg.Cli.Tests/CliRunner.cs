@@ -12,9 +12,13 @@ internal static class CliRunner
 {
     public static async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
-        var writer = new StringWriter();
-        var oldOut = Console.Out;
+        // Standard error too: System.CommandLine reports an unexpected exception there, and a
+        // failing test must show it. Synchronized because stages write from several threads.
+        var text = new StringWriter();
+        var writer = TextWriter.Synchronized(text);
+        var (oldOut, oldError) = (Console.Out, Console.Error);
         Console.SetOut(writer);
+        Console.SetError(writer);
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
@@ -24,11 +28,12 @@ internal static class CliRunner
         try
         {
             int code = await Program.Main(args);
-            return (code, writer.ToString());
+            return (code, text.ToString());
         }
         finally
         {
             Console.SetOut(oldOut);
+            Console.SetError(oldError);
         }
     }
 

@@ -48,12 +48,13 @@ public static class PipelineBenchmark
         var info = new CheckpointInfo { Model = net.Options, Preprocess = new PreprocessOptions { Width = s.Size, Height = s.Size } };
         using var engine = new InferenceEngine(net, info, new InferenceEngineOptions { Device = device, MaxBatch = s.MaxBatch, Threads = threads, Warmup = 3 });
         using var pool = new FramePool();
-        var source = new SyntheticSource(new SyntheticSourceOptions { Fps = s.Fps, Frames = frames + Warmup, Size = s.Size, Loop = 200 }, pool);
+        int warmup = WarmupFor(frames);
+        var source = new SyntheticSource(new SyntheticSourceOptions { Fps = s.Fps, Frames = frames + warmup, Size = s.Size, Loop = 200 }, pool);
         source.Prerender(ct);
-        var probe = new LatencyProbeSink(frames, Warmup);
+        var probe = new LatencyProbeSink(frames, warmup);
         var pipeline = PipelineBuilder.Build(new PipelineOptions
         {
-            Mode = PipelineMode.Newest, MaxBatch = s.MaxBatch, WarmupFrames = Warmup,
+            Mode = PipelineMode.Newest, MaxBatch = s.MaxBatch, WarmupFrames = warmup,
         }, engine, source, [probe]);
 
         // Collect everything the set-up left behind, so the counts below belong to the stream.
@@ -86,12 +87,13 @@ public static class PipelineBenchmark
         var info = new CheckpointInfo { Model = net.Options, Preprocess = new PreprocessOptions { Width = size, Height = size } };
         using var engine = new InferenceEngine(net, info, new InferenceEngineOptions { Device = device, MaxBatch = maxBatch, Threads = threads, Warmup = 3 });
         using var pool = new FramePool();
-        var source = new SyntheticSource(new SyntheticSourceOptions { Fps = fps, Frames = frames + Warmup, Size = size, Loop = 256 }, pool);
+        int warmup = WarmupFor(frames);
+        var source = new SyntheticSource(new SyntheticSourceOptions { Fps = fps, Frames = frames + warmup, Size = size, Loop = 256 }, pool);
         source.Prerender(ct);
-        var probe = new LatencyProbeSink(frames, Warmup);
+        var probe = new LatencyProbeSink(frames, warmup);
         var pipeline = PipelineBuilder.Build(new PipelineOptions
         {
-            Mode = PipelineMode.Newest, MaxBatch = maxBatch, WarmupFrames = Warmup,
+            Mode = PipelineMode.Newest, MaxBatch = maxBatch, WarmupFrames = warmup,
         }, engine, source, [probe]);
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -113,6 +115,12 @@ public static class PipelineBenchmark
             GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2);
         return (cell, samples);
     }
+
+    /// <summary>
+    /// Frames skipped before measuring: <see cref="Warmup"/>, but never more than the measured run
+    /// itself, so a short run (and a Newest-mode run that drops frames) still measures some.
+    /// </summary>
+    public static int WarmupFor(int frames) => Math.Clamp(frames, 1, Warmup);
 
     private static double P99(ReadOnlySpan<double> values)
     {

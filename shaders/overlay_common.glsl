@@ -6,13 +6,17 @@
 in vec2 v_uv;
 out vec4 o_color;
 
-uniform sampler2D u_image;    // R (grey) or RGB; normalised integer or float texels
-uniform usampler2D u_mask;    // class id per texel (R8UI); may be smaller than the image
+uniform sampler2D u_image;    // grey (swizzled to RRR1 by the renderer) or RGB; normalised integer or float texels
+// Class id / 255 per texel (R8, nearest filtering); may be smaller than the image. A normalised
+// texture rather than R8UI: llvmpipe samples it on its fast path with the texture unit doing
+// the nearest-texel arithmetic, about a tenth of the frame cheaper at 512×512.
+uniform sampler2D u_mask;
 uniform sampler2D u_prob;     // foreground probability (R32F), same size as the mask
 
-uniform int u_channels;       // 1 = grey, 3 = colour
-uniform float u_scale;        // texel value × u_scale = raw pixel value (255, 65535, 32767 or 1)
-uniform vec2 u_window;        // (low, high) in raw units: low → black, high → white
+// Window/level folded into one multiply-add on the texel value: raw = texel × scale (255, 65535,
+// 32767 or 1) and display = (raw − low) / (high − low), so gain = scale / (high − low) and
+// offset = −low / (high − low), worked out once per draw on the CPU instead of per pixel.
+uniform vec2 u_level;         // (gain, offset)
 uniform float u_opacity;      // heat map
 uniform bool u_hasProb;       // false: the heat map falls back to "labelled = 1"
 // Per class id: rgb = colour, a = how much of it covers the image (0 for hidden classes and
@@ -22,22 +26,32 @@ uniform vec4 u_palette[16];
 
 vec3 imageColor(vec2 uv)
 {
-    vec4 t = texture(u_image, uv);
-    vec3 raw = (u_channels == 1 ? t.rrr : t.rgb) * u_scale;
-    return clamp((raw - u_window.x) / (u_window.y - u_window.x), 0.0, 1.0);
+    return clamp(texture(u_image, uv).rgb * u_level.x + u_level.y, 0.0, 1.0);
+}
+
+uint classId(float texel)
+{
+    return uint(texel * 255.0 + 0.5);
+}
+
+// Class id of the nearest mask texel (the mask texture filters nearest: never interpolated).
+uint classAtUv(vec2 uv)
+{
+    return classId(texture(u_mask, uv).r);
 }
 
 ivec2 maskTexel(vec2 uv)
 {
-    // Nearest texel, computed by hand: class ids must never be interpolated.
+    // The texel classAtUv samples, as integer coordinates for neighbour lookups (contours).
+    // uv is within [0, 1], so only the top edge (uv = 1) needs clamping.
     ivec2 size = textureSize(u_mask, 0);
-    return clamp(ivec2(uv * vec2(size)), ivec2(0), size - 1);
+    return min(ivec2(uv * vec2(size)), size - 1);
 }
 
 uint classAt(ivec2 p)
 {
     // Clamping makes the image border not an edge: regions touching it stay open there.
-    return texelFetch(u_mask, clamp(p, ivec2(0), textureSize(u_mask, 0) - 1), 0).r;
+    return classId(texelFetch(u_mask, clamp(p, ivec2(0), textureSize(u_mask, 0) - 1), 0).r);
 }
 
 vec4 paletteFor(uint c)
@@ -47,7 +61,7 @@ vec4 paletteFor(uint c)
 
 vec3 filled(vec2 uv)
 {
-    vec4 k = paletteFor(texelFetch(u_mask, maskTexel(uv), 0).r);
+    vec4 k = paletteFor(classAtUv(uv));
     return mix(imageColor(uv), k.rgb, k.a);
 }
 

@@ -3,6 +3,6 @@
 void main()
 {
     float p = u_hasProb ? clamp(texture(u_prob, v_uv).r, 0.0, 1.0)
-                        : (texelFetch(u_mask, maskTexel(v_uv), 0).r != 0u ? 1.0 : 0.0);
+                        : (classAtUv(v_uv) != 0u ? 1.0 : 0.0);
     o_color = vec4(mix(imageColor(v_uv), heat(p), u_opacity * p), 1.0);
 }

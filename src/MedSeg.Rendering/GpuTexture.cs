@@ -31,6 +31,13 @@ internal sealed class GpuTexture : IDisposable
             gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureMagFilter, (int)mag);
             gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureWrapS, (int)TextureWrapMode.ClampToEdge);
             gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureWrapT, (int)TextureWrapMode.ClampToEdge);
+            if (IsSingleChannel(format))
+            {
+                // Read as grey (R, R, R, 1) so shaders treat every image as RGB, with no per-pixel
+                // choice between .rrr and .rgb; the sampler does it for free.
+                gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureSwizzleG, (int)GLEnum.Red);
+                gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureSwizzleB, (int)GLEnum.Red);
+            }
             (_width, _height, _format) = (width, height, format);
             Allocations++;
         }
@@ -41,6 +48,9 @@ internal sealed class GpuTexture : IDisposable
         fixed (byte* pixels = data)
             gl.TexSubImage2D(TextureTarget.Texture2D, 0, 0, 0, (uint)width, (uint)height, pixelFormat, type, pixels);
     }
+
+    private static bool IsSingleChannel(SizedInternalFormat format) => format is
+        SizedInternalFormat.R8 or SizedInternalFormat.R16 or SizedInternalFormat.R16SNorm or SizedInternalFormat.R32f;
 
     public void Bind(TextureUnit unit)
     {

@@ -13,7 +13,7 @@ namespace MedSeg.Rendering;
 /// </summary>
 /// <remarks>
 /// Inputs: <see cref="Upload(in RenderFrame)"/> per new frame; <see cref="Draw"/> per displayed frame.
-/// Memory: three textures (image, class ids R8UI, probability R32F) reallocated only when a frame's
+/// Memory: three textures (image, class ids as R8, probability R32F) reallocated only when a frame's
 /// size or pixel format changes; otherwise updated in place with glTexSubImage2D, so the steady
 /// state allocates nothing on the CPU or the GPU.
 /// Notes: GL thread only. Window/level is applied in the shader in raw pixel units, so 16-bit and
@@ -56,9 +56,9 @@ public sealed class OverlayRenderer : IDisposable
         // Core profile refuses draws without a VAO, even one with no attributes.
         _vao = gl.GenVertexArray();
         _image = new GpuTexture(gl, TextureMinFilter.Linear);
-        _mask = new GpuTexture(gl, TextureMinFilter.Nearest);   // integer textures must not be filtered
+        _mask = new GpuTexture(gl, TextureMinFilter.Nearest);   // class ids must never be interpolated
         _prob = new GpuTexture(gl, TextureMinFilter.Linear);
-        _mask.Upload(1, 1, SizedInternalFormat.R8ui, GlPixelFormat.RedInteger, PixelType.UnsignedByte, new byte[1]);
+        _mask.Upload(1, 1, SizedInternalFormat.R8, GlPixelFormat.Red, PixelType.UnsignedByte, new byte[1]);
         _prob.Upload(1, 1, SizedInternalFormat.R32f, GlPixelFormat.Red, PixelType.Float, new byte[4]);
         foreach (var program in _programs)
         {
@@ -99,9 +99,9 @@ public sealed class OverlayRenderer : IDisposable
 
         int plane = frame.MaskWidth * frame.MaskHeight;
         if (plane > 0 && frame.Labels.Length >= plane)
-            _mask.Upload(frame.MaskWidth, frame.MaskHeight, SizedInternalFormat.R8ui, GlPixelFormat.RedInteger, PixelType.UnsignedByte, frame.Labels[..plane]);
+            _mask.Upload(frame.MaskWidth, frame.MaskHeight, SizedInternalFormat.R8, GlPixelFormat.Red, PixelType.UnsignedByte, frame.Labels[..plane]);
         else
-            _mask.Upload(1, 1, SizedInternalFormat.R8ui, GlPixelFormat.RedInteger, PixelType.UnsignedByte, stackalloc byte[1]);
+            _mask.Upload(1, 1, SizedInternalFormat.R8, GlPixelFormat.Red, PixelType.UnsignedByte, stackalloc byte[1]);
         _hasProb = probabilities && plane > 0 && frame.Foreground.Length >= plane;
         if (_hasProb)
             _prob.Upload(frame.MaskWidth, frame.MaskHeight, SizedInternalFormat.R32f, GlPixelFormat.Red, PixelType.Float,
@@ -116,7 +116,7 @@ public sealed class OverlayRenderer : IDisposable
         return Letterbox.Fit(contentWidth, ImageHeight, targetWidth, targetHeight);
     }
 
-    /// <summary>Clears <paramref name="framebuffer"/> to black and draws the overlay letterboxed into it.</summary>
+    /// <summary>Draws the overlay letterboxed into <paramref name="framebuffer"/>, black around it.</summary>
     /// <returns>The rectangle the content covers (empty before the first upload).</returns>
     public unsafe ViewportRect Draw(uint framebuffer, int targetWidth, int targetHeight, OverlaySettings settings)
     {
@@ -126,9 +126,15 @@ public sealed class OverlayRenderer : IDisposable
         gl.Viewport(0, 0, (uint)targetWidth, (uint)targetHeight);
         gl.Disable(EnableCap.Blend);
         gl.Disable(EnableCap.DepthTest);
-        gl.ClearColor(0, 0, 0, 1);
-        gl.Clear(ClearBufferMask.ColorBufferBit);
         var rect = ContentRect(targetWidth, targetHeight, settings.Mode);
+        // Only the letterbox bars need clearing: when the content covers the whole target the
+        // opaque quad writes every pixel, and a clear would cost a pass over the framebuffer
+        // (a tenth of the frame on llvmpipe at 512×512).
+        if (rect.IsEmpty || rect.Width < targetWidth || rect.Height < targetHeight)
+        {
+            gl.ClearColor(0, 0, 0, 1);
+            gl.Clear(ClearBufferMask.ColorBufferBit);
+        }
         if (rect.IsEmpty) return rect;
 
         gl.Viewport(rect.X, rect.Y, (uint)rect.Width, (uint)rect.Height);
@@ -140,10 +146,8 @@ public sealed class OverlayRenderer : IDisposable
         gl.BindSampler(0, oneToOne ? _nearest : _linear);
         _mask.Bind(TextureUnit.Texture1);
         _prob.Bind(TextureUnit.Texture2);
-        var (low, high) = Window(settings.Window ?? DefaultWindow(_format));
-        gl.Uniform1(program.Uniform("u_channels"), _format == CorePixelFormat.Bgr24 ? 3 : 1);
-        gl.Uniform1(program.Uniform("u_scale"), Scale(_format));
-        gl.Uniform2(program.Uniform("u_window"), low, high);
+        var (gain, offset) = Level(settings.Window ?? DefaultWindow(_format), Scale(_format));
+        gl.Uniform2(program.Uniform("u_level"), gain, offset);
         gl.Uniform1(program.Uniform("u_opacity"), settings.Opacity);
         gl.Uniform1(program.Uniform("u_hasProb"), _hasProb ? 1 : 0);
         FillPalette(settings);
@@ -201,11 +205,13 @@ public sealed class OverlayRenderer : IDisposable
         _ => WindowLevel.FromRange(0, 255),
     };
 
-    private static (float Low, float High) Window(WindowLevel window)
+    /// <summary>The window as one multiply-add on the normalised texel value (see overlay_common.glsl).</summary>
+    private static (float Gain, float Offset) Level(WindowLevel window, float scale)
     {
-        // A zero width would divide by zero in the shader; a hair of width gives a hard threshold instead.
+        // A zero width would divide by zero; a hair of width gives a hard threshold instead.
         double width = Math.Max(window.Width, 1e-6);
-        return ((float)(window.Centre - width / 2), (float)(window.Centre + width / 2));
+        double low = window.Centre - width / 2;
+        return ((float)(scale / width), (float)(-low / width));
     }
 
     /// <summary>Normalised texel value → raw pixel value (GL maps unsigned n-bit to /(2ⁿ−1), signed to /(2ⁿ⁻¹−1)).</summary>

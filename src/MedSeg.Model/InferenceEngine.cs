@@ -25,7 +25,11 @@ public sealed class InferenceEngine : ISegmentationEngine
     private readonly int _c, _h, _w;
     private readonly Tensor[] _staging;     // host (pinned on CUDA) [MaxBatch, C, H, W]
     private readonly Tensor? _deviceInput;  // CUDA only
-    private readonly bool _binary;
+    private readonly ScriptedUNet? _script;
+    // Per staging buffer and batch size: the model's input view and, when scripted, the argument
+    // list; made on first use so a steady stream allocates neither per call.
+    private readonly Tensor?[][] _inputViews;
+    private readonly object[]?[][] _scriptArgs;
     private int _next;
 
     public InferenceEngine(UNet model, CheckpointInfo info, InferenceEngineOptions options)
@@ -36,7 +40,6 @@ public sealed class InferenceEngine : ISegmentationEngine
         _model.to(_device);
         _model.eval();
         _threshold = options.Threshold ?? info.Threshold;
-        _binary = model.Options.IsBinary;
         (_c, _h, _w) = (info.Preprocess.Channels, info.Preprocess.Height, info.Preprocess.Width);
         MaxBatch = options.MaxBatch;
         Info = info;
@@ -46,6 +49,9 @@ public sealed class InferenceEngine : ISegmentationEngine
             ? [empty(shape, ScalarType.Float32).pin_memory(), empty(shape, ScalarType.Float32).pin_memory()]
             : [zeros(shape, ScalarType.Float32)];
         _deviceInput = cuda ? empty(shape, ScalarType.Float32, _device) : null;
+        _script = options.Scripted && !_model.Options.BatchNorm ? new ScriptedUNet(_model) : null;
+        _inputViews = [.. _staging.Select(_ => new Tensor?[MaxBatch + 1])];
+        _scriptArgs = [.. _staging.Select(_ => new object[]?[MaxBatch + 1])];
         Description = new EngineDescription(info.Model.Describe(), _device.ToString(), _c, _h, _w, info.Model.ClassNames,
                                             ModelFlops.GflopPerFrame(info.Model, _h, _w));
         for (int i = 0; i < options.Warmup; i++) RunWarmup();
@@ -64,6 +70,9 @@ public sealed class InferenceEngine : ISegmentationEngine
     public CheckpointInfo Info { get; }
     public int MaxBatch { get; }
 
+    /// <summary>True when the forward pass runs as one TorchScript call (<see cref="InferenceEngineOptions.Scripted"/>).</summary>
+    public bool IsScripted => _script is not null;
+
     public void Infer(ReadOnlySpan<float> input, int batch, Span<byte> labels, Span<float> foreground)
     {
         if (batch < 1 || batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"must be 1–{MaxBatch}");
@@ -73,43 +82,52 @@ public sealed class InferenceEngine : ISegmentationEngine
         bool wantFg = !foreground.IsEmpty;
         if (wantFg && foreground.Length < batch * plane) throw new ArgumentException($"foreground needs {batch * plane} floats", nameof(foreground));
 
-        var staging = _staging[_next];
+        int slot = _next;
+        var staging = _staging[slot];
         _next = (_next + 1) % _staging.Length;
-        // `bytes` spans the whole (contiguous, offset-0) staging storage; narrow() below views its first `batch` rows.
+        // `bytes` spans the whole (contiguous, offset-0) staging storage; the view below covers its first `batch` rows.
         input[..(batch * frameIn)].CopyTo(MemoryMarshal.Cast<byte, float>(staging.bytes));
 
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        var x = staging.narrow(0, 0, batch);
-        if (_deviceInput is not null)
+        var x = InputView(slot, batch);
+        if (_deviceInput is not null) _deviceInput.narrow(0, 0, batch).copy_(staging.narrow(0, 0, batch), true); // non_blocking: pinned source
+        var (ids, fg) = _script is not null
+            ? _script.Run(_scriptArgs[slot][batch] ??= _script.Arguments(x, _threshold))
+            : Heads.Decode(_model.forward(x), _threshold);
+        if (_device.type != DeviceType.CPU)
         {
-            var dst = _deviceInput.narrow(0, 0, batch);
-            dst.copy_(x, true); // non_blocking: the pinned source makes this an async upload
-            x = dst;
+            ids = ids.cpu();
+            if (wantFg) fg = fg.cpu();
         }
-        var logits = _model.forward(x);
-        var (ids, fg) = Heads.Decode(logits, _threshold);
-        var idsHost = ids.cpu().contiguous();
-        idsHost.bytes[..(batch * plane)].CopyTo(labels);
-        if (wantFg)
-        {
-            var fgHost = fg.cpu().contiguous();
-            MemoryMarshal.Cast<byte, float>(fgHost.bytes)[..(batch * plane)].CopyTo(foreground);
-        }
+        // Both heads return fresh contiguous tensors, so `bytes` is exactly batch × plane elements.
+        ids.bytes[..(batch * plane)].CopyTo(labels);
+        if (wantFg) MemoryMarshal.Cast<byte, float>(fg.bytes)[..(batch * plane)].CopyTo(foreground);
+    }
+
+    /// <summary>The first <paramref name="batch"/> rows of the model-side input (device tensor on CUDA, staging on the CPU).</summary>
+    private Tensor InputView(int slot, int batch)
+    {
+        if (_inputViews[slot][batch] is { } view) return view;
+        var full = _deviceInput ?? _staging[slot];
+        // Detached from Infer's dispose scope: the views live as long as the engine.
+        return _inputViews[slot][batch] = full.narrow(0, 0, batch).DetachFromDisposeScope();
     }
 
     private void RunWarmup()
     {
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        var x = _staging[0];
-        if (_deviceInput is not null) x = _deviceInput;
-        _ = Heads.Decode(_model.forward(x), _threshold);
+        var x = _deviceInput ?? _staging[0];
+        _ = _script is not null ? _script.Run(_script.Arguments(x, _threshold)) : Heads.Decode(_model.forward(x), _threshold);
         if (_device.type == DeviceType.CUDA) cuda.synchronize(_device);
     }
 
     public void Dispose()
     {
+        foreach (var views in _inputViews)
+        foreach (var v in views) v?.Dispose();
+        _script?.Dispose();
         foreach (var s in _staging) s.Dispose();
         _deviceInput?.Dispose();
         _model.Dispose();

@@ -9,6 +9,12 @@ public sealed record InferenceEngineOptions
     public int MaxBatch { get; init; } = 8;
     /// <summary>Fold batch norm into the convolutions (same outputs, one pass less per block).</summary>
     public bool FoldBatchNorm { get; init; } = true;
+    /// <summary>
+    /// Run the network as one TorchScript call (<see cref="ScriptedUNet"/>): same outputs, a little
+    /// faster, and ~0.8 KB of managed garbage per call instead of ~15 KB. Needs a model without
+    /// batch norm, i.e. <see cref="FoldBatchNorm"/> or a model trained without it; otherwise eager.
+    /// </summary>
+    public bool Scripted { get; init; } = true;
     /// <summary>Forward passes run before the first frame, so allocator and kernel choices are settled.</summary>
     public int Warmup { get; init; } = 2;
     /// <summary>Torch intra-op threads; 0 keeps libtorch's default.</summary>

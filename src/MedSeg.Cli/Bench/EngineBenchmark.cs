@@ -16,15 +16,13 @@ public sealed record EngineCell(
 /// </summary>
 public static class EngineBenchmark
 {
+    /// <param name="engineOptions">Device, threads and scripted/eager; batch and warm-up are set here.</param>
     public static EngineCell Run(UNetOptions model, int size, int batch, int iterations, int warmup,
-                                 double matmulGflops, string device, int threads)
+                                 double matmulGflops, InferenceEngineOptions engineOptions)
     {
         using var net = new UNet(model);
         var info = new CheckpointInfo { Model = net.Options, Preprocess = new PreprocessOptions { Width = size, Height = size } };
-        using var engine = new InferenceEngine(net, info, new InferenceEngineOptions
-        {
-            Device = device, MaxBatch = batch, Warmup = warmup, Threads = threads,
-        });
+        using var engine = new InferenceEngine(net, info, engineOptions with { MaxBatch = batch, Warmup = warmup });
         var rng = new Random(1);
         var input = new float[batch * model.InChannels * size * size];
         for (int i = 0; i < input.Length; i++) input[i] = (float)rng.NextDouble();

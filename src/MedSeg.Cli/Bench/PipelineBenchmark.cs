@@ -18,7 +18,7 @@ public static class PipelineBenchmark
     public sealed record Scenario(string Name, int Size, int MaxBatch, double Fps);
 
     public static async Task<(IReadOnlyList<PipelineCell> Cells, IReadOnlyDictionary<string, double[]> Samples)> RunGridAsync(
-        UNetOptions model, IReadOnlyList<EngineCell> engine, int frames, string device, int threads, CancellationToken ct)
+        UNetOptions model, IReadOnlyList<EngineCell> engine, int frames, InferenceEngineOptions engineOptions, CancellationToken ct)
     {
         var cells = new List<PipelineCell>();
         var samples = new Dictionary<string, double[]>();
@@ -33,7 +33,7 @@ public static class PipelineBenchmark
             foreach (var s in scenarios)
             {
                 ct.ThrowIfCancellationRequested();
-                var (cell, raw) = await RunAsync(model, s, frames, device, threads, engine, ct).ConfigureAwait(false);
+                var (cell, raw) = await RunAsync(model, s, frames, engineOptions, engine, ct).ConfigureAwait(false);
                 cells.Add(cell);
                 samples[s.Name] = raw;
             }
@@ -42,11 +42,11 @@ public static class PipelineBenchmark
     }
 
     public static async Task<(PipelineCell Cell, double[] Samples)> RunAsync(
-        UNetOptions model, Scenario s, int frames, string device, int threads, IReadOnlyList<EngineCell> engineCells, CancellationToken ct)
+        UNetOptions model, Scenario s, int frames, InferenceEngineOptions engineOptions, IReadOnlyList<EngineCell> engineCells, CancellationToken ct)
     {
         using var net = new UNet(model);
         var info = new CheckpointInfo { Model = net.Options, Preprocess = new PreprocessOptions { Width = s.Size, Height = s.Size } };
-        using var engine = new InferenceEngine(net, info, new InferenceEngineOptions { Device = device, MaxBatch = s.MaxBatch, Threads = threads, Warmup = 3 });
+        using var engine = new InferenceEngine(net, info, engineOptions with { MaxBatch = s.MaxBatch, Warmup = 3 });
         using var pool = new FramePool();
         int warmup = WarmupFor(frames);
         var source = new SyntheticSource(new SyntheticSourceOptions { Fps = s.Fps, Frames = frames + warmup, Size = s.Size, Loop = 200 }, pool);
@@ -81,11 +81,11 @@ public static class PipelineBenchmark
     /// model) over <paramref name="frames"/> frames, with drift and memory growth.
     /// </summary>
     public static async Task<(SoakCell Cell, double[] Samples)> SoakAsync(
-        UNetOptions model, string name, int size, int maxBatch, double fps, int frames, string device, int threads, CancellationToken ct)
+        UNetOptions model, string name, int size, int maxBatch, double fps, int frames, InferenceEngineOptions engineOptions, CancellationToken ct)
     {
         using var net = new UNet(model);
         var info = new CheckpointInfo { Model = net.Options, Preprocess = new PreprocessOptions { Width = size, Height = size } };
-        using var engine = new InferenceEngine(net, info, new InferenceEngineOptions { Device = device, MaxBatch = maxBatch, Threads = threads, Warmup = 3 });
+        using var engine = new InferenceEngine(net, info, engineOptions with { MaxBatch = maxBatch, Warmup = 3 });
         using var pool = new FramePool();
         int warmup = WarmupFor(frames);
         var source = new SyntheticSource(new SyntheticSourceOptions { Fps = fps, Frames = frames + warmup, Size = size, Loop = 256 }, pool);

@@ -23,13 +23,14 @@ public static class BenchCommand
         var pipelineFrames = new Option<int>("--pipeline-frames") { Description = "Frames per pipeline run (0 = skip the pipeline part)", DefaultValueFactory = _ => 600 };
         var soak = new Option<int>("--soak-frames") { Description = "Also run the live (25 fps) and overload (4× the model) soaks over this many frames each (0 = skip; 10000 takes ~8 min)", DefaultValueFactory = _ => 0 };
         var soakFps = new Option<double>("--soak-fps") { Description = "Source rate of the live soak", DefaultValueFactory = _ => 25 };
+        var eager = new Option<bool>("--eager") { Description = "Run the eager TorchSharp forward (one native call per op) instead of the TorchScript one, to compare" };
         var render = new Option<int>("--render-frames") { Description = "Frames for the headless overlay-rendering benchmark at 512×512 (0 = skip)", DefaultValueFactory = _ => 2000 };
         var output = CommonOptions.Out("out/bench");
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var cmd = new Command("bench", "Benchmark the inference engine and the whole pipeline (latency percentiles, throughput, GFLOP/s, allocations)")
         {
-            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, render, output, device, threads,
+            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, eager, render, output, device, threads,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -39,6 +40,7 @@ public static class BenchCommand
             string dev = p.GetValue(device)!;
             int nThreads = p.GetValue(threads);
             var torchDevice = TorchDevice.Select(dev, nThreads);
+            var engineOptions = new InferenceEngineOptions { Device = dev, Threads = nThreads, Scripted = !p.GetValue(eager) };
 
             AnsiConsole.MarkupLine("[grey]measuring libtorch float32 matmul rate…[/]");
             double matmul = MatmulRate.MeasureGflops(torchDevice);
@@ -48,7 +50,7 @@ public static class BenchCommand
             {
                 ct.ThrowIfCancellationRequested();
                 AnsiConsole.MarkupLine($"[grey]engine {size}×{size}, batch {batch}…[/]");
-                engineCells.Add(EngineBenchmark.Run(model, size, batch, p.GetValue(iterations), warmup: 3, matmul, dev, nThreads));
+                engineCells.Add(EngineBenchmark.Run(model, size, batch, p.GetValue(iterations), warmup: 3, matmul, engineOptions));
             }
             IReadOnlyList<PipelineCell> pipelineCells = [];
             IReadOnlyDictionary<string, double[]> samples = new Dictionary<string, double[]>();
@@ -56,7 +58,7 @@ public static class BenchCommand
             if (frames > 0)
             {
                 AnsiConsole.MarkupLine("[grey]whole pipeline…[/]");
-                (pipelineCells, samples) = await PipelineBenchmark.RunGridAsync(model, engineCells, frames, dev, nThreads, ct).ConfigureAwait(false);
+                (pipelineCells, samples) = await PipelineBenchmark.RunGridAsync(model, engineCells, frames, engineOptions, ct).ConfigureAwait(false);
             }
 
             var soakCells = new List<SoakCell>();
@@ -65,9 +67,9 @@ public static class BenchCommand
                 int size = engineCells.Min(static e => e.Size);
                 var b1 = engineCells.First(e => e.Size == size && e.Batch == 1);
                 AnsiConsole.MarkupLine($"[grey]live soak: {soakFrames} frames at {p.GetValue(soakFps)} fps…[/]");
-                var (live, liveSamples) = await PipelineBenchmark.SoakAsync(model, $"live {size}px", size, 1, p.GetValue(soakFps), soakFrames, dev, nThreads, ct).ConfigureAwait(false);
+                var (live, liveSamples) = await PipelineBenchmark.SoakAsync(model, $"live {size}px", size, 1, p.GetValue(soakFps), soakFrames, engineOptions, ct).ConfigureAwait(false);
                 AnsiConsole.MarkupLine("[grey]overload soak: 4× the model's batch-1 rate…[/]");
-                var (over, overSamples) = await PipelineBenchmark.SoakAsync(model, $"overload 4x {size}px", size, 4, Math.Round(4 * b1.FramesPerSecond, 1), soakFrames, dev, nThreads, ct).ConfigureAwait(false);
+                var (over, overSamples) = await PipelineBenchmark.SoakAsync(model, $"overload 4x {size}px", size, 4, Math.Round(4 * b1.FramesPerSecond, 1), soakFrames, engineOptions, ct).ConfigureAwait(false);
                 soakCells.AddRange([live, over]);
                 var all = new Dictionary<string, double[]>(samples) { [live.Scenario] = liveSamples, [over.Scenario] = overSamples };
                 samples = all;
@@ -88,7 +90,7 @@ public static class BenchCommand
                 }
             }
             var report = new BenchReport(Environment.MachineName + $" ({Environment.ProcessorCount} cores)", torchDevice.ToString(),
-                                         torch.get_num_threads(), model.Describe(), matmul, engineCells, pipelineCells, soakCells, renderCell);
+                                         torch.get_num_threads(), model.Describe() + (engineOptions.Scripted ? "; TorchScript forward" : "; eager forward"), matmul, engineCells, pipelineCells, soakCells, renderCell);
             report.SaveJson(Path.Combine(outDir, "bench.json"));
             string md = report.ToMarkdown();
             File.WriteAllText(Path.Combine(outDir, "bench.md"), md);

@@ -65,7 +65,8 @@ public sealed class OverlayViewer : GameLoop, IDisposable
     /// <summary>Space: the view keeps the current frame and takes no new ones.</summary>
     public bool IsPaused { get; set; }
 
-    public bool IsRecording { get; private set; }
+    /// <summary>R toggles it and raises <see cref="RecordingToggled"/>; the owner sets the initial state.</summary>
+    public bool IsRecording { get; set; }
 
     /// <summary>Saves the next drawn frame as PNG (to <paramref name="path"/> or the screenshot folder).</summary>
     public void RequestScreenshot(string? path = null) => (_screenshotRequested, _screenshotPath) = (true, path);

@@ -68,7 +68,7 @@ public static class DemoCommand
         Directory.CreateDirectory(o.OutDir);
         using var surface = OpenSurface(o.Headless, out bool windowed);
         int frames = o.Frames >= 0 ? o.Frames : windowed ? 0 : 250;
-        AnsiConsole.MarkupLine($"[grey]{(windowed ? "window (Esc quits, space pauses, O overlay mode, +/− opacity, S screenshot)" : "headless (EGL)")}; " +
+        AnsiConsole.MarkupLine($"[grey]{(windowed ? "window (Esc quits, space pauses, O overlay mode, +/− opacity, 1–9 classes, R pauses/resumes recording, S screenshot)" : "headless (EGL)")}; " +
                                $"{(frames > 0 ? $"{frames} frames" : "until Esc")} at {o.Fps} fps[/]");
 
         // 1. Engine and source: the shipped model; a live-like synthetic ultrasound sequence.
@@ -99,6 +99,9 @@ public static class DemoCommand
         {
             // A window is paced at display rate; headless draws as soon as a new frame arrives.
             viewer.IsFixedTimeStep = windowed;
+            // The session records from the start; R pauses and resumes it (one file, with a gap).
+            viewer.IsRecording = true;
+            viewer.RecordingToggled += on => recorder.Paused = !on;
             viewer.Run();
             AnsiConsole.MarkupLine($"[grey]presented {viewer.Stats.FramesPresented} frames[/]");
         }
@@ -110,7 +113,8 @@ public static class DemoCommand
         string reportPath = Path.Combine(o.OutDir, "latency.json");
         PipelineReportWriter.Save(reportPath, report);
         AnsiConsole.MarkupLine($"outputs in {Markup.Escape(o.OutDir)}: overlay PNGs, {Markup.Escape(Path.GetFileName(video))}, latency.json, " +
-                               $"session.msgpack ({recorder.Frames} frames; `medseg score {Markup.Escape(session)}` scores it against its ground truth)");
+                               $"session.msgpack ({recorder.Frames} frames" + (recorder.SkippedWhilePaused > 0 ? $", {recorder.SkippedWhilePaused} not recorded while paused with R" : "") +
+                               $"; `medseg score {Markup.Escape(session)}` scores it against its ground truth)");
         return report.Fault == null ? CommandErrors.Ok : CommandErrors.Failed;
     }
 

@@ -26,7 +26,8 @@ public sealed class SessionRecorder : IFrameSink
 {
     private readonly SessionRecorderOptions _options;
     private RecordingWriter? _writer;
-    private long _frames, _bytes;
+    private long _frames, _bytes, _skipped;
+    private volatile bool _paused;
 
     public SessionRecorder(SessionRecorderOptions options)
     {
@@ -47,6 +48,20 @@ public sealed class SessionRecorder : IFrameSink
     /// <summary>File size so far.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
+    /// <summary>
+    /// While true, frames pass by unrecorded (the viewer's R key): the user chose not to keep them,
+    /// so they are counted in <see cref="SkippedWhilePaused"/>, not as drops, and the session's
+    /// sequence numbers show the gap. Safe to set from any thread.
+    /// </summary>
+    public bool Paused
+    {
+        get => _paused;
+        set => _paused = value;
+    }
+
+    /// <summary>Frames that arrived while <see cref="Paused"/>.</summary>
+    public long SkippedWhilePaused => Interlocked.Read(ref _skipped);
+
     /// <summary>The header as written (null until the file exists).</summary>
     public SessionHeader? Header => _writer?.Header;
 
@@ -59,7 +74,8 @@ public sealed class SessionRecorder : IFrameSink
             {
                 try
                 {
-                    Write(frame);
+                    if (_paused) Interlocked.Increment(ref _skipped);
+                    else Write(frame);
                 }
                 finally
                 {

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using MedSeg.Rendering.Capture;
 using MedSeg.Rendering.Context;
+using MedSeg.Rendering.Shaders;
 using OpenCvSharp;
+using Silk.NET.OpenGL;
 using CorePixelFormat = MedSeg.Core.Frames.PixelFormat;
 
 namespace MedSeg.Rendering;
@@ -43,9 +45,58 @@ public static class RenderBenchmark
             else gl.Finish();
         }
 
-        for (int i = 0; i < Math.Min(50, frames); i++) Frame(i);
+        return Time(frames, Frame);
+    }
+
+    /// <summary>
+    /// The yardstick: the same image upload and a full-frame draw with a shader that only passes
+    /// one texture through (shaders/bench_bare.frag), each frame finished. What the overlay's extra
+    /// texture, palette and window/level cost is the gap between the two.
+    /// </summary>
+    /// <returns>Frames per second over <paramref name="frames"/> frames, after a short warm-up.</returns>
+    /// <exception cref="GraphicsUnavailableException">No headless GL here.</exception>
+    public static double RunBare(int width = 512, int height = 512, int frames = 2000)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frames);
+        using var target = HeadlessRenderTarget.Create(width, height);
+        var gl = target.Gl;
+        using var program = ShaderProgram.Load(gl, ShaderProgram.DefaultDirectory, "fullscreen.vert", "bench_bare.frag");
+        using var texture = new GpuTexture(gl, TextureMinFilter.Nearest);
+        uint vao = gl.GenVertexArray();
+        var image = new byte[width * height];
+        FillScene(image, new byte[width * height], new float[width * height], width, height);
+        gl.PixelStore(PixelStoreParameter.UnpackAlignment, 1);
+        program.Use();
+        gl.Uniform1(program.Uniform("u_image"), 0);
+
+        void Frame(int i)
+        {
+            image[i % image.Length] ^= 0xFF;
+            texture.Upload(width, height, SizedInternalFormat.R8, PixelFormat.Red, PixelType.UnsignedByte, image);
+            gl.BindFramebuffer(FramebufferTarget.Framebuffer, target.Framebuffer);
+            gl.Viewport(0, 0, (uint)width, (uint)height);
+            program.Use();
+            texture.Bind(TextureUnit.Texture0);
+            gl.BindVertexArray(vao);
+            gl.DrawArrays(PrimitiveType.TriangleStrip, 0, 4);
+            gl.Finish();
+        }
+
+        try
+        {
+            return Time(frames, Frame);
+        }
+        finally
+        {
+            gl.DeleteVertexArray(vao);
+        }
+    }
+
+    private static double Time(int frames, Action<int> frame)
+    {
+        for (int i = 0; i < Math.Min(50, frames); i++) frame(i);
         long start = Stopwatch.GetTimestamp();
-        for (int i = 0; i < frames; i++) Frame(i);
+        for (int i = 0; i < frames; i++) frame(i);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return frames / seconds;
     }

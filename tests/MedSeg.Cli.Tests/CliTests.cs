@@ -112,6 +112,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("GFLOP/s", md);
         Assert.Contains("steady 32px b1", md);
         Assert.Contains("Overlay rendering, headless OpenGL", md);
+        Assert.Contains("pass-through", md);
     }
 
     [Fact]

@@ -48,9 +48,9 @@ public sealed record BenchReport(
             md.AppendLine();
             md.AppendLine(ci, $"Overlay rendering, headless OpenGL ({r.Renderer}), {r.Width}×{r.Height} image + mask + probability upload and filled-overlay draw, each frame finished:");
             md.AppendLine();
-            md.AppendLine("| upload + draw | with read-back (PNG/video path) |");
-            md.AppendLine("|---|---|");
-            md.AppendLine(ci, $"| {r.UploadDrawFps:F0} frames/s | {r.WithReadBackFps:F0} frames/s |");
+            md.AppendLine("| upload + draw | with read-back (PNG/video path) | bare upload + draw (one texture, pass-through shader) | overlay ÷ bare |");
+            md.AppendLine("|---|---|---|---|");
+            md.AppendLine(ci, $"| {r.UploadDrawFps:F0} frames/s | {r.WithReadBackFps:F0} frames/s | {r.BareFps:F0} frames/s | {100 * r.FractionOfBare:F0} % |");
         }
         if (Soak.Count > 0)
         {

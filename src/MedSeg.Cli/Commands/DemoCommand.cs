@@ -32,11 +32,7 @@ public static class DemoCommand
         var device = CommonOptions.Device();
         // Leave a core to the renderer, the source and the video encoder: inference never waits on
         // the display, and on a 2-core machine that only holds if they don't fight for the same cores.
-        var threads = new Option<int>("--threads")
-        {
-            Description = "Torch intra-op threads (default: cores − 1, leaving a core for rendering)",
-            DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount - 1),
-        };
+        var threads = CommonOptions.StreamingThreads();
         var cmd = new Command("demo", "Live demo: synthetic ultrasound through the real-time pipeline with OpenGL overlays (window, or headless without a display)")
         {
             headless, frames, fps, model, output, snapshotEvery, device, threads,

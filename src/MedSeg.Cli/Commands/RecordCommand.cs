@@ -55,7 +55,7 @@ public static class RecordCommand
         var threshold = new Option<double?>("--threshold") { Description = "Probability threshold (default: the checkpoint's)" };
         var report = new Option<string?>("--report") { Description = "Write the pipeline report as JSON to this file" };
         var device = CommonOptions.Device();
-        var threads = CommonOptions.Threads();
+        var threads = CommonOptions.StreamingThreads();
         var cmd = new Command("record", "Run a source through the pipeline and record every frame (image, mask, ground truth, timings) to a MessagePack session")
         {
             model, source, output, image, masks, prob, fsync, overwrite, tags, mode, maxBatch, maxWait, threshold, report, device, threads,

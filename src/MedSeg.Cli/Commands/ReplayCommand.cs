@@ -32,7 +32,7 @@ public static class ReplayCommand
         var maxWait = new Option<double>("--max-wait-ms") { Description = "…or this long after its first frame", DefaultValueFactory = _ => 2 };
         var threshold = new Option<double?>("--threshold") { Description = "Probability threshold (default: the checkpoint's)" };
         var device = CommonOptions.Device();
-        var threads = CommonOptions.Threads();
+        var threads = CommonOptions.StreamingThreads();
         var cmd = new Command("replay", "Play a recorded session back through the pipeline (same or another model), optionally recording the new predictions")
         {
             file, fps, speed, max, repeat, frames, model, record, image, masks, prob, fsync, overwrite, tags, mode, maxBatch, maxWait, threshold, device, threads,

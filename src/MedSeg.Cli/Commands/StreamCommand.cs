@@ -37,7 +37,7 @@ public static class StreamCommand
         var record = new Option<string?>("--record") { Description = "Record the session (MessagePack, recordings/FORMAT.md) to this file; never drops a frame" };
         var report = new Option<string?>("--report") { Description = "Write the final report as JSON to this file" };
         var device = CommonOptions.Device();
-        var threads = CommonOptions.Threads();
+        var threads = CommonOptions.StreamingThreads();
         var cmd = new Command("stream", "Run a frame source through the real-time pipeline (preprocess → micro-batch → U-Net → postprocess → sinks)")
         {
             model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, report, device, threads,

@@ -103,7 +103,7 @@ public sealed class RecordingReader : IDisposable
             {
                 try
                 {
-                    ParseFrame(_payload.AsMemory(0, length), frame, planes);
+                    FrameRecordParser.Parse(_payload.AsMemory(0, length), Header, frame, planes, _o, _security);
                 }
                 catch (Exception e) when (IsFormatError(e))
                 {
@@ -117,7 +117,7 @@ public sealed class RecordingReader : IDisposable
             {
                 try
                 {
-                    Footer ??= ParseFooter(_payload.AsMemory(0, length));
+                    Footer ??= FooterRecordParser.Parse(_payload.AsMemory(0, length), _o, _security);
                 }
                 catch (Exception e) when (IsFormatError(e))
                 {
@@ -230,7 +230,7 @@ public sealed class RecordingReader : IDisposable
             throw new RecordingFormatException(Path, at, $"the first record is of kind 0x{kind:x2}, expected the header ('H')");
         try
         {
-            return ParseHeader(_payload.AsMemory(0, length));
+            return HeaderRecordParser.Parse(_payload.AsMemory(0, length), _o, _security);
         }
         catch (Exception e) when (IsFormatError(e))
         {
@@ -251,7 +251,7 @@ public sealed class RecordingReader : IDisposable
         {
             _position = footerAt;
             if (!TryReadRecord(out byte kind, out int length) || kind != RecordingFormat.FooterKind) return null;
-            return ParseFooter(_payload.AsMemory(0, length));
+            return FooterRecordParser.Parse(_payload.AsMemory(0, length), _o, _security);
         }
         catch (Exception e) when (IsFormatError(e))
         {
@@ -261,234 +261,5 @@ public sealed class RecordingReader : IDisposable
         {
             (_position, End) = (keep, null);
         }
-    }
-
-    private SessionHeader ParseHeader(ReadOnlyMemory<byte> payload)
-    {
-        var r = new BoundedReader(payload, _o, _security);
-        var h = new SessionHeader();
-        bool sawFormat = false;
-        int n = r.EnterMap("header");
-        for (int i = 0; i < n; i++)
-        {
-            string key = r.String("header key");
-            switch (key)
-            {
-                case "format":
-                    string format = r.String("format");
-                    if (format != "medseg-recording") throw r.Bad($"format is '{format}', expected 'medseg-recording'");
-                    sawFormat = true;
-                    break;
-                case "version":
-                    long v = r.Int("version");
-                    if (v != RecordingFormat.Version) throw r.Bad($"header version {v} is not supported (this build reads {RecordingFormat.Version})");
-                    break;
-                case "started_utc":
-                    h = h with { StartedUtc = DateTimeOffset.TryParse(r.String("started_utc"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var t) ? t : default };
-                    break;
-                case "source": h = h with { Source = r.String("source") }; break;
-                case "width": h = h with { Width = r.Int32("width", 0, _o.MaxSide) }; break;
-                case "height": h = h with { Height = r.Int32("height", 0, _o.MaxSide) }; break;
-                case "pixel_format":
-                    if (!RecordingFormat.TryParsePixelFormat(r.Utf8("pixel_format"), out var pf)) throw r.Bad("pixel_format is not a known format");
-                    h = h with { PixelFormat = pf };
-                    break;
-                case "mask_width": h = h with { MaskWidth = r.Int32("mask_width", 0, _o.MaxSide) }; break;
-                case "mask_height": h = h with { MaskHeight = r.Int32("mask_height", 0, _o.MaxSide) }; break;
-                case "clock_hz":
-                    long hz = r.Int("clock_hz");
-                    if (hz <= 0) throw r.Bad($"clock_hz = {hz} must be positive");
-                    h = h with { ClockFrequency = hz };
-                    break;
-                case "model": h = h with { Model = ReadModel(ref r) }; break;
-                case "classes": h = h with { ClassNames = ReadStrings(ref r, "classes") }; break;
-                case "class_colors": h = h with { ClassColors = ReadStrings(ref r, "class_colors") }; break;
-                case "tags": h = h with { Tags = ReadTags(ref r) }; break;
-                case "image_codec": h = h with { ImageEncoding = r.String("image_codec") == "png" ? ImageEncoding.Png : ImageEncoding.Raw }; break;
-                case "mask_codec": h = h with { MaskEncoding = r.String("mask_codec") == "png" ? MaskEncoding.Png : MaskEncoding.Rle }; break;
-                case "probabilities": h = h with { Probabilities = r.Bool("probabilities") }; break;
-                case "tool": h = h with { Tool = r.String("tool") }; break;
-                default: r.Skip(); break;
-            }
-        }
-        r.Leave();
-        if (!sawFormat) throw r.Bad("the header has no \"format\": \"medseg-recording\" entry");
-        if (h.ClassNames.Count is < 2 or > 256) throw r.Bad($"{h.ClassNames.Count} classes; expected 2–256 (background first)");
-        if ((long)h.Width * h.Height * h.PixelFormat.BytesPerPixel() > _o.MaxPlaneBytes || (long)h.MaskWidth * h.MaskHeight > _o.MaxPlaneBytes)
-            throw r.Bad($"frames of {h.Width}×{h.Height} {h.PixelFormat.Name()} exceed the {_o.MaxPlaneBytes}-byte plane limit");
-        return h;
-    }
-
-    private RecordedModel? ReadModel(ref BoundedReader r)
-    {
-        if (r.R.TryReadNil()) return null;
-        string name = "", checkpoint = "", sha = "", config = "";
-        int n = r.EnterMap("model");
-        for (int i = 0; i < n; i++)
-        {
-            switch (r.String("model key"))
-            {
-                case "name": name = r.String("model.name"); break;
-                case "checkpoint": checkpoint = r.String("model.checkpoint"); break;
-                case "checkpoint_sha256": sha = r.String("model.checkpoint_sha256"); break;
-                case "config": config = r.String("model.config"); break;
-                default: r.Skip(); break;
-            }
-        }
-        r.Leave();
-        return new RecordedModel(name, checkpoint, sha, config);
-    }
-
-    private static string[] ReadStrings(ref BoundedReader r, string what)
-    {
-        int n = r.EnterArray(what);
-        if (n > 4096) throw r.Bad($"{what} has {n} entries (limit 4096)");
-        var items = new string[n];
-        for (int i = 0; i < n; i++) items[i] = r.String(what);
-        r.Leave();
-        return items;
-    }
-
-    private IReadOnlyDictionary<string, string> ReadTags(ref BoundedReader r)
-    {
-        int n = r.EnterMap("tags");
-        if (n > 4096) throw r.Bad($"tags has {n} entries (limit 4096)");
-        // The security object's comparer resists hash flooding by crafted keys.
-        var tags = new Dictionary<string, string>(n, _security.GetEqualityComparer<string>());
-        for (int i = 0; i < n; i++)
-        {
-            string k = r.String("tag key");
-            tags[k] = r.String($"tag '{k}'");
-        }
-        r.Leave();
-        return tags;
-    }
-
-    private void ParseFrame(ReadOnlyMemory<byte> payload, FrameRecord f, FramePlanes planes)
-    {
-        var r = new BoundedReader(payload, _o, _security);
-        f.Reset();
-        bool seq = false, ts = false, image = false;
-        int n = r.EnterMap("frame");
-        for (int i = 0; i < n; i++)
-        {
-            var key = r.Utf8("frame key");
-            if (key.SequenceEqual("seq"u8))
-            {
-                f.Seq = r.Int("seq");
-                seq = true;
-            }
-            else if (key.SequenceEqual("ts"u8))
-            {
-                f.Timestamp = TimeSpan.FromTicks(r.Int("ts"));
-                ts = true;
-            }
-            else if (key.SequenceEqual("st"u8)) f.Times = ReadStamps(ref r);
-            else if (key.SequenceEqual("flags"u8)) f.Flags = (FrameFlags)r.Int32("flags", 0, int.MaxValue);
-            else if (key.SequenceEqual("image"u8))
-            {
-                var p = PlaneCodec.Read(ref r, "image", _o);
-                // Sizes are checked against the header before anything is allocated for them.
-                if (Header.Width > 0 && (p.Width != Header.Width || p.Height != Header.Height || p.Format != Header.PixelFormat))
-                    throw r.Bad($"image is {p.Width}×{p.Height} {p.Format.Name()}, the header says {Header.Width}×{Header.Height} {Header.PixelFormat.Name()}");
-                (f.Width, f.Height, f.Format, f.ImageBytes) = (p.Width, p.Height, p.Format, p.Data.Length);
-                if ((planes & FramePlanes.Image) != 0)
-                {
-                    f.Image = FrameRecord.Sized(f.Image, p.Length);
-                    PlaneCodec.Decode(p, f.Image, "image", _o.Png);
-                }
-                image = true;
-            }
-            else if (key.SequenceEqual("labels"u8))
-            {
-                if (r.R.TryReadNil()) continue;
-                var p = MaskPlane(ref r, "labels");
-                if (Header.MaskWidth > 0 && (p.Width != Header.MaskWidth || p.Height != Header.MaskHeight))
-                    throw r.Bad($"labels are {p.Width}×{p.Height}, the header says {Header.MaskWidth}×{Header.MaskHeight}");
-                (f.MaskWidth, f.MaskHeight, f.LabelBytes, f.HasLabels) = (p.Width, p.Height, p.Data.Length, true);
-                if ((planes & FramePlanes.Labels) != 0) PlaneCodec.Decode(p, f.Labels = FrameRecord.Sized(f.Labels, p.Length), "labels", _o.Png);
-            }
-            else if (key.SequenceEqual("prob"u8))
-            {
-                if (r.R.TryReadNil()) continue;
-                var p = MaskPlane(ref r, "prob");
-                if (Header.MaskWidth > 0 && (p.Width != Header.MaskWidth || p.Height != Header.MaskHeight))
-                    throw r.Bad($"prob is {p.Width}×{p.Height}, the header says {Header.MaskWidth}×{Header.MaskHeight}");
-                (f.ProbabilityBytes, f.HasProbabilities) = (p.Data.Length, true);
-                if ((planes & FramePlanes.Probabilities) != 0) PlaneCodec.Decode(p, f.Probabilities = FrameRecord.Sized(f.Probabilities, p.Length), "prob", _o.Png);
-            }
-            else if (key.SequenceEqual("truth"u8))
-            {
-                if (r.R.TryReadNil()) continue;
-                var p = MaskPlane(ref r, "truth");
-                if (Header.Width > 0 && (p.Width != Header.Width || p.Height != Header.Height))
-                    throw r.Bad($"truth is {p.Width}×{p.Height}, the header says {Header.Width}×{Header.Height}");
-                (f.GroundTruthBytes, f.HasGroundTruth) = (p.Data.Length, true);
-                if ((planes & FramePlanes.GroundTruth) != 0) PlaneCodec.Decode(p, f.GroundTruth = FrameRecord.Sized(f.GroundTruth, p.Length), "truth", _o.Png);
-            }
-            else r.Skip();
-        }
-        r.Leave();
-        if (!seq || !ts || !image) throw r.Bad("a frame record needs seq, ts and image");
-        if (f.HasLabels && f.HasProbabilities && f.Probabilities is { } prob && prob.Length != f.MaskWidth * f.MaskHeight)
-            throw r.Bad("prob and labels differ in size");
-        if (f.HasGroundTruth && f.GroundTruth is { } gt && gt.Length != f.Width * f.Height)
-            throw r.Bad($"truth has {gt.Length} pixels but the image is {f.Width}×{f.Height}");
-    }
-
-    private PlaneCodec.Plane MaskPlane(ref BoundedReader r, string what)
-    {
-        var p = PlaneCodec.Read(ref r, what, _o);
-        if (p.Format != PixelFormat.Gray8) throw r.Bad($"{what} must be gray8, not {p.Format.Name()}");
-        return p;
-    }
-
-    private static StageTimes ReadStamps(ref BoundedReader r)
-    {
-        int n = r.EnterArray("st");
-        Span<long> s = stackalloc long[RecordingFormat.StageNames.Count];
-        for (int i = 0; i < n; i++)
-        {
-            if (i < s.Length) s[i] = r.Int("st item");
-            else r.Skip(); // stamps added by a newer minor version
-        }
-        r.Leave();
-        return RecordingFormat.FromArray(s);
-    }
-
-    private SessionFooter ParseFooter(ReadOnlyMemory<byte> payload)
-    {
-        var r = new BoundedReader(payload, _o, _security);
-        long frames = 0, first = -1, last = -1, firstTs = 0, lastTs = 0, afterGap = 0, missing = 0;
-        var ended = DateTimeOffset.MinValue;
-        long[] index = [];
-        int n = r.EnterMap("footer");
-        for (int i = 0; i < n; i++)
-        {
-            switch (r.String("footer key"))
-            {
-                case "frames": frames = r.Int("frames"); break;
-                case "first_seq": first = r.Int("first_seq"); break;
-                case "last_seq": last = r.Int("last_seq"); break;
-                case "first_ts": firstTs = r.Int("first_ts"); break;
-                case "last_ts": lastTs = r.Int("last_ts"); break;
-                case "frames_after_gap": afterGap = r.Int("frames_after_gap"); break;
-                case "missing_seq": missing = r.Int("missing_seq"); break;
-                case "ended_utc":
-                    ended = DateTimeOffset.TryParse(r.String("ended_utc"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var t) ? t : default;
-                    break;
-                case "index":
-                    if (r.R.TryReadNil()) break;
-                    int count = r.EnterArray("index");
-                    index = new long[count];
-                    for (int k = 0; k < count; k++) index[k] = r.Int("index item");
-                    r.Leave();
-                    break;
-                default: r.Skip(); break;
-            }
-        }
-        r.Leave();
-        if (frames < 0) throw r.Bad($"frames = {frames}");
-        return new SessionFooter(frames, first, last, TimeSpan.FromTicks(firstTs), TimeSpan.FromTicks(lastTs), afterGap, missing, ended, index);
     }
 }

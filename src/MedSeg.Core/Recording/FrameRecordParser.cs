@@ -1,0 +1,103 @@
+using MedSeg.Core.Frames;
+using MessagePack;
+
+namespace MedSeg.Core.Recording;
+
+/// <summary>
+/// One frame record's MessagePack map → <see cref="FrameRecord"/>, planes checked against the
+/// header's sizes before anything is allocated for them; for <see cref="RecordingReader"/>.
+/// </summary>
+internal static class FrameRecordParser
+{
+    public static void Parse(ReadOnlyMemory<byte> payload, SessionHeader header, FrameRecord f, FramePlanes planes, RecordingReaderOptions o, MessagePackSecurity security)
+    {
+        var r = new BoundedReader(payload, o, security);
+        f.Reset();
+        bool seq = false, ts = false, image = false;
+        int n = r.EnterMap("frame");
+        for (int i = 0; i < n; i++)
+        {
+            var key = r.Utf8("frame key");
+            if (key.SequenceEqual("seq"u8))
+            {
+                f.Seq = r.Int("seq");
+                seq = true;
+            }
+            else if (key.SequenceEqual("ts"u8))
+            {
+                f.Timestamp = TimeSpan.FromTicks(r.Int("ts"));
+                ts = true;
+            }
+            else if (key.SequenceEqual("st"u8)) f.Times = ReadStamps(ref r);
+            else if (key.SequenceEqual("flags"u8)) f.Flags = (FrameFlags)r.Int32("flags", 0, int.MaxValue);
+            else if (key.SequenceEqual("image"u8))
+            {
+                var p = PlaneCodec.Read(ref r, "image", o);
+                // Sizes are checked against the header before anything is allocated for them.
+                if (header.Width > 0 && (p.Width != header.Width || p.Height != header.Height || p.Format != header.PixelFormat))
+                    throw r.Bad($"image is {p.Width}×{p.Height} {p.Format.Name()}, the header says {header.Width}×{header.Height} {header.PixelFormat.Name()}");
+                (f.Width, f.Height, f.Format, f.ImageBytes) = (p.Width, p.Height, p.Format, p.Data.Length);
+                if ((planes & FramePlanes.Image) != 0)
+                {
+                    f.Image = FrameRecord.Sized(f.Image, p.Length);
+                    PlaneCodec.Decode(p, f.Image, "image", o.Png);
+                }
+                image = true;
+            }
+            else if (key.SequenceEqual("labels"u8))
+            {
+                if (r.R.TryReadNil()) continue;
+                var p = MaskPlane(ref r, "labels", o);
+                if (header.MaskWidth > 0 && (p.Width != header.MaskWidth || p.Height != header.MaskHeight))
+                    throw r.Bad($"labels are {p.Width}×{p.Height}, the header says {header.MaskWidth}×{header.MaskHeight}");
+                (f.MaskWidth, f.MaskHeight, f.LabelBytes, f.HasLabels) = (p.Width, p.Height, p.Data.Length, true);
+                if ((planes & FramePlanes.Labels) != 0) PlaneCodec.Decode(p, f.Labels = FrameRecord.Sized(f.Labels, p.Length), "labels", o.Png);
+            }
+            else if (key.SequenceEqual("prob"u8))
+            {
+                if (r.R.TryReadNil()) continue;
+                var p = MaskPlane(ref r, "prob", o);
+                if (header.MaskWidth > 0 && (p.Width != header.MaskWidth || p.Height != header.MaskHeight))
+                    throw r.Bad($"prob is {p.Width}×{p.Height}, the header says {header.MaskWidth}×{header.MaskHeight}");
+                (f.ProbabilityBytes, f.HasProbabilities) = (p.Data.Length, true);
+                if ((planes & FramePlanes.Probabilities) != 0) PlaneCodec.Decode(p, f.Probabilities = FrameRecord.Sized(f.Probabilities, p.Length), "prob", o.Png);
+            }
+            else if (key.SequenceEqual("truth"u8))
+            {
+                if (r.R.TryReadNil()) continue;
+                var p = MaskPlane(ref r, "truth", o);
+                if (header.Width > 0 && (p.Width != header.Width || p.Height != header.Height))
+                    throw r.Bad($"truth is {p.Width}×{p.Height}, the header says {header.Width}×{header.Height}");
+                (f.GroundTruthBytes, f.HasGroundTruth) = (p.Data.Length, true);
+                if ((planes & FramePlanes.GroundTruth) != 0) PlaneCodec.Decode(p, f.GroundTruth = FrameRecord.Sized(f.GroundTruth, p.Length), "truth", o.Png);
+            }
+            else r.Skip();
+        }
+        r.Leave();
+        if (!seq || !ts || !image) throw r.Bad("a frame record needs seq, ts and image");
+        if (f.HasLabels && f.HasProbabilities && f.Probabilities is { } prob && prob.Length != f.MaskWidth * f.MaskHeight)
+            throw r.Bad("prob and labels differ in size");
+        if (f.HasGroundTruth && f.GroundTruth is { } gt && gt.Length != f.Width * f.Height)
+            throw r.Bad($"truth has {gt.Length} pixels but the image is {f.Width}×{f.Height}");
+    }
+
+    private static PlaneCodec.Plane MaskPlane(ref BoundedReader r, string what, RecordingReaderOptions o)
+    {
+        var p = PlaneCodec.Read(ref r, what, o);
+        if (p.Format != PixelFormat.Gray8) throw r.Bad($"{what} must be gray8, not {p.Format.Name()}");
+        return p;
+    }
+
+    private static StageTimes ReadStamps(ref BoundedReader r)
+    {
+        int n = r.EnterArray("st");
+        Span<long> s = stackalloc long[RecordingFormat.StageNames.Count];
+        for (int i = 0; i < n; i++)
+        {
+            if (i < s.Length) s[i] = r.Int("st item");
+            else r.Skip(); // stamps added by a newer minor version
+        }
+        r.Leave();
+        return RecordingFormat.FromArray(s);
+    }
+}

@@ -51,7 +51,7 @@ public static class PipelineBuilder
         var toBatcher = new PipelineEdge<Frame>("preprocess→batcher", Wait, stageCapacity);
 
         // 3. Micro-batching: closes at MaxBatch frames or MaxWait after the first.
-        var batcher = new MicroBatcher(new MicroBatcherOptions { MaxBatch = options.MaxBatch, MaxWait = options.MaxWait });
+        var batcher = new MicroBatcher(new MicroBatcherOptions { MaxBatch = options.MaxBatch, MaxWait = options.EffectiveMaxWait });
         // In Newest mode a closed batch that finds the engine busy replaces the one waiting for it:
         // frames never queue behind more than one batch, so overload latency stays near two engine
         // calls instead of growing with every buffered frame. The dropped frames are counted.

@@ -12,8 +12,21 @@ public sealed record PipelineOptions
     /// <summary>A batch closes at this many frames … (≤ the engine's MaxBatch).</summary>
     public int MaxBatch { get; init; } = 4;
 
-    /// <summary>… or this long after its first frame.</summary>
-    public TimeSpan MaxWait { get; init; } = TimeSpan.FromMilliseconds(2);
+    /// <summary>… or this long after its first frame. Null: <see cref="DefaultMaxWait"/> for the mode.</summary>
+    public TimeSpan? MaxWait { get; init; }
+
+    /// <summary>The wait the batcher uses: <see cref="MaxWait"/>, or the mode's default.</summary>
+    public TimeSpan EffectiveMaxWait => MaxWait ?? DefaultMaxWait(Mode);
+
+    /// <summary>
+    /// Newest (live): zero. A batch takes the frames already waiting and never waits for company:
+    /// a live source that the model keeps up with delivers one frame per period, so any wait is
+    /// pure latency (2 ms nominal measured 2.3–4.3 ms of timer and wake-up delay per frame at
+    /// 25 fps, 15 % of the end-to-end median), and when the model falls behind, frames queue and
+    /// batch by themselves. All (replays, offline): 2 ms, so batches fill for throughput.
+    /// </summary>
+    public static TimeSpan DefaultMaxWait(PipelineMode mode) =>
+        mode == PipelineMode.Newest ? TimeSpan.Zero : TimeSpan.FromMilliseconds(2);
 
     /// <summary>Frames the source edge holds. Small keeps live latency low: it bounds how old a frame can get before preprocessing.</summary>
     public int SourceCapacity { get; init; } = 2;
@@ -43,7 +56,7 @@ public sealed record PipelineOptions
     {
         if (!Enum.IsDefined(Mode)) throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "must be Newest or All");
         if (MaxBatch is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(MaxBatch), MaxBatch, "must be 1–1024");
-        if (MaxWait < TimeSpan.Zero || MaxWait > TimeSpan.FromMinutes(10)) throw new ArgumentOutOfRangeException(nameof(MaxWait), MaxWait, "must be 0–10 min");
+        if (MaxWait is { } wait && (wait < TimeSpan.Zero || wait > TimeSpan.FromMinutes(10))) throw new ArgumentOutOfRangeException(nameof(MaxWait), MaxWait, "must be 0–10 min");
         if (SourceCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SourceCapacity), SourceCapacity, "must be ≥ 1");
         if (StageCapacity < 1) throw new ArgumentOutOfRangeException(nameof(StageCapacity), StageCapacity, "must be ≥ 1");
         if (WarmupFrames < 0) throw new ArgumentOutOfRangeException(nameof(WarmupFrames), WarmupFrames, "must be ≥ 0");

@@ -62,7 +62,7 @@ public sealed class RunningPipeline
         var warnings = new ConcurrentQueue<string>();
         _startTicks = StageTimes.Now();
         _p.Logger.LogInformation("Pipeline starting: {Source} → {Engine}, mode {Mode}, batch ≤ {MaxBatch} / {MaxWait} ms",
-            _p.Source.Description, _p.Engine.Description.Model, _p.Options.Mode, _p.Options.MaxBatch, _p.Options.MaxWait.TotalMilliseconds);
+            _p.Source.Description, _p.Engine.Description.Model, _p.Options.Mode, _p.Options.MaxBatch, _p.Options.EffectiveMaxWait.TotalMilliseconds);
 
         Task Start(int order, string name, Func<Task> body) => Task.Run(async () =>
         {
@@ -187,7 +187,7 @@ public sealed class RunningPipeline
             Engine = $"{_p.Engine.Description.Model} on {_p.Engine.Description.Device}",
             Mode = _p.Options.Mode,
             MaxBatch = _p.Options.MaxBatch,
-            MaxWait = _p.Options.MaxWait,
+            MaxWait = _p.Options.EffectiveMaxWait,
             Duration = duration,
             FramesIn = framesIn,
             FramesOut = framesOut,

@@ -20,6 +20,15 @@ public sealed class PipelineBuilderTests : IDisposable
     private readonly FramePool _pool = new();
     private readonly ThresholdEngine _engine = new(maxBatch: 8);
 
+    [Theory]
+    [InlineData(PipelineMode.Newest, 0.0)]
+    [InlineData(PipelineMode.All, 2.0)]
+    public void EffectiveMaxWait_UnsetFollowsTheMode_SetWins(PipelineMode mode, double expectedMs)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), new PipelineOptions { Mode = mode }.EffectiveMaxWait);
+        Assert.Equal(TimeSpan.FromMilliseconds(7), new PipelineOptions { Mode = mode, MaxWait = TimeSpan.FromMilliseconds(7) }.EffectiveMaxWait);
+    }
+
     [Fact]
     public void Build_InvalidOptions_ThrowOutOfRangeNamingTheOption()
     {

@@ -49,6 +49,14 @@ public static class CommonOptions
         DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount - 1),
     };
 
+    /// <summary>--max-wait-ms of the micro-batcher; unset means the pipeline mode's default.</summary>
+    public static Option<double?> MaxWaitMs() => new("--max-wait-ms")
+    {
+        Description = "…or this long after its first frame (default: 0 in Newest mode, a live frame never waits for company; 2 in All mode)",
+    };
+
+    public static TimeSpan? MaxWait(double? milliseconds) => milliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+
     public static Option<string> Out(string defaultValue) => new("--out")
     {
         Description = "Output folder",

@@ -29,7 +29,8 @@ public sealed record RecordOptions
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
     public PipelineMode? Mode { get; init; }
     public int MaxBatch { get; init; } = 4;
-    public double MaxWaitMs { get; init; } = 2;
+    /// <summary>Null: the pipeline mode's default (<see cref="PipelineOptions.DefaultMaxWait"/>).</summary>
+    public double? MaxWaitMs { get; init; }
     public double? Threshold { get; init; }
     public string Device { get; init; } = "auto";
     public int Threads { get; init; }
@@ -51,7 +52,7 @@ public static class RecordCommand
         var (image, masks, prob, fsync, overwrite, tags) = WriterOptions();
         var mode = new Option<PipelineMode?>("--mode") { Description = "Newest: drop the oldest frame when behind (live default); All: process every frame" };
         var maxBatch = new Option<int>("--max-batch") { Description = "A batch closes at this many frames…", DefaultValueFactory = _ => 4 };
-        var maxWait = new Option<double>("--max-wait-ms") { Description = "…or this long after its first frame", DefaultValueFactory = _ => 2 };
+        var maxWait = CommonOptions.MaxWaitMs();
         var threshold = new Option<double?>("--threshold") { Description = "Probability threshold (default: the checkpoint's)" };
         var report = new Option<string?>("--report") { Description = "Write the pipeline report as JSON to this file" };
         var device = CommonOptions.Device();
@@ -101,7 +102,7 @@ public static class RecordCommand
         {
             Mode = o.Mode ?? (source is RecordingSource ? PipelineMode.All : PipelineMode.Newest),
             MaxBatch = o.MaxBatch,
-            MaxWait = TimeSpan.FromMilliseconds(o.MaxWaitMs),
+            MaxWait = CommonOptions.MaxWait(o.MaxWaitMs),
             Postprocess = new PostprocessOptions { Threshold = o.Threshold ?? engine.Info.Threshold },
         };
         var report = await StreamCommand.RunAsync(options, engine, source, [recorder], ct).ConfigureAwait(false);

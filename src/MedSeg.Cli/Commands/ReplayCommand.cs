@@ -29,7 +29,7 @@ public static class ReplayCommand
         var (image, masks, prob, fsync, overwrite, tags) = RecordCommand.WriterOptions();
         var mode = new Option<PipelineMode>("--mode") { Description = "All (default for replays: nothing skipped) | Newest", DefaultValueFactory = _ => PipelineMode.All };
         var maxBatch = new Option<int>("--max-batch") { Description = "A batch closes at this many frames…", DefaultValueFactory = _ => 4 };
-        var maxWait = new Option<double>("--max-wait-ms") { Description = "…or this long after its first frame", DefaultValueFactory = _ => 2 };
+        var maxWait = CommonOptions.MaxWaitMs();
         var threshold = new Option<double?>("--threshold") { Description = "Probability threshold (default: the checkpoint's)" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();
@@ -64,7 +64,7 @@ public static class ReplayCommand
             var source = RecordingSource.FromSpec(spec["recording:".Length..], pool);
             var options = new PipelineOptions
             {
-                Mode = p.GetValue(mode), MaxBatch = p.GetValue(maxBatch), MaxWait = TimeSpan.FromMilliseconds(p.GetValue(maxWait)),
+                Mode = p.GetValue(mode), MaxBatch = p.GetValue(maxBatch), MaxWait = CommonOptions.MaxWait(p.GetValue(maxWait)),
                 Postprocess = new PostprocessOptions { Threshold = p.GetValue(threshold) ?? engine.Info.Threshold },
             };
             var result = await StreamCommand.RunAsync(options, engine, source, [], ct).ConfigureAwait(false);

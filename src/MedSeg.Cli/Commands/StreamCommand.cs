@@ -28,7 +28,7 @@ public static class StreamCommand
         };
         var mode = new Option<PipelineMode?>("--mode") { Description = "Newest: always show the newest frame, drop the oldest when behind (default for live sources); All: process every frame" };
         var maxBatch = new Option<int>("--max-batch") { Description = "A batch closes at this many frames…", DefaultValueFactory = _ => 4 };
-        var maxWait = new Option<double>("--max-wait-ms") { Description = "…or this long after its first frame", DefaultValueFactory = _ => 2 };
+        var maxWait = CommonOptions.MaxWaitMs();
         var smooth = new Option<double>("--smooth") { Description = "Temporal smoothing: EMA weight of the new frame's probabilities (1 = off)", DefaultValueFactory = _ => 1 };
         var largest = new Option<bool>("--largest-component") { Description = "Keep only the largest connected component per class" };
         var fill = new Option<bool>("--fill-holes") { Description = "Fill holes in the mask" };
@@ -54,7 +54,7 @@ public static class StreamCommand
             {
                 Mode = p.GetValue(mode) ?? DefaultMode(p.GetValue(source)!),
                 MaxBatch = p.GetValue(maxBatch),
-                MaxWait = TimeSpan.FromMilliseconds(p.GetValue(maxWait)),
+                MaxWait = CommonOptions.MaxWait(p.GetValue(maxWait)),
                 Postprocess = new PostprocessOptions
                 {
                     SmoothingAlpha = p.GetValue(smooth), LargestComponent = p.GetValue(largest), FillHoles = p.GetValue(fill),
@@ -90,7 +90,7 @@ public static class StreamCommand
     {
         var pipeline = PipelineBuilder.Build(options, engine, source, sinks);
         AnsiConsole.MarkupLine($"[grey]{Markup.Escape(source.Description)} → {Markup.Escape(engine.Description.Model)} on {engine.Description.Device}, " +
-                               $"{options.Mode} mode, batch ≤ {options.MaxBatch} / {options.MaxWait.TotalMilliseconds} ms[/]");
+                               $"{options.Mode} mode, batch ≤ {options.MaxBatch} / {options.EffectiveMaxWait.TotalMilliseconds} ms[/]");
         using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var run = pipeline.RunAsync(ct);
         var status = Task.Run(async () =>

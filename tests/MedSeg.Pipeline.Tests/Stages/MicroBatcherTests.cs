@@ -115,5 +115,31 @@ public sealed class MicroBatcherTests : StageTestBase<Frame, FrameBatch>
         Assert.Equal("MaxWait", Assert.Throws<ArgumentOutOfRangeException>(() => new MicroBatcherOptions { MaxWait = TimeSpan.FromMilliseconds(-1) }.Validate()).ParamName);
     }
 
+    [Fact]
+    public async Task RunAsync_ZeroMaxWait_TakesWhatIsQueuedWithoutWaitingForMore()
+    {
+        // The live default: three frames already waiting form one batch at once; a later lone
+        // frame goes out alone, although the batch has room and the input is still open.
+        var batcher = new MicroBatcher(new MicroBatcherOptions { MaxBatch = 8, MaxWait = TimeSpan.Zero });
+        var (input, output) = (Channels.Unbounded<Frame>(), Channels.Unbounded<FrameBatch>());
+        for (int i = 0; i < 3; i++) input.Writer.TryWrite(TestFrames.Gray(Pool, i));
+        var run = batcher.RunAsync(input.Reader, output.Writer, CancellationToken.None);
+
+        using (var first = await output.Reader.ReadAsync().AsTask().WaitAsync(Channels.Patience))
+        {
+            Assert.Equal([0L, 1, 2], Frames(first).Select(f => f.Info.Seq));
+            Assert.Equal(BatchClose.Time, first.ClosedBy);
+        }
+        input.Writer.TryWrite(TestFrames.Gray(Pool, 3));
+        using (var second = await output.Reader.ReadAsync().AsTask().WaitAsync(Channels.Patience))
+        {
+            Assert.Equal([3L], Frames(second).Select(f => f.Info.Seq));
+        }
+        input.Writer.Complete();
+        await run.WaitAsync(Channels.Patience);
+        Assert.Equal(2, batcher.ClosedByTime);
+        AssertNoLeaks();
+    }
+
     private static IEnumerable<Frame> Frames(FrameBatch batch) => Enumerable.Range(0, batch.Count).Select(i => batch[i]);
 }

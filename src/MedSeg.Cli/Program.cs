@@ -17,6 +17,7 @@ public static class Program
             ScoreCommand.Create(),
             ExportCommand.Create(),
             InfoCommand.Create(),
+            VideoCommand.Create(),
             BenchCommand.Create(),
             Bench.RecordingBenchmark.Create(),
             EvalCommand.Create(),

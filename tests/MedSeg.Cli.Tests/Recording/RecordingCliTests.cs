@@ -113,6 +113,29 @@ public sealed class RecordingCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Video_ShippedSample_WritesAnMp4OfEveryFrame()
+    {
+        string? root = AppContext.BaseDirectory;
+        while (root != null && !File.Exists(Path.Combine(root, "MedSeg.Realtime.sln"))) root = Path.GetDirectoryName(root);
+        Assert.NotNull(root);
+        string video = P("sample.mp4");
+        var (code, output) = await Run("video", Path.Combine(root, "recordings", "sample-lesion.msgpack"), "--out", video, "--mode", "Contour");
+        Assert.True(code == 0, output);
+        Assert.Contains("wrote 10 frames", output.Replace("\n", " "));
+        Assert.True(new FileInfo(video).Length > 1000);
+    }
+
+    [Fact]
+    public async Task Video_CorruptFile_ClearErrorWithOffset_ExitCode2()
+    {
+        string bad = P("bad.msgpack");
+        File.WriteAllBytes(bad, new byte[40]);
+        var (code, output) = await Run("video", bad, "--out", P("bad.mp4"));
+        Assert.Equal(CommandErrors.BadInput, code);
+        Assert.Contains("bad.msgpack: at byte 0", output.Replace("\n", ""));
+    }
+
+    [Fact]
     public async Task Record_ExistingFile_RefusedUnlessOverwrite()
     {
         string model = TinyCheckpoint(P("m.ckpt"));
@@ -130,6 +153,7 @@ public sealed class RecordingCliTests : IDisposable
     [InlineData("score")]
     [InlineData("export")]
     [InlineData("info")]
+    [InlineData("video")]
     public async Task Help_EveryRecordingCommand_ListsOptions(string command)
     {
         var (code, output) = await Run(command, "--help");

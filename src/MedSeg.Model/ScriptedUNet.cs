@@ -77,8 +77,8 @@ public sealed class ScriptedUNet : IDisposable
         return names;
     }
 
-    // NOTE: TorchSharp 0.107's CompilationUnit.Dispose only forgets its native handle (the compiled
-    // graph, tens of KB, stays until exit); engines are made once per command, so this is bounded.
+    // NOTE: TorchSharp 0.107's CompilationUnit.Dispose only forgets its native handle, so the
+    // compiled graph stays until exit; engines are made once per command, so this is bounded.
     public void Dispose() => _unit.Dispose();
 
     private static string ReadSource()

@@ -26,9 +26,10 @@ public sealed class InferenceEngine : ISegmentationEngine
     private readonly Tensor[] _staging;     // host (pinned on CUDA) [MaxBatch, C, H, W]
     private readonly Tensor? _deviceInput;  // CUDA only
     private readonly ScriptedUNet? _script;
-    // Per staging buffer and batch size: the model's input view and, when scripted, the argument
-    // list; made on first use so a steady stream allocates neither per call.
-    private readonly Tensor?[][] _inputViews;
+    // Views of the first `batch` rows (per staging buffer; the device input on CUDA) and, when
+    // scripted, the argument lists: made on first use so a steady stream allocates none per call.
+    private readonly Tensor?[][] _stagingViews;
+    private readonly Tensor?[] _deviceViews;
     private readonly object[]?[][] _scriptArgs;
     private int _next;
 
@@ -50,7 +51,8 @@ public sealed class InferenceEngine : ISegmentationEngine
             : [zeros(shape, ScalarType.Float32)];
         _deviceInput = cuda ? empty(shape, ScalarType.Float32, _device) : null;
         _script = options.Scripted && !_model.Options.BatchNorm ? new ScriptedUNet(_model) : null;
-        _inputViews = [.. _staging.Select(_ => new Tensor?[MaxBatch + 1])];
+        _stagingViews = [.. _staging.Select(_ => new Tensor?[MaxBatch + 1])];
+        _deviceViews = new Tensor?[MaxBatch + 1];
         _scriptArgs = [.. _staging.Select(_ => new object[]?[MaxBatch + 1])];
         Description = new EngineDescription(info.Model.Describe(), _device.ToString(), _c, _h, _w, info.Model.ClassNames,
                                             ModelFlops.GflopPerFrame(info.Model, _h, _w));
@@ -90,8 +92,13 @@ public sealed class InferenceEngine : ISegmentationEngine
 
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        var x = InputView(slot, batch);
-        if (_deviceInput is not null) _deviceInput.narrow(0, 0, batch).copy_(staging.narrow(0, 0, batch), true); // non_blocking: pinned source
+        var x = View(_stagingViews[slot], staging, batch);
+        if (_deviceInput is not null)
+        {
+            var device = View(_deviceViews, _deviceInput, batch);
+            device.copy_(x, true); // non_blocking: the pinned source makes this an async upload
+            x = device;
+        }
         var (ids, fg) = _script is not null
             ? _script.Run(_scriptArgs[slot][batch] ??= _script.Arguments(x, _threshold))
             : Heads.Decode(_model.forward(x), _threshold);
@@ -105,14 +112,10 @@ public sealed class InferenceEngine : ISegmentationEngine
         if (wantFg) MemoryMarshal.Cast<byte, float>(fg.bytes)[..(batch * plane)].CopyTo(foreground);
     }
 
-    /// <summary>The first <paramref name="batch"/> rows of the model-side input (device tensor on CUDA, staging on the CPU).</summary>
-    private Tensor InputView(int slot, int batch)
-    {
-        if (_inputViews[slot][batch] is { } view) return view;
-        var full = _deviceInput ?? _staging[slot];
+    /// <summary>The first <paramref name="batch"/> rows of <paramref name="full"/>, cached in <paramref name="cache"/>.</summary>
+    private static Tensor View(Tensor?[] cache, Tensor full, int batch) =>
         // Detached from Infer's dispose scope: the views live as long as the engine.
-        return _inputViews[slot][batch] = full.narrow(0, 0, batch).DetachFromDisposeScope();
-    }
+        cache[batch] ??= full.narrow(0, 0, batch).DetachFromDisposeScope();
 
     private void RunWarmup()
     {
@@ -125,8 +128,7 @@ public sealed class InferenceEngine : ISegmentationEngine
 
     public void Dispose()
     {
-        foreach (var views in _inputViews)
-        foreach (var v in views) v?.Dispose();
+        foreach (var v in _stagingViews.SelectMany(static views => views).Concat(_deviceViews)) v?.Dispose();
         _script?.Dispose();
         foreach (var s in _staging) s.Dispose();
         _deviceInput?.Dispose();

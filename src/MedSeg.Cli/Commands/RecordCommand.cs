@@ -182,8 +182,8 @@ public static class RecordCommand
 
     private static string ColorOf(int classId)
     {
-        if (classId == 0) return "#000000";
+        if (classId == 0) return RecordingFormat.FormatColor(0, 0, 0);
         var c = ClassColors.For(classId); // BGR
-        return $"#{c.Item2:x2}{c.Item1:x2}{c.Item0:x2}";
+        return RecordingFormat.FormatColor(c.Item2, c.Item1, c.Item0);
     }
 }

@@ -72,4 +72,18 @@ public static class RecordingFormat
         Captured = s[0], Queued = s[1], Preprocessed = s[2], Batched = s[3], InferenceStart = s[4],
         InferenceEnd = s[5], Postprocessed = s[6], Presented = s[7], Recorded = s[8],
     };
+
+    /// <summary>A class colour as the header's <c>class_colors</c> stores it: <c>#rrggbb</c>.</summary>
+    public static string FormatColor(byte r, byte g, byte b) => $"#{r:x2}{g:x2}{b:x2}";
+
+    /// <summary>Reads a <c>#rrggbb</c> class colour; false for anything else (the header is untrusted).</summary>
+    public static bool TryParseColor(string? text, out byte r, out byte g, out byte b)
+    {
+        (r, g, b) = (0, 0, 0);
+        if (text is not { Length: 7 } || text[0] != '#'
+            || !int.TryParse(text.AsSpan(1), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out int rgb))
+            return false;
+        (r, g, b) = ((byte)(rgb >> 16), (byte)(rgb >> 8), (byte)rgb);
+        return true;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MedSeg.Core.Recording;
 using MedSeg.Rendering.Context;
 using OpenCvSharp;
@@ -92,9 +91,8 @@ public static class SessionVideo
     {
         for (int c = 1; c < Math.Min(colors.Count, OverlaySettings.MaxClasses); c++)
         {
-            string s = colors[c];
-            if (s.Length == 7 && s[0] == '#' && int.TryParse(s.AsSpan(1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int rgb))
-                settings.SetClassColor(c, (byte)(rgb >> 16), (byte)(rgb >> 8), (byte)rgb);
+            if (RecordingFormat.TryParseColor(colors[c], out byte r, out byte g, out byte b))
+                settings.SetClassColor(c, r, g, b);
         }
     }
 }

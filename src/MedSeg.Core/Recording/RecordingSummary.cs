@@ -13,7 +13,11 @@ public sealed record RecordingSummary(
     public TimeSpan Duration => Frames > 0 ? LastTimestamp - FirstTimestamp : TimeSpan.Zero;
 
     /// <summary>Mean frame rate over the stream's own timestamps; 0 with fewer than two frames.</summary>
-    public double Fps => Frames > 1 && Duration > TimeSpan.Zero ? (Frames - 1) / Duration.TotalSeconds : 0;
+    public double Fps => FrameRate(Frames, FirstTimestamp, LastTimestamp);
+
+    /// <summary>Mean rate of <paramref name="frames"/> frames stamped from <paramref name="first"/> to <paramref name="last"/>; 0 with fewer than two.</summary>
+    public static double FrameRate(long frames, TimeSpan first, TimeSpan last) =>
+        frames > 1 && last > first ? (frames - 1) / (last - first).TotalSeconds : 0;
 
     public double BytesPerFrame => Frames > 0 ? (double)RecordBytes / Frames : 0;
 

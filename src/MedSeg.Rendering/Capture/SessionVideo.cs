@@ -36,10 +36,9 @@ public static class SessionVideo
     public static SessionVideoResult Render(string sessionPath, string videoPath, SessionVideoOptions? options = null)
     {
         var o = options ?? new SessionVideoOptions();
-        var summary = RecordingSummary.Scan(sessionPath);
         using var reader = RecordingReader.Open(sessionPath);
         var header = reader.Header;
-        double fps = o.Fps ?? (summary.Fps > 0 ? Math.Round(summary.Fps, 3) : 25);
+        double fps = o.Fps ?? SessionRate(reader, sessionPath);
         int width = o.Mode == OverlayMode.SideBySide ? header.Width * 2 : header.Width;
         int height = header.Height;
         if (width <= 0 || height <= 0) throw new RecordingFormatException(sessionPath, 0, "the session holds no frame to draw");
@@ -85,6 +84,18 @@ public static class SessionVideo
         {
             video?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The session's own frame rate (25 with fewer than two frames): from the footer's counts, or,
+    /// when the writer never closed the file, from a scan of its records.
+    /// </summary>
+    private static double SessionRate(RecordingReader reader, string path)
+    {
+        double rate = reader.Footer is { } f
+            ? RecordingSummary.FrameRate(f.Frames, f.FirstTimestamp, f.LastTimestamp)
+            : RecordingSummary.Scan(path).Fps;
+        return rate > 0 ? Math.Round(rate, 3) : 25;
     }
 
     private static void ApplyColors(OverlaySettings settings, IReadOnlyList<string> colors)

@@ -30,15 +30,15 @@ public sealed record ImageMetrics(string Id, IReadOnlyList<ClassMetrics> Classes
         if (predicted.Length != pixels) throw new ArgumentException($"{id}: prediction has {predicted.Length} pixels, expected {width}x{height} = {pixels}", nameof(predicted));
         if (truth.Length != pixels) throw new ArgumentException($"{id}: truth has {truth.Length} pixels, expected {width}x{height} = {pixels}", nameof(truth));
 
+        if (numClasses == 2) return Binary(id, predicted, truth, width, height, computeHd95);
+
         // One pass fills the full confusion matrix; every class's counts are read off it, instead
         // of one pass per class. Rows are predictions, columns truth.
         long[] matrix = new long[numClasses * numClasses];
         for (int i = 0; i < pixels; i++)
         {
             int p = predicted[i], t = truth[i];
-            if (p >= numClasses || t >= numClasses)
-                throw new ArgumentException($"{id}: pixel {i} has class {(p >= numClasses ? $"{p} in the prediction" : $"{t} in the truth")}, " +
-                                            $"but there are only {numClasses} classes (a 0/255 mask must be mapped to 0/1 first)");
+            if (p >= numClasses || t >= numClasses) throw ClassOutOfRange(id, i, p, t, numClasses);
             matrix[p * numClasses + t]++;
         }
 
@@ -61,6 +61,26 @@ public sealed record ImageMetrics(string Id, IReadOnlyList<ClassMetrics> Classes
         }
         return new ImageMetrics(id, classes, (double)correct / pixels);
     }
+
+    /// <summary>Two classes: the same counts as the matrix, from the vectorised <see cref="BinaryConfusion"/>.</summary>
+    private static ImageMetrics Binary(string id, ReadOnlySpan<byte> predicted, ReadOnlySpan<byte> truth, int width, int height, bool computeHd95)
+    {
+        // The first pixel in scan order that is not 0/1, as the matrix loop would report it.
+        int badP = predicted.IndexOfAnyInRange((byte)2, (byte)255), badT = truth.IndexOfAnyInRange((byte)2, (byte)255);
+        if (badP >= 0 || badT >= 0)
+        {
+            int i = badP < 0 ? badT : badT < 0 ? badP : Math.Min(badP, badT);
+            throw ClassOutOfRange(id, i, predicted[i], truth[i], 2);
+        }
+        var (both, inP, inT) = BinaryConfusion.Count(predicted, truth);
+        long pixels = predicted.Length, fp = inP - both, fn = inT - both, tn = pixels - both - fp - fn;
+        double hd95 = computeHd95 ? HausdorffDistance.Percentile95(predicted, truth, width, height, 1) : double.NaN;
+        return new ImageMetrics(id, [new ClassMetrics(1, new ConfusionCounts(both, fp, fn, tn), hd95)], (double)(both + tn) / pixels);
+    }
+
+    private static ArgumentException ClassOutOfRange(string id, int pixel, int p, int t, int numClasses) =>
+        new($"{id}: pixel {pixel} has class {(p >= numClasses ? $"{p} in the prediction" : $"{t} in the truth")}, " +
+            $"but there are only {numClasses} classes (a 0/255 mask must be mapped to 0/1 first)");
 
     /// <summary>Mean IoU over the foreground classes.</summary>
     public double MeanIou => Mean(static c => c.Iou);

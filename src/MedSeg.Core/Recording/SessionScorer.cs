@@ -47,9 +47,7 @@ public sealed class SessionScorer
             truth = _resized;
         }
         string id = $"frame-{frame.Seq:D6}";
-        var metrics = ClassNames.Count == 2 && !_hd95
-            ? BinaryCounts.Metrics(id, frame.Labels, truth)
-            : ImageMetrics.Compute(id, frame.Labels, truth, w, h, ClassNames.Count, _hd95);
+        var metrics = ImageMetrics.Compute(id, frame.Labels, truth, w, h, ClassNames.Count, _hd95);
         _aggregator.Add(metrics);
         var score = new FrameScore(frame.Seq, frame.Timestamp, metrics);
         _frames.Add(score);

@@ -47,11 +47,12 @@ public static class ScoreCommand
         var readerOptions = new RecordingReaderOptions { Png = PngImageCodec.Instance };
         using var reader = RecordingReader.Open(o.Session, readerOptions);
         var classes = reader.Header.ClassNames;
-        var scorer = new SessionScorer(classes, o.Hd95);
+        SessionScorer scorer;
         string reference;
         var f = new FrameRecord();
         if (o.Against is { } other)
         {
+            scorer = new SessionScorer(classes, o.Hd95);
             using var otherReader = RecordingReader.Open(other, readerOptions);
             // Class ids must mean the same; names may differ (a model retrained on an export calls "lesion" "foreground").
             if (otherReader.Header.ClassNames.Count != classes.Count)
@@ -75,11 +76,19 @@ public static class ScoreCommand
         {
             if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"mask folder not found: {dir}");
             string folder = Directory.Exists(Path.Combine(dir, "masks")) ? Path.Combine(dir, "masks") : dir;
+            // One listing for the whole session: frame id (the name up to its first '.') → the
+            // first such file in natural order.
+            var masksById = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (string file in ImageFiles.List(folder))
+            {
+                string name = Path.GetFileName(file);
+                if (name.IndexOf('.') is > 0 and int dot) masksById.TryAdd(name[..dot], file);
+            }
+            scorer = new SessionScorer(classes, o.Hd95);
             while (reader.ReadNext(f, FramePlanes.Labels))
             {
                 ct.ThrowIfCancellationRequested();
-                string? mask = ImageFiles.List(folder, RecordingDataset.FrameId(f.Seq) + ".*").FirstOrDefault();
-                if (!f.HasLabels || mask is null) { scorer.Skip(); continue; }
+                if (!f.HasLabels || !masksById.TryGetValue(RecordingFormat.FrameId(f.Seq), out string? mask)) { scorer.Skip(); continue; }
                 using Mat m = classes.Count == 2 ? ImageIo.ReadMask(mask) : ImageIo.ReadLabels(mask);
                 scorer.Add(f, m.AsSpan<byte>(), m.Width, m.Height);
             }
@@ -87,12 +96,7 @@ public static class ScoreCommand
         }
         else
         {
-            while (reader.ReadNext(f, FramePlanes.Labels | FramePlanes.GroundTruth))
-            {
-                ct.ThrowIfCancellationRequested();
-                if (f.HasLabels && f.HasGroundTruth) scorer.Add(f, f.GroundTruth, f.Width, f.Height);
-                else scorer.Skip();
-            }
+            scorer = SessionScorer.AgainstStoredTruth(reader, o.Hd95, ct);
             reference = "stored ground truth";
         }
         if (scorer.Frames.Count == 0)

@@ -86,4 +86,7 @@ public static class RecordingFormat
         (r, g, b) = ((byte)(rgb >> 16), (byte)(rgb >> 8), (byte)rgb);
         return true;
     }
+
+    /// <summary>A frame's name wherever frames leave the session (exported files, score reports): <c>frame-000042</c>.</summary>
+    public static string FrameId(long seq) => $"frame-{seq.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)}";
 }

@@ -46,7 +46,7 @@ public sealed class SessionScorer
             MaskResize.NearestExact(reference, referenceWidth, referenceHeight, _resized, w, h);
             truth = _resized;
         }
-        string id = $"frame-{frame.Seq:D6}";
+        string id = RecordingFormat.FrameId(frame.Seq);
         var metrics = ImageMetrics.Compute(id, frame.Labels, truth, w, h, ClassNames.Count, _hd95);
         _aggregator.Add(metrics);
         var score = new FrameScore(frame.Seq, frame.Timestamp, metrics);
@@ -60,7 +60,7 @@ public sealed class SessionScorer
     public MetricsSummary Summarize() => _aggregator.Summarize();
 
     /// <summary>Scores every frame of a session against the ground truth stored in it.</summary>
-    public static SessionScorer AgainstStoredTruth(RecordingReader reader, bool hd95 = false)
+    public static SessionScorer AgainstStoredTruth(RecordingReader reader, bool hd95 = false, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var scorer = new SessionScorer(reader.Header.ClassNames, hd95);
@@ -68,6 +68,7 @@ public sealed class SessionScorer
         reader.Rewind();
         while (reader.ReadNext(f, FramePlanes.Labels | FramePlanes.GroundTruth))
         {
+            ct.ThrowIfCancellationRequested();
             if (f.HasLabels && f.HasGroundTruth) scorer.Add(f, f.GroundTruth, f.Width, f.Height);
             else scorer.Skip();
         }

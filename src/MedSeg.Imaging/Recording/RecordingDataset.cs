@@ -104,11 +104,8 @@ public sealed class RecordingDataset : ISegmentationDataset, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
         long seq = _seqs[index];
-        return new SampleInfo(FrameId(seq), null, $"{Path}#{seq.ToString(CultureInfo.InvariantCulture)}");
+        return new SampleInfo(RecordingFormat.FrameId(seq), null, $"{Path}#{seq.ToString(CultureInfo.InvariantCulture)}");
     }
-
-    /// <summary>The sample id of a frame, also its file stem in `medseg export`: frame-000042.</summary>
-    public static string FrameId(long seq) => $"frame-{seq.ToString("D6", CultureInfo.InvariantCulture)}";
 
     public LabeledImage Load(int index)
     {

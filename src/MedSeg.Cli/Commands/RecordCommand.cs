@@ -61,7 +61,7 @@ public static class RecordCommand
         {
             model, source, output, image, masks, prob, fsync, overwrite, tags, mode, maxBatch, maxWait, threshold, report, device, threads,
         };
-        cmd.SetAction((p, ct) => RecordingCommandErrors.RunAsync(async () =>
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
             var o = new RecordOptions
             {
@@ -96,7 +96,7 @@ public static class RecordCommand
             Device = o.Device, Threads = o.Threads, MaxBatch = o.MaxBatch, Threshold = o.Threshold,
         });
         using var pool = new FramePool();
-        var source = CreateSource(o.Source, pool);
+        var source = SourceFactory.Create(o.Source, pool);
         var recorder = CreateRecorder(o.Out, o.Overwrite, o.Model, engine, source, WriterOptionsOf(o), o.Tags);
         var options = new PipelineOptions
         {
@@ -130,12 +130,6 @@ public static class RecordCommand
             },
             Writer = writer,
         });
-
-    /// <summary>A <c>recording:</c> spec replays a session; anything else goes to <see cref="SourceFactory"/>.</summary>
-    internal static IFrameSource CreateSource(string spec, FramePool pool) =>
-        spec.StartsWith("recording:", StringComparison.OrdinalIgnoreCase)
-            ? RecordingSource.FromSpec(spec["recording:".Length..], pool)
-            : SourceFactory.Create(spec, pool);
 
     internal static RecordingWriterOptions WriterOptionsOf(RecordOptions o)
     {

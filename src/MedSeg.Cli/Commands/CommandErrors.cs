@@ -36,6 +36,7 @@ public static class CommandErrors
             return BadInput;
         }
         catch (Exception e) when (e is DatasetException or CheckpointMismatchException or InvalidDataException
+                                       or Core.Recording.RecordingFormatException or Core.Recording.RecordingExistsException
                                        or FileNotFoundException or DirectoryNotFoundException or ArgumentException or NotSupportedException
                                        or Rendering.GraphicsUnavailableException or Rendering.Shaders.ShaderCompileException)
         {

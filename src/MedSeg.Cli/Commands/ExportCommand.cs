@@ -24,7 +24,7 @@ public static class ExportCommand
         {
             file, output, masks,
         };
-        cmd.SetAction((p, ct) => RecordingCommandErrors.RunAsync(() => Task.FromResult(Run(p.GetValue(file)!, p.GetValue(output)!, p.GetValue(masks), ct))));
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() => Task.FromResult(Run(p.GetValue(file)!, p.GetValue(output)!, p.GetValue(masks), ct))));
         return cmd;
     }
 

@@ -13,7 +13,7 @@ public static class InfoCommand
         var file = new Argument<string>("FILE") { Description = "Session file (.msgpack)" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON instead of tables" };
         var cmd = new Command("info", "Describe a session file: header, frames, duration, fps, drops, sizes, truncation") { file, json };
-        cmd.SetAction((p, ct) => RecordingCommandErrors.RunAsync(() => Task.FromResult(Run(p.GetValue(file)!, p.GetValue(json)).ExitCode)));
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() => Task.FromResult(Run(p.GetValue(file)!, p.GetValue(json)).ExitCode)));
         return cmd;
     }
 

@@ -37,7 +37,7 @@ public static class ReplayCommand
         {
             file, fps, speed, max, repeat, frames, model, record, image, masks, prob, fsync, overwrite, tags, mode, maxBatch, maxWait, threshold, device, threads,
         };
-        cmd.SetAction((p, ct) => RecordingCommandErrors.RunAsync(async () =>
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
             string path = p.GetValue(file)!;
             var pacing = p.GetValue(max) ? "max=1" : p.GetValue(fps) is { } f ? $"fps={f.ToString(System.Globalization.CultureInfo.InvariantCulture)}"

@@ -34,7 +34,7 @@ public static class ScoreCommand
         {
             file, against, masks, output, hd95,
         };
-        cmd.SetAction((p, ct) => RecordingCommandErrors.RunAsync(() => Task.FromResult(Run(new ScoreOptions
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() => Task.FromResult(Run(new ScoreOptions
         {
             Session = p.GetValue(file)!, Against = p.GetValue(against), Masks = p.GetValue(masks), OutDir = p.GetValue(output), Hd95 = p.GetValue(hd95),
         }, ct).ExitCode)));

@@ -22,7 +22,7 @@ public static class VideoCommand
         {
             file, output, mode, opacity, fps,
         };
-        cmd.SetAction((p, ct) => RecordingCommandErrors.RunAsync(() =>
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
             string path = p.GetValue(file)!;
             if (!File.Exists(path)) throw new FileNotFoundException($"session file not found: {path}", path);

@@ -30,7 +30,8 @@ public sealed record SessionRecorderOptions
         Writer.Validate();
         if (Capacity is < 1 or > 100_000) throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, "must be 1–100000");
         ArgumentException.ThrowIfNullOrWhiteSpace(Name, nameof(Name));
-        if (!Overwrite && File.Exists(Path)) throw new IOException($"{Path} already exists; choose another file or overwrite it explicitly");
+        // Checked here too, not only when the file is created at the first frame: the pipeline must not start for a recording it will refuse.
+        RecordingExistsException.ThrowIfExists(Path, Overwrite);
         return this;
     }
 }

@@ -29,7 +29,6 @@ public sealed class RecordingSource : IFrameSource
     private readonly RecordingSourceOptions _options;
     private readonly FramePool _pool;
     private readonly SessionHeader _header;
-    private long _played;
 
     /// <exception cref="RecordingFormatException">the file is not a readable session.</exception>
     public RecordingSource(RecordingSourceOptions options, FramePool pool)
@@ -44,11 +43,6 @@ public sealed class RecordingSource : IFrameSource
 
     /// <summary>Source for a <c>recording:</c> spec (the part after the colon).</summary>
     public static RecordingSource FromSpec(string rest, FramePool pool) => new(RecordingSourceOptions.Parse(rest), pool);
-
-    public SessionHeader Header => _header;
-
-    /// <summary>Frames written so far.</summary>
-    public long Played => Interlocked.Read(ref _played);
 
     /// <summary>Where the readable part of the session ended on the last pass (null while playing).</summary>
     public RecordingEnd? End { get; private set; }
@@ -67,8 +61,9 @@ public sealed class RecordingSource : IFrameSource
         using var reader = Open();
         var record = new FrameRecord();
         var planes = FramePlanes.Image | (_options.GroundTruth ? FramePlanes.GroundTruth : FramePlanes.None);
-        long period = _options.Pacing == ReplayPacing.FixedFps ? (long)(Stopwatch.Frequency / _options.Fps) : 0;
-        long start = StageTimes.Now(), due = start, played = 0, seqShift = 0;
+        // Fixed fps and as-fast-as-possible are the camera-shutter pacer (fps 0 never waits); the original pace follows the recorded offsets from its start.
+        var pacer = new FramePacer(_options.Pacing == ReplayPacing.FixedFps ? _options.Fps : 0);
+        long played = 0, seqShift = 0;
         TimeSpan tsShift = TimeSpan.Zero, origin = TimeSpan.MinValue;
         while (true)
         {
@@ -83,7 +78,10 @@ public sealed class RecordingSource : IFrameSource
                 (lastSeq, lastTs) = (Math.Max(lastSeq, record.Seq), record.Timestamp);
                 var timestamp = record.Timestamp + tsShift;
                 if (origin == TimeSpan.MinValue) origin = timestamp;
-                due = await PaceAsync(timestamp - origin, start, due, period, ct).ConfigureAwait(false);
+                if (_options.Pacing == ReplayPacing.Original)
+                    await FramePacer.DelayUntilAsync(pacer.Start + (long)((timestamp - origin).TotalSeconds / _options.Speed * Stopwatch.Frequency), ct).ConfigureAwait(false);
+                else
+                    await pacer.WaitAsync(ct).ConfigureAwait(false);
                 var frame = Rent(record, record.Seq + seqShift, timestamp);
                 try
                 {
@@ -95,7 +93,6 @@ public sealed class RecordingSource : IFrameSource
                     frame.Dispose();
                     throw;
                 }
-                Interlocked.Increment(ref _played);
                 played++;
             }
             End = reader.End;
@@ -109,30 +106,6 @@ public sealed class RecordingSource : IFrameSource
     }
 
     private RecordingReader Open() => RecordingReader.Open(_options.Path, new RecordingReaderOptions { Png = PngImageCodec.Instance });
-
-    /// <summary>Waits until the frame at <paramref name="offset"/> into the stream is due; returns the next fixed-rate slot.</summary>
-    private async ValueTask<long> PaceAsync(TimeSpan offset, long start, long due, long period, CancellationToken ct)
-    {
-        long target;
-        switch (_options.Pacing)
-        {
-            case ReplayPacing.AsFastAsPossible:
-                return due;
-            case ReplayPacing.FixedFps:
-                long now0 = StageTimes.Now();
-                if (now0 - due > period) due = now0; // fell behind: re-anchor, never burst
-                target = due;
-                due += period;
-                break;
-            default:
-                target = start + (long)(offset.TotalSeconds / _options.Speed * Stopwatch.Frequency);
-                break;
-        }
-        long now = StageTimes.Now();
-        // Rounded up to whole ms (Task.Delay's unit), so a frame is never early.
-        if (target > now) await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(StageTimes.Milliseconds(now, target))), ct).ConfigureAwait(false);
-        return due;
-    }
 
     private Frame Rent(FrameRecord r, long seq, TimeSpan timestamp)
     {

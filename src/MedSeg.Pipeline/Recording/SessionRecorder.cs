@@ -62,9 +62,6 @@ public sealed class SessionRecorder : IFrameSink
     /// <summary>Frames that arrived while <see cref="Paused"/>.</summary>
     public long SkippedWhilePaused => Interlocked.Read(ref _skipped);
 
-    /// <summary>The header as written (null until the file exists).</summary>
-    public SessionHeader? Header => _writer?.Header;
-
     public async Task RunAsync(ChannelReader<Frame> input, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);

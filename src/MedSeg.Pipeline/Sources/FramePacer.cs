@@ -24,8 +24,15 @@ internal sealed class FramePacer
         if (_period == 0) return;
         long now = StageTimes.Now();
         if (now - _due > _period) _due = now;
-        // Rounded up to whole ms (Task.Delay's unit), so a frame is never early.
-        else if (_due > now) await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(StageTimes.Milliseconds(now, _due))), ct).ConfigureAwait(false);
+        else await DelayUntilAsync(_due, ct).ConfigureAwait(false);
         _due += _period;
+    }
+
+    /// <summary>Waits until the monotonic clock reaches <paramref name="target"/> (no wait when it already has).</summary>
+    public static async ValueTask DelayUntilAsync(long target, CancellationToken ct)
+    {
+        long now = StageTimes.Now();
+        // Rounded up to whole ms (Task.Delay's unit), so a frame is never early.
+        if (target > now) await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(StageTimes.Milliseconds(now, target))), ct).ConfigureAwait(false);
     }
 }

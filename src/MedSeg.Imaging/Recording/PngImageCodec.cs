@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using MedSeg.Core.Frames;
 using MedSeg.Core.Recording;
+using MedSeg.Imaging.Formats.Tiff;
 using OpenCvSharp;
 
 namespace MedSeg.Imaging.Recording;
@@ -27,7 +28,7 @@ public sealed class PngImageCodec : IImageCodec
     public void Encode(ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format, IBufferWriter<byte> output)
     {
         if (!CanEncode(format)) throw new ArgumentException($"PNG cannot hold {format} pixels", nameof(format));
-        using var mat = new Mat(height, width, TypeOf(format));
+        using var mat = new Mat(height, width, MatPixels.TypeOf(format));
         pixels.CopyTo(mat.AsSpan<byte>());
         if (!Cv2.ImEncode(".png", mat, out byte[] png, s_fast)) throw new IOException($"OpenCV could not encode a {width}×{height} {format} PNG");
         output.Write(png);
@@ -40,20 +41,12 @@ public sealed class PngImageCodec : IImageCodec
             throw new InvalidDataException("PNG plane does not start with a PNG signature and IHDR");
         uint w = BinaryPrimitives.ReadUInt32BigEndian(encoded[16..]), h = BinaryPrimitives.ReadUInt32BigEndian(encoded[20..]);
         if (w != width || h != height) throw new InvalidDataException($"PNG plane is {w}×{h}, the record says {width}×{height}");
-        using var mat = Cv2.ImDecode(encoded.ToArray(), ImreadModes.Unchanged);
+        using var mat = Cv2.ImDecode(encoded, ImreadModes.Unchanged);
         if (mat.Empty()) throw new InvalidDataException("OpenCV could not decode the PNG plane (corrupt data)");
-        if (mat.Width != width || mat.Height != height || mat.Type() != TypeOf(format))
+        if (mat.Width != width || mat.Height != height || mat.Type() != MatPixels.TypeOf(format))
             throw new InvalidDataException($"PNG plane decodes to {mat.Width}×{mat.Height} {mat.Type()}, expected {width}×{height} {format}");
         var bytes = mat.AsSpan<byte>();
         if (bytes.Length != pixels.Length) throw new InvalidDataException($"PNG plane has {bytes.Length} bytes, expected {pixels.Length}");
         bytes.CopyTo(pixels);
     }
-
-    private static MatType TypeOf(PixelFormat format) => format switch
-    {
-        PixelFormat.Gray8 => MatType.CV_8UC1,
-        PixelFormat.Gray16 => MatType.CV_16UC1,
-        PixelFormat.Bgr24 => MatType.CV_8UC3,
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not a PNG pixel format"),
-    };
 }

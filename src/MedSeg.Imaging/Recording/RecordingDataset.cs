@@ -2,6 +2,7 @@ using System.Globalization;
 using MedSeg.Core.Frames;
 using MedSeg.Core.Recording;
 using MedSeg.Imaging.Datasets;
+using MedSeg.Imaging.Formats.Tiff;
 using OpenCvSharp;
 
 namespace MedSeg.Imaging.Recording;
@@ -130,17 +131,9 @@ public sealed class RecordingDataset : ISegmentationDataset, IDisposable
     public void Dispose() => _reader.Dispose();
 
     /// <summary>A frame's pixels as a Mat of the matching OpenCV type (a copy).</summary>
-    public static Mat ToMat(ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format)
+    private static Mat ToMat(ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format)
     {
-        var mat = new Mat(height, width, format switch
-        {
-            PixelFormat.Gray8 => MatType.CV_8UC1,
-            PixelFormat.Gray16 => MatType.CV_16UC1,
-            PixelFormat.Int16 => MatType.CV_16SC1,
-            PixelFormat.Bgr24 => MatType.CV_8UC3,
-            PixelFormat.Float32 => MatType.CV_32FC1,
-            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown pixel format"),
-        });
+        var mat = new Mat(height, width, MatPixels.TypeOf(format));
         pixels.CopyTo(mat.AsSpan<byte>());
         return mat;
     }

@@ -18,6 +18,17 @@ public static class MatPixels
         return null;
     }
 
+    /// <summary>The OpenCV type that holds <paramref name="format"/>'s pixels as they are (the inverse of <see cref="FormatOf"/>).</summary>
+    public static MatType TypeOf(PixelFormat format) => format switch
+    {
+        PixelFormat.Gray8 => MatType.CV_8UC1,
+        PixelFormat.Gray16 => MatType.CV_16UC1,
+        PixelFormat.Int16 => MatType.CV_16SC1,
+        PixelFormat.Bgr24 => MatType.CV_8UC3,
+        PixelFormat.Float32 => MatType.CV_32FC1,
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown pixel format"),
+    };
+
     /// <summary>Describes the image for error messages: "64×48 CV_16UC3".</summary>
     public static string Describe(Mat image) => $"{image.Width}×{image.Height} {image.Type()}";
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using MedSeg.Core.Frames;
 using MedSeg.Imaging.Preprocess;
+using MedSeg.Imaging.Formats.Tiff;
 using OpenCvSharp;
 
 namespace MedSeg.Pipeline.Stages;
@@ -100,7 +101,7 @@ public sealed class PreprocessStage : IPipelineStage<Frame, Frame>, IDisposable
         if (info.Format == PixelFormat.Float32 && !AllFinite(MemoryMarshal.Cast<byte, float>(frame.Pixels)))
             return Bad(frame, FrameDropReason.NonFinite, "NaN or infinite pixel values");
 
-        _image.Create(info.Height, info.Width, MatTypeOf(info.Format));
+        _image.Create(info.Height, info.Width, MatPixels.TypeOf(info.Format));
         frame.Pixels.CopyTo(_image.AsSpan<byte>());
         try
         {
@@ -127,14 +128,4 @@ public sealed class PreprocessStage : IPipelineStage<Frame, Frame>, IDisposable
             if (!float.IsFinite(v)) return false;
         return true;
     }
-
-    private static MatType MatTypeOf(PixelFormat format) => format switch
-    {
-        PixelFormat.Gray8 => MatType.CV_8UC1,
-        PixelFormat.Gray16 => MatType.CV_16UC1,
-        PixelFormat.Int16 => MatType.CV_16SC1,
-        PixelFormat.Bgr24 => MatType.CV_8UC3,
-        PixelFormat.Float32 => MatType.CV_32FC1,
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown pixel format"),
-    };
 }

@@ -12,8 +12,8 @@ namespace MedSeg.Imaging.Recording;
 /// either its stored ground truth or the recorded predictions.
 /// </summary>
 /// <remarks>
-/// Spec: <c>[recording:]FILE[?masks=truth|predictions]</c>. Frames are found once (footer index, or
-/// one scan of a session without footer) and loaded by offset. Predictions are at the model's size
+/// Spec: <c>[recording:]FILE[?masks=truth|predictions]</c>. Frames are found once (one scan of
+/// the records) and loaded by offset. Predictions are at the model's size
 /// and are resized to the frame (nearest, no new ids). A damaged session gives the frames before
 /// the damage. Holds the file open; dispose when done. Load is thread-safe (one reader, locked).
 /// </remarks>
@@ -26,6 +26,7 @@ public sealed class RecordingDataset : ISegmentationDataset, IDisposable
     private readonly long[] _offsets;
     private readonly long[] _seqs;
     private readonly Lock _gate = new();
+    private readonly FrameRecord _record = new();
 
     public RecordingDataset(string path, RecordingMasks masks = RecordingMasks.Truth)
     {
@@ -111,21 +112,24 @@ public sealed class RecordingDataset : ISegmentationDataset, IDisposable
     public LabeledImage Load(int index)
     {
         var info = Describe(index);
-        FrameRecord f;
-        try
+        lock (_gate)
         {
-            lock (_gate)
-                f = _reader.ReadAt(_offsets[index], planes: FramePlanes.Image | (_masks == RecordingMasks.Truth ? FramePlanes.GroundTruth : FramePlanes.Labels));
+            // One record, its buffers reused for every sample; the Mats below are the copies that leave the lock.
+            FrameRecord f;
+            try
+            {
+                f = _reader.ReadAt(_offsets[index], _record, FramePlanes.Image | (_masks == RecordingMasks.Truth ? FramePlanes.GroundTruth : FramePlanes.Labels));
+            }
+            catch (RecordingFormatException e)
+            {
+                throw new DatasetException(info.Source, e.Reason, e);
+            }
+            var image = ToMat(f.Image!, f.Width, f.Height, f.Format);
+            var mask = new Mat(f.Height, f.Width, MatType.CV_8UC1);
+            if (_masks == RecordingMasks.Truth) f.GroundTruth.AsSpan().CopyTo(mask.AsSpan<byte>());
+            else MaskResize.NearestExact(f.Labels, f.MaskWidth, f.MaskHeight, mask.AsSpan<byte>(), f.Width, f.Height);
+            return new LabeledImage(info.Id, image, mask);
         }
-        catch (RecordingFormatException e)
-        {
-            throw new DatasetException(info.Source, e.Reason, e);
-        }
-        var image = ToMat(f.Image!, f.Width, f.Height, f.Format);
-        var mask = new Mat(f.Height, f.Width, MatType.CV_8UC1);
-        if (_masks == RecordingMasks.Truth) f.GroundTruth.AsSpan().CopyTo(mask.AsSpan<byte>());
-        else MaskResize.NearestExact(f.Labels, f.MaskWidth, f.MaskHeight, mask.AsSpan<byte>(), f.Width, f.Height);
-        return new LabeledImage(info.Id, image, mask);
     }
 
     public void Dispose() => _reader.Dispose();

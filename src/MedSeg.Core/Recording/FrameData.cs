@@ -3,8 +3,8 @@ using MedSeg.Core.Frames;
 namespace MedSeg.Core.Recording;
 
 /// <summary>What <see cref="RecordingWriter.Append(in FrameData)"/> writes for one frame; spans, nothing copied.</summary>
-/// <remarks>Leave a plane empty to omit it. Probabilities come either as floats (<see cref="Foreground"/>,
-/// quantised by the writer) or already quantised (<see cref="QuantisedProbabilities"/>).</remarks>
+/// <remarks>Leave a plane empty to omit it. Probabilities come as floats (<see cref="Foreground"/>) and
+/// are quantised to 8 bits by the writer.</remarks>
 public readonly ref struct FrameData
 {
     public required long Seq { get; init; }
@@ -19,7 +19,6 @@ public readonly ref struct FrameData
     public int MaskHeight { get; init; }
     public ReadOnlySpan<byte> Labels { get; init; }
     public ReadOnlySpan<float> Foreground { get; init; }
-    public ReadOnlySpan<byte> QuantisedProbabilities { get; init; }
     public ReadOnlySpan<byte> GroundTruth { get; init; }
 
     /// <summary>A pipeline frame as it stands (labels and probabilities at the model's output size).</summary>
@@ -29,13 +28,5 @@ public readonly ref struct FrameData
         Width = frame.Info.Width, Height = frame.Info.Height, Format = frame.Info.Format, Pixels = frame.Pixels,
         MaskWidth = frame.OutputWidth, MaskHeight = frame.OutputHeight, Labels = frame.Labels, Foreground = frame.Foreground,
         GroundTruth = frame.HasGroundTruth ? frame.GroundTruth : default,
-    };
-
-    /// <summary>A frame read back from a session (to copy or re-encode it); only the decoded planes are included.</summary>
-    public static FrameData From(FrameRecord r) => new()
-    {
-        Seq = r.Seq, Timestamp = r.Timestamp, Times = r.Times, Flags = r.Flags, Width = r.Width, Height = r.Height, Format = r.Format,
-        Pixels = r.Image, MaskWidth = r.MaskWidth, MaskHeight = r.MaskHeight, Labels = r.HasLabels ? r.Labels : default,
-        QuantisedProbabilities = r.HasProbabilities ? r.Probabilities : default, GroundTruth = r.HasGroundTruth ? r.GroundTruth : default,
     };
 }

@@ -9,9 +9,6 @@ namespace MedSeg.Core.Recording;
 /// </summary>
 public interface IImageCodec
 {
-    /// <summary>The plane encoding name written to the file ("png").</summary>
-    string Name { get; }
-
     bool CanEncode(PixelFormat format);
 
     /// <summary>Appends the encoded image to <paramref name="output"/>.</summary>

@@ -76,9 +76,6 @@ public sealed class RecordingReader : IDisposable
     /// <summary>Set when <see cref="ReadNext"/> returned false: where and why the readable data ends.</summary>
     public RecordingEnd? End { get; private set; }
 
-    /// <summary>Records of unknown kinds that were skipped (written by a newer minor version).</summary>
-    public int SkippedRecords { get; private set; }
-
     /// <summary>Moves to a frame record offset (from <see cref="FrameOffsets"/> or the footer index).</summary>
     public void Seek(long offset)
     {
@@ -127,7 +124,7 @@ public sealed class RecordingReader : IDisposable
                 return false;
             }
             if (kind == RecordingFormat.HeaderKind) return Stop(RecordingEndKind.Corrupt, at, $"a second header record at byte {at}");
-            SkippedRecords++; // an unknown kind with a valid checksum: a newer minor version's addition
+            // Otherwise an unknown kind with a valid checksum: a newer minor version's addition, skipped.
         }
     }
 

@@ -70,8 +70,6 @@ public sealed class RecordingWriter : IDisposable
     /// <summary>The header as written (encodings filled in from the options).</summary>
     public SessionHeader Header { get; }
 
-    public long Frames => _index.Count;
-
     /// <summary>Bytes in the file so far.</summary>
     public long BytesWritten => _position;
 
@@ -148,8 +146,6 @@ public sealed class RecordingWriter : IDisposable
             throw new ArgumentException($"frame {f.Seq}: {f.Labels.Length} labels for a {f.MaskWidth}×{f.MaskHeight} mask", nameof(f));
         if (!f.Foreground.IsEmpty && f.Foreground.Length != plane)
             throw new ArgumentException($"frame {f.Seq}: {f.Foreground.Length} probabilities for a {f.MaskWidth}×{f.MaskHeight} mask", nameof(f));
-        if (!f.QuantisedProbabilities.IsEmpty && f.QuantisedProbabilities.Length != plane)
-            throw new ArgumentException($"frame {f.Seq}: {f.QuantisedProbabilities.Length} probabilities for a {f.MaskWidth}×{f.MaskHeight} mask", nameof(f));
         if (!f.GroundTruth.IsEmpty && f.GroundTruth.Length != pixels)
             throw new ArgumentException($"frame {f.Seq}: ground truth has {f.GroundTruth.Length} pixels, the frame {pixels}", nameof(f));
     }
@@ -166,7 +162,7 @@ public sealed class RecordingWriter : IDisposable
         _record.Advance(RecordingFormat.PrefixLength);
         var w = new MessagePackWriter(_record);
         bool labels = !f.Labels.IsEmpty, truth = !f.GroundTruth.IsEmpty;
-        bool prob = _options.Probabilities && (!f.Foreground.IsEmpty || !f.QuantisedProbabilities.IsEmpty);
+        bool prob = _options.Probabilities && !f.Foreground.IsEmpty;
         w.WriteMapHeader(5 + (labels ? 1 : 0) + (prob ? 1 : 0) + (truth ? 1 : 0));
         w.WriteString("seq"u8);
         w.Write(f.Seq);
@@ -189,8 +185,7 @@ public sealed class RecordingWriter : IDisposable
         if (prob)
         {
             w.WriteString("prob"u8);
-            var q = f.QuantisedProbabilities.IsEmpty ? _quantised.AsSpan() : f.QuantisedProbabilities;
-            PlaneCodec.WriteRawOrLz4(ref w, q, f.MaskWidth, f.MaskHeight, PixelFormat.Gray8, _scratch, _probProbe);
+            PlaneCodec.WriteRawOrLz4(ref w, _quantised, f.MaskWidth, f.MaskHeight, PixelFormat.Gray8, _scratch, _probProbe);
         }
         if (truth)
         {

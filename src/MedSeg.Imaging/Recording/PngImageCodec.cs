@@ -21,8 +21,6 @@ public sealed class PngImageCodec : IImageCodec
 
     public static PngImageCodec Instance { get; } = new();
 
-    public string Name => "png";
-
     public bool CanEncode(PixelFormat format) => format is PixelFormat.Gray8 or PixelFormat.Gray16 or PixelFormat.Bgr24;
 
     public void Encode(ReadOnlySpan<byte> pixels, int width, int height, PixelFormat format, IBufferWriter<byte> output)

@@ -43,28 +43,31 @@ internal ref struct BoundedReader
 
     public void Leave() => R.Depth--;
 
+    // `what` names the value in error messages; a `suffix` (".w", " key") is appended only when an
+    // error is raised, so reading a valid record builds no strings.
+
     /// <summary>A string's UTF-8 bytes (a slice of the payload, no copy); empty for nil.</summary>
-    public ReadOnlySpan<byte> Utf8(string what)
+    public ReadOnlySpan<byte> Utf8(string what, string suffix = "")
     {
         if (R.TryReadNil()) return default;
-        if (R.NextMessagePackType != MessagePackType.String) throw Bad($"{what} must be a string, found {R.NextMessagePackType}");
+        if (R.NextMessagePackType != MessagePackType.String) throw Bad($"{what}{suffix} must be a string, found {R.NextMessagePackType}");
         var seq = R.ReadStringSequence()!.Value;
-        if (seq.Length > _o.MaxStringBytes) throw Bad($"{what} is a string of {seq.Length} bytes (limit {_o.MaxStringBytes})");
+        if (seq.Length > _o.MaxStringBytes) throw Bad($"{what}{suffix} is a string of {seq.Length} bytes (limit {_o.MaxStringBytes})");
         return seq.FirstSpan;
     }
 
     public string String(string what) => Encoding.UTF8.GetString(Utf8(what));
 
-    public long Int(string what)
+    public long Int(string what, string suffix = "")
     {
-        if (R.NextMessagePackType != MessagePackType.Integer) throw Bad($"{what} must be an integer, found {R.NextMessagePackType}");
+        if (R.NextMessagePackType != MessagePackType.Integer) throw Bad($"{what}{suffix} must be an integer, found {R.NextMessagePackType}");
         return R.ReadInt64();
     }
 
-    public int Int32(string what, int min, int max)
+    public int Int32(string what, int min, int max, string suffix = "")
     {
-        long v = Int(what);
-        if (v < min || v > max) throw Bad($"{what} = {v} is out of range [{min}, {max}]");
+        long v = Int(what, suffix);
+        if (v < min || v > max) throw Bad($"{what}{suffix} = {v} is out of range [{min}, {max}]");
         return (int)v;
     }
 
@@ -75,9 +78,9 @@ internal ref struct BoundedReader
     }
 
     /// <summary>A bin value (a slice of the payload, no copy).</summary>
-    public ReadOnlySpan<byte> Bin(string what)
+    public ReadOnlySpan<byte> Bin(string what, string suffix = "")
     {
-        if (R.NextMessagePackType != MessagePackType.Binary) throw Bad($"{what} must be binary, found {R.NextMessagePackType}");
+        if (R.NextMessagePackType != MessagePackType.Binary) throw Bad($"{what}{suffix} must be binary, found {R.NextMessagePackType}");
         return R.ReadBytes()!.Value.FirstSpan;
     }
 

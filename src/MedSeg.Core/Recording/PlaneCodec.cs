@@ -113,19 +113,19 @@ internal static class PlaneCodec
         int n = r.EnterMap(what);
         for (int i = 0; i < n; i++)
         {
-            var key = r.Utf8($"{what} key");
-            if (key.SequenceEqual("enc"u8)) p.Encoding = r.Utf8($"{what}.enc");
-            else if (key.SequenceEqual("w"u8)) p.Width = r.Int32($"{what}.w", 1, o.MaxSide);
-            else if (key.SequenceEqual("h"u8)) p.Height = r.Int32($"{what}.h", 1, o.MaxSide);
-            else if (key.SequenceEqual("len"u8)) p.Length = r.Int32($"{what}.len", 0, o.MaxPlaneBytes);
+            var key = r.Utf8(what, " key");
+            if (key.SequenceEqual("enc"u8)) p.Encoding = r.Utf8(what, ".enc");
+            else if (key.SequenceEqual("w"u8)) p.Width = r.Int32(what, 1, o.MaxSide, ".w");
+            else if (key.SequenceEqual("h"u8)) p.Height = r.Int32(what, 1, o.MaxSide, ".h");
+            else if (key.SequenceEqual("len"u8)) p.Length = r.Int32(what, 0, o.MaxPlaneBytes, ".len");
             else if (key.SequenceEqual("fmt"u8))
             {
-                var f = r.Utf8($"{what}.fmt");
+                var f = r.Utf8(what, ".fmt");
                 if (!RecordingFormat.TryParsePixelFormat(f, out p.Format)) throw r.Bad($"{what}.fmt '{System.Text.Encoding.UTF8.GetString(f)}' is not a known pixel format");
             }
             else if (key.SequenceEqual("data"u8))
             {
-                p.Data = r.Bin($"{what}.data");
+                p.Data = r.Bin(what, ".data");
                 hasData = true;
             }
             else r.Skip();

@@ -47,27 +47,21 @@ internal static class FrameRecordParser
             else if (key.SequenceEqual("labels"u8))
             {
                 if (r.R.TryReadNil()) continue;
-                var p = MaskPlane(ref r, "labels", o);
-                if (header.MaskWidth > 0 && (p.Width != header.MaskWidth || p.Height != header.MaskHeight))
-                    throw r.Bad($"labels are {p.Width}×{p.Height}, the header says {header.MaskWidth}×{header.MaskHeight}");
+                var p = MaskPlane(ref r, "labels", "labels are", header.MaskWidth, header.MaskHeight, o);
                 (f.MaskWidth, f.MaskHeight, f.LabelBytes, f.HasLabels) = (p.Width, p.Height, p.Data.Length, true);
                 if ((planes & FramePlanes.Labels) != 0) PlaneCodec.Decode(p, f.Labels = FrameRecord.Sized(f.Labels, p.Length), "labels", o.Png);
             }
             else if (key.SequenceEqual("prob"u8))
             {
                 if (r.R.TryReadNil()) continue;
-                var p = MaskPlane(ref r, "prob", o);
-                if (header.MaskWidth > 0 && (p.Width != header.MaskWidth || p.Height != header.MaskHeight))
-                    throw r.Bad($"prob is {p.Width}×{p.Height}, the header says {header.MaskWidth}×{header.MaskHeight}");
+                var p = MaskPlane(ref r, "prob", "prob is", header.MaskWidth, header.MaskHeight, o);
                 (f.ProbabilityBytes, f.HasProbabilities) = (p.Data.Length, true);
                 if ((planes & FramePlanes.Probabilities) != 0) PlaneCodec.Decode(p, f.Probabilities = FrameRecord.Sized(f.Probabilities, p.Length), "prob", o.Png);
             }
             else if (key.SequenceEqual("truth"u8))
             {
                 if (r.R.TryReadNil()) continue;
-                var p = MaskPlane(ref r, "truth", o);
-                if (header.Width > 0 && (p.Width != header.Width || p.Height != header.Height))
-                    throw r.Bad($"truth is {p.Width}×{p.Height}, the header says {header.Width}×{header.Height}");
+                var p = MaskPlane(ref r, "truth", "truth is", header.Width, header.Height, o);
                 (f.GroundTruthBytes, f.HasGroundTruth) = (p.Data.Length, true);
                 if ((planes & FramePlanes.GroundTruth) != 0) PlaneCodec.Decode(p, f.GroundTruth = FrameRecord.Sized(f.GroundTruth, p.Length), "truth", o.Png);
             }
@@ -81,10 +75,14 @@ internal static class FrameRecordParser
             throw r.Bad($"truth has {gt.Length} pixels but the image is {f.Width}×{f.Height}");
     }
 
-    private static PlaneCodec.Plane MaskPlane(ref BoundedReader r, string what, RecordingReaderOptions o)
+    /// <summary>A one-byte-per-pixel plane (labels, probabilities, truth) of the size the header gives (when it gives one).</summary>
+    /// <param name="subject">"labels are" / "prob is": how the size error names the plane.</param>
+    private static PlaneCodec.Plane MaskPlane(ref BoundedReader r, string what, string subject, int headerWidth, int headerHeight, RecordingReaderOptions o)
     {
         var p = PlaneCodec.Read(ref r, what, o);
         if (p.Format != PixelFormat.Gray8) throw r.Bad($"{what} must be gray8, not {p.Format.Name()}");
+        if (headerWidth > 0 && (p.Width != headerWidth || p.Height != headerHeight))
+            throw r.Bad($"{subject} {p.Width}×{p.Height}, the header says {headerWidth}×{headerHeight}");
         return p;
     }
 

@@ -49,6 +49,16 @@ public static class CommonOptions
         DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount - 1),
     };
 
+    /// <summary>--max-batch of the micro-batcher (also the engine's staging size) for the streaming commands.</summary>
+    public static Option<int> MaxBatch() => new("--max-batch")
+    {
+        Description = "A batch closes at this many frames…",
+        DefaultValueFactory = _ => 4,
+    };
+
+    /// <summary>--threshold of a streaming command's engine and postprocessing; unset means the checkpoint's.</summary>
+    public static Option<double?> Threshold() => new("--threshold") { Description = "Probability threshold (default: the checkpoint's)" };
+
     /// <summary>--max-wait-ms of the micro-batcher; unset means the pipeline mode's default.</summary>
     public static Option<double?> MaxWaitMs() => new("--max-wait-ms")
     {

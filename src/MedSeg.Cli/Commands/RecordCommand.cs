@@ -51,9 +51,9 @@ public static class RecordCommand
         var output = new Option<string>("--out") { Description = "Session file to write (.msgpack)", Required = true };
         var (image, masks, prob, fsync, overwrite, tags) = WriterOptions();
         var mode = new Option<PipelineMode?>("--mode") { Description = "Newest: drop the oldest frame when behind (live default); All: process every frame" };
-        var maxBatch = new Option<int>("--max-batch") { Description = "A batch closes at this many frames…", DefaultValueFactory = _ => 4 };
+        var maxBatch = CommonOptions.MaxBatch();
         var maxWait = CommonOptions.MaxWaitMs();
-        var threshold = new Option<double?>("--threshold") { Description = "Probability threshold (default: the checkpoint's)" };
+        var threshold = CommonOptions.Threshold();
         var report = new Option<string?>("--report") { Description = "Write the pipeline report as JSON to this file" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();

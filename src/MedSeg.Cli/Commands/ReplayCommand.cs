@@ -28,9 +28,9 @@ public static class ReplayCommand
         var record = new Option<string?>("--record") { Description = "Record the replay (new predictions) to this new session file" };
         var (image, masks, prob, fsync, overwrite, tags) = RecordCommand.WriterOptions();
         var mode = new Option<PipelineMode>("--mode") { Description = "All (default for replays: nothing skipped) | Newest", DefaultValueFactory = _ => PipelineMode.All };
-        var maxBatch = new Option<int>("--max-batch") { Description = "A batch closes at this many frames…", DefaultValueFactory = _ => 4 };
+        var maxBatch = CommonOptions.MaxBatch();
         var maxWait = CommonOptions.MaxWaitMs();
-        var threshold = new Option<double?>("--threshold") { Description = "Probability threshold (default: the checkpoint's)" };
+        var threshold = CommonOptions.Threshold();
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();
         var cmd = new Command("replay", "Play a recorded session back through the pipeline (same or another model), optionally recording the new predictions")

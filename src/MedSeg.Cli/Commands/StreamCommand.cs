@@ -27,12 +27,12 @@ public static class StreamCommand
             DefaultValueFactory = _ => "synthetic:lesion?fps=25&frames=500",
         };
         var mode = new Option<PipelineMode?>("--mode") { Description = "Newest: always show the newest frame, drop the oldest when behind (default for live sources); All: process every frame" };
-        var maxBatch = new Option<int>("--max-batch") { Description = "A batch closes at this many frames…", DefaultValueFactory = _ => 4 };
+        var maxBatch = CommonOptions.MaxBatch();
         var maxWait = CommonOptions.MaxWaitMs();
         var smooth = new Option<double>("--smooth") { Description = "Temporal smoothing: EMA weight of the new frame's probabilities (1 = off)", DefaultValueFactory = _ => 1 };
         var largest = new Option<bool>("--largest-component") { Description = "Keep only the largest connected component per class" };
         var fill = new Option<bool>("--fill-holes") { Description = "Fill holes in the mask" };
-        var threshold = new Option<double?>("--threshold") { Description = "Probability threshold (default: the checkpoint's)" };
+        var threshold = CommonOptions.Threshold();
         var sendLabels = new Option<bool>("--send-labels") { Description = "igtl:// sources: send each predicted label map back to the server as an IMAGE message" };
         var record = new Option<string?>("--record") { Description = "Record the session (MessagePack, recordings/FORMAT.md) to this file; never drops a frame" };
         var report = new Option<string?>("--report") { Description = "Write the final report as JSON to this file" };

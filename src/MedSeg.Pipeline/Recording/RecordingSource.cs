@@ -83,16 +83,7 @@ public sealed class RecordingSource : IFrameSource
                 else
                     await pacer.WaitAsync(ct).ConfigureAwait(false);
                 var frame = Rent(record, record.Seq + seqShift, timestamp);
-                try
-                {
-                    frame.Times.Queued = StageTimes.Now();
-                    await output.WriteAsync(frame, ct).ConfigureAwait(false);
-                }
-                catch
-                {
-                    frame.Dispose();
-                    throw;
-                }
+                await output.QueueAsync(frame, ct).ConfigureAwait(false);
                 played++;
             }
             End = reader.End;

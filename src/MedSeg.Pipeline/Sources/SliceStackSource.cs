@@ -73,16 +73,7 @@ public sealed class SliceStackSource : IFrameSource, ISourceDiagnostics, IDispos
                 continue;
             }
             failuresInARow = 0;
-            try
-            {
-                frame.Times.Queued = StageTimes.Now();
-                await output.WriteAsync(frame, ct).ConfigureAwait(false);
-            }
-            catch
-            {
-                frame.Dispose();
-                throw;
-            }
+            await output.QueueAsync(frame, ct).ConfigureAwait(false);
         }
     }
 

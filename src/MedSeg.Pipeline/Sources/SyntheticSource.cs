@@ -59,16 +59,7 @@ public sealed class SyntheticSource : IFrameSource
                 due += period;
             }
             var frame = Capture(seq, start);
-            try
-            {
-                frame.Times.Queued = StageTimes.Now();
-                await output.WriteAsync(frame, ct).ConfigureAwait(false);
-            }
-            catch
-            {
-                frame.Dispose();
-                throw;
-            }
+            await output.QueueAsync(frame, ct).ConfigureAwait(false);
         }
     }
 

@@ -1,0 +1,26 @@
+using System.Threading.Channels;
+using MedSeg.Core.Frames;
+
+namespace MedSeg.Pipeline.Sources;
+
+/// <summary>How a source hands a finished frame to the pipeline.</summary>
+internal static class FrameOutput
+{
+    /// <summary>
+    /// Stamps <see cref="StageTimes.Queued"/> and writes the frame; the source owns it until the
+    /// write succeeds, so a failed write (cancelled, channel closed) releases it here.
+    /// </summary>
+    public static async ValueTask QueueAsync(this ChannelWriter<Frame> output, Frame frame, CancellationToken ct)
+    {
+        try
+        {
+            frame.Times.Queued = StageTimes.Now();
+            await output.WriteAsync(frame, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            frame.Dispose();
+            throw;
+        }
+    }
+}

@@ -27,17 +27,12 @@ public sealed record RecordingSummary(
     {
         using var reader = RecordingReader.Open(path, options);
         var f = new FrameRecord();
-        long frames = 0, firstSeq = -1, lastSeq = -1, afterGap = 0, missing = 0, labels = 0, prob = 0, truth = 0;
+        var seqs = new SequenceStats();
+        long labels = 0, prob = 0, truth = 0;
         long recordBytes = 0, imageBytes = 0, labelBytes = 0, probBytes = 0, truthBytes = 0;
-        TimeSpan firstTs = default, lastTs = default;
         while (reader.ReadNext(f, FramePlanes.None))
         {
-            if (frames == 0) (firstSeq, firstTs) = (f.Seq, f.Timestamp);
-            else if (f.Seq > lastSeq + 1) missing += f.Seq - lastSeq - 1;
-            frames++;
-            lastSeq = Math.Max(lastSeq, f.Seq);
-            lastTs = f.Timestamp;
-            if ((f.Flags & MedSeg.Core.Frames.FrameFlags.DroppedUpstream) != 0) afterGap++;
+            seqs.Add(f.Seq, f.Timestamp, f.Flags);
             if (f.HasLabels) labels++;
             if (f.HasProbabilities) prob++;
             if (f.HasGroundTruth) truth++;
@@ -47,7 +42,7 @@ public sealed record RecordingSummary(
             probBytes += f.ProbabilityBytes;
             truthBytes += f.GroundTruthBytes;
         }
-        return new RecordingSummary(path, reader.FileLength, reader.Header, reader.Footer is not null, frames, firstSeq, lastSeq,
-            firstTs, lastTs, afterGap, missing, labels, prob, truth, recordBytes, imageBytes, labelBytes, probBytes, truthBytes, reader.End!);
+        return new RecordingSummary(path, reader.FileLength, reader.Header, reader.Footer is not null, seqs.Frames, seqs.FirstSeq, seqs.LastSeq,
+            seqs.FirstTimestamp, seqs.LastTimestamp, seqs.FramesAfterGap, seqs.MissingSeq, labels, prob, truth, recordBytes, imageBytes, labelBytes, probBytes, truthBytes, reader.End!);
     }
 }

@@ -23,8 +23,8 @@ public sealed class RecordingWriter : IDisposable
     private readonly List<long> _index = [];
     private readonly PlaneCodec.Lz4Probe _imageProbe = new(), _probProbe = new();
     private byte[] _quantised = [];
-    private long _position, _sinceFsync, _firstSeq = -1, _lastSeq = -1, _afterGap, _missing;
-    private TimeSpan _firstTs, _lastTs;
+    private long _position, _sinceFsync;
+    private SequenceStats _seqs = new();
     private bool _completed, _faulted;
 
     private RecordingWriter(string path, FileStream file, SessionHeader header, RecordingWriterOptions options)
@@ -95,13 +95,7 @@ public sealed class RecordingWriter : IDisposable
         long offset = _position;
         WriteFrame(f);
         _index.Add(offset);
-        if (_firstSeq < 0)
-        {
-            (_firstSeq, _firstTs) = (f.Seq, f.Timestamp);
-        }
-        else if (f.Seq > _lastSeq + 1) _missing += f.Seq - _lastSeq - 1;
-        if ((f.Flags & FrameFlags.DroppedUpstream) != 0) _afterGap++;
-        (_lastSeq, _lastTs) = (Math.Max(_lastSeq, f.Seq), f.Timestamp);
+        _seqs.Add(f.Seq, f.Timestamp, f.Flags);
         if (_options.Fsync == FsyncPolicy.EveryRecord || (_options.Fsync == FsyncPolicy.EveryN && ++_sinceFsync >= _options.FsyncEvery))
         {
             _file.Flush(flushToDisk: true);
@@ -240,12 +234,12 @@ public sealed class RecordingWriter : IDisposable
     {
         w.WriteMapHeader(9);
         w.WriteString("frames"u8); w.Write(s._index.Count);
-        w.WriteString("first_seq"u8); w.Write(s._firstSeq);
-        w.WriteString("last_seq"u8); w.Write(s._lastSeq);
-        w.WriteString("first_ts"u8); w.Write(s._firstTs.Ticks);
-        w.WriteString("last_ts"u8); w.Write(s._lastTs.Ticks);
-        w.WriteString("frames_after_gap"u8); w.Write(s._afterGap);
-        w.WriteString("missing_seq"u8); w.Write(s._missing);
+        w.WriteString("first_seq"u8); w.Write(s._seqs.FirstSeq);
+        w.WriteString("last_seq"u8); w.Write(s._seqs.LastSeq);
+        w.WriteString("first_ts"u8); w.Write(s._seqs.FirstTimestamp.Ticks);
+        w.WriteString("last_ts"u8); w.Write(s._seqs.LastTimestamp.Ticks);
+        w.WriteString("frames_after_gap"u8); w.Write(s._seqs.FramesAfterGap);
+        w.WriteString("missing_seq"u8); w.Write(s._seqs.MissingSeq);
         w.WriteString("ended_utc"u8); w.Write(DateTimeOffset.UtcNow.ToString("O"));
         w.WriteString("index"u8);
         if (s._options.Index)

@@ -22,17 +22,19 @@ public sealed class EvalGrid
         using var pred = Colorize(predicted, h, w);
         using var overlay = image.Clone();
         var mask = data.Mask(index);
+        // Freshly made Mats are continuous: row-major spans, like the masks.
+        var ov = overlay.AsSpan<Vec3b>();
         for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
         {
-            int id = predicted[y * w + x];
+            int i = y * w + x, id = predicted[i];
             if (id != 0)
             {
                 var c = ClassColors.For(id);
-                var p = overlay.At<Vec3b>(y, x);
-                overlay.Set(y, x, new Vec3b(Mix(p.Item0, c.Item0), Mix(p.Item1, c.Item1), Mix(p.Item2, c.Item2)));
+                var p = ov[i];
+                ov[i] = new Vec3b(Mix(p.Item0, c.Item0), Mix(p.Item1, c.Item1), Mix(p.Item2, c.Item2));
             }
-            if (IsEdge(mask, x, y, w, h)) overlay.Set(y, x, new Vec3b(255, 255, 255));
+            if (IsEdge(mask, x, y, w, h)) ov[i] = new Vec3b(255, 255, 255);
         }
         var row = new Mat();
         Cv2.HConcat([image, truth, pred, overlay], row);
@@ -77,9 +79,8 @@ public sealed class EvalGrid
         foreach (float v in plane) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
         float scale = hi > lo ? 255f / (hi - lo) : 0f;
         var gray = new Mat(h, w, MatType.CV_8UC1);
-        for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            gray.Set(y, x, (byte)Math.Clamp((plane[y * w + x] - lo) * scale, 0, 255));
+        var g = gray.AsSpan<byte>();
+        for (int i = 0; i < plane.Length; i++) g[i] = (byte)Math.Clamp((plane[i] - lo) * scale, 0, 255);
         var bgr = new Mat();
         Cv2.CvtColor(gray, bgr, ColorConversionCodes.GRAY2BGR);
         gray.Dispose();
@@ -89,9 +90,9 @@ public sealed class EvalGrid
     private static Mat Colorize(ReadOnlySpan<byte> ids, int h, int w)
     {
         var m = new Mat(h, w, MatType.CV_8UC3, Scalar.Black);
-        for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            if (ids[y * w + x] != 0) m.Set(y, x, ClassColors.For(ids[y * w + x]));
+        var px = m.AsSpan<Vec3b>();
+        for (int i = 0; i < h * w; i++)
+            if (ids[i] != 0) px[i] = ClassColors.For(ids[i]);
         return m;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using MedSeg.Core.Frames;
 using MedSeg.Rendering.Shaders;
 using Silk.NET.OpenGL;
@@ -15,7 +16,8 @@ namespace MedSeg.Rendering;
 /// Inputs: <see cref="Upload(in RenderFrame)"/> per new frame; <see cref="Draw"/> per displayed frame.
 /// Memory: three textures (image, class ids as R8, probability R32F) reallocated only when a frame's
 /// size or pixel format changes; otherwise updated in place with glTexSubImage2D, so the steady
-/// state allocates nothing on the CPU or the GPU.
+/// state allocates nothing on the CPU or the GPU. A fourth, the 256×1 class palette, is written
+/// only when colours, opacity or visibility change.
 /// Notes: GL thread only. Window/level is applied in the shader in raw pixel units, so 16-bit and
 /// float images need no CPU conversion.
 /// </remarks>
@@ -24,10 +26,12 @@ public sealed class OverlayRenderer : IDisposable
     private readonly GL _gl;
     private readonly ShaderProgram[] _programs;
     private readonly uint _vao, _nearest, _linear;
-    private readonly float[] _palette = new float[OverlaySettings.MaxClasses * 4];
-    private readonly GpuTexture _image, _mask, _prob;
+    // RGBA8 per class id 0–255 (see overlay_common.glsl): the texels as drawn and the next ones.
+    private readonly byte[] _palette = new byte[PaletteSize * 4], _nextPalette = new byte[PaletteSize * 4];
+    private readonly GpuTexture _image, _mask, _prob, _paletteTexture;
     private CorePixelFormat _format;
     private bool _hasProb;
+    private const int PaletteSize = 256;   // every R8 class id has an entry, so the shader needs no range test
 
     /// <param name="shaderDirectory">Folder holding the .vert/.frag files; default <see cref="ShaderProgram.DefaultDirectory"/>.</param>
     /// <exception cref="ShaderCompileException">A shader failed to compile or link.</exception>
@@ -60,12 +64,17 @@ public sealed class OverlayRenderer : IDisposable
         _prob = new GpuTexture(gl, TextureMinFilter.Linear);
         _mask.Upload(1, 1, SizedInternalFormat.R8, GlPixelFormat.Red, PixelType.UnsignedByte, new byte[1]);
         _prob.Upload(1, 1, SizedInternalFormat.R32f, GlPixelFormat.Red, PixelType.Float, new byte[4]);
+        _paletteTexture = new GpuTexture(gl, TextureMinFilter.Nearest);
+        // Every id starts transparent (a = 1 − cover = 1); ids past MaxClasses stay so.
+        for (int i = 3; i < _palette.Length; i += 4) _palette[i] = _nextPalette[i] = 255;
+        UploadPalette(_palette);
         foreach (var program in _programs)
         {
             program.Use();
             gl.Uniform1(program.Uniform("u_image"), 0);
             gl.Uniform1(program.Uniform("u_mask"), 1);
             gl.Uniform1(program.Uniform("u_prob"), 2);
+            gl.Uniform1(program.Uniform("u_palette"), 3);
         }
     }
 
@@ -118,7 +127,7 @@ public sealed class OverlayRenderer : IDisposable
 
     /// <summary>Draws the overlay letterboxed into <paramref name="framebuffer"/>, black around it.</summary>
     /// <returns>The rectangle the content covers (empty before the first upload).</returns>
-    public unsafe ViewportRect Draw(uint framebuffer, int targetWidth, int targetHeight, OverlaySettings settings)
+    public ViewportRect Draw(uint framebuffer, int targetWidth, int targetHeight, OverlaySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var gl = _gl;
@@ -140,19 +149,20 @@ public sealed class OverlayRenderer : IDisposable
         gl.Viewport(rect.X, rect.Y, (uint)rect.Width, (uint)rect.Height);
         var program = _programs[(int)settings.Mode];
         program.Use();
+        // Before the binds below: an upload binds the texture to the active unit.
+        FillPalette(settings, _nextPalette);
+        if (!_nextPalette.AsSpan().SequenceEqual(_palette)) UploadPalette(_nextPalette);
         _image.Bind(TextureUnit.Texture0);
         int contentWidth = settings.Mode == OverlayMode.SideBySide ? ImageWidth * 2 : ImageWidth;
         bool oneToOne = rect.Width == contentWidth && rect.Height == ImageHeight;
         gl.BindSampler(0, oneToOne ? _nearest : _linear);
         _mask.Bind(TextureUnit.Texture1);
         _prob.Bind(TextureUnit.Texture2);
+        _paletteTexture.Bind(TextureUnit.Texture3);
         var (gain, offset) = Level(settings.Window ?? DefaultWindow(_format), Scale(_format));
         gl.Uniform2(program.Uniform("u_level"), gain, offset);
         gl.Uniform1(program.Uniform("u_opacity"), settings.Opacity);
         gl.Uniform1(program.Uniform("u_hasProb"), _hasProb ? 1 : 0);
-        FillPalette(settings);
-        fixed (float* palette = _palette)
-            gl.Uniform4(program.Uniform("u_palette[0]"), (uint)OverlaySettings.MaxClasses, palette);
         gl.BindVertexArray(_vao);
         gl.DrawArrays(PrimitiveType.TriangleStrip, 0, 4);
         gl.BindSampler(0, 0);   // later draws on unit 0 (the HUD) use their texture's own filtering
@@ -165,24 +175,40 @@ public sealed class OverlayRenderer : IDisposable
         _image.Dispose();
         _mask.Dispose();
         _prob.Dispose();
+        _paletteTexture.Dispose();
         _gl.DeleteVertexArray(_vao);
         _gl.DeleteSampler(_nearest);
         _gl.DeleteSampler(_linear);
         foreach (var program in _programs) program.Dispose();
     }
 
-    /// <summary>Colour and coverage per class: background and hidden classes 0, contours opaque, fills at the opacity.</summary>
-    private void FillPalette(OverlaySettings settings)
+    /// <summary>
+    /// Per class id, premultiplied: rgb = colour × cover, a = 1 − cover, where cover is 0 for the
+    /// background, hidden classes and ids past <see cref="OverlaySettings.MaxClasses"/>, 1 for
+    /// contours and the opacity for fills. The shader then blends with one multiply-add.
+    /// Ids from MaxClasses up keep the transparent texels set in the constructor.
+    /// </summary>
+    private static void FillPalette(OverlaySettings settings, byte[] texels)
     {
-        float cover = settings.Mode == OverlayMode.Contour ? 1f : settings.Opacity;
+        float fill = settings.Mode == OverlayMode.Contour ? 1f : settings.Opacity;
         var colors = settings.ClassColors;
         for (int c = 0; c < OverlaySettings.MaxClasses; c++)
         {
-            _palette[c * 4] = colors[c].X;
-            _palette[c * 4 + 1] = colors[c].Y;
-            _palette[c * 4 + 2] = colors[c].Z;
-            _palette[c * 4 + 3] = settings.IsClassVisible(c) ? cover : 0f;
+            float cover = settings.IsClassVisible(c) ? fill : 0f;
+            var color = colors[c] * cover;
+            texels[c * 4] = Unorm8(color.X);
+            texels[c * 4 + 1] = Unorm8(color.Y);
+            texels[c * 4 + 2] = Unorm8(color.Z);
+            texels[c * 4 + 3] = Unorm8(1f - cover);
         }
+    }
+
+    private static byte Unorm8(float v) => (byte)MathF.Round(Math.Clamp(v, 0f, 1f) * 255f);
+
+    private void UploadPalette(byte[] texels)
+    {
+        _paletteTexture.Upload(PaletteSize, 1, SizedInternalFormat.Rgba8, GlPixelFormat.Rgba, PixelType.UnsignedByte, texels);
+        if (!ReferenceEquals(texels, _palette)) texels.CopyTo(_palette, 0);
     }
 
     private static uint SamplerWith(GL gl, TextureMinFilter filter)

@@ -117,6 +117,41 @@ public sealed class OverlayPixelTests
         Headless.AssertClose(ReferenceBlend.Render(scene, settings, OverlayRenderer.DefaultWindow(CorePixelFormat.Gray8)), Headless.ReadRgb(target), W);
     }
 
+    [Fact]
+    public void Draw_ClassIdsPastThePalette_AreLeftUncovered()
+    {
+        // A model with more classes than the overlay colours (or a corrupt mask) must not smear
+        // another class's colour over the image.
+        var (pixels, raw) = Gray8Image(seed: 11);
+        var labels = Mask(W, H).Select(c => c switch { 1 => (byte)OverlaySettings.MaxClasses, 3 => (byte)255, _ => c }).ToArray();
+        var settings = new OverlaySettings { Opacity = 0.9f };
+        AssertDraw(pixels, CorePixelFormat.Gray8, raw, labels, W, H, null, settings, OverlayRenderer.DefaultWindow(CorePixelFormat.Gray8));
+    }
+
+    [Fact]
+    public void Draw_SettingsChangedBetweenDraws_AreUsedByTheNextDraw()
+    {
+        // The palette texture is rewritten only when colours, opacity, visibility or mode change.
+        using var target = HeadlessRenderTarget.Create(W, H);
+        using var renderer = new OverlayRenderer(target.Gl);
+        var (pixels, raw) = Gray8Image(seed: 12);
+        var labels = Mask(W, H);
+        var settings = new OverlaySettings { Opacity = 0.3f };
+        renderer.Upload(new RenderFrame(pixels, W, H, CorePixelFormat.Gray8, labels, W, H));
+        renderer.Draw(target.Framebuffer, W, H, settings);
+        var scene = new ReferenceBlend.Scene(W, H, raw, labels, W, H, null);
+        var window = OverlayRenderer.DefaultWindow(CorePixelFormat.Gray8);
+
+        settings.Opacity = 0.7f;
+        settings.ToggleClass(1);
+        renderer.Draw(target.Framebuffer, W, H, settings);
+        Headless.AssertClose(ReferenceBlend.Render(scene, settings, window), Headless.ReadRgb(target), W);
+
+        settings.Mode = OverlayMode.Contour;   // contours cover fully whatever the opacity
+        renderer.Draw(target.Framebuffer, W, H, settings);
+        Headless.AssertClose(ReferenceBlend.Render(scene, settings, window), Headless.ReadRgb(target), W);
+    }
+
     private static void AssertDraw(byte[] pixels, CorePixelFormat format, Vector3[] raw, byte[] labels, int maskWidth, int maskHeight,
         float[]? prob, OverlaySettings settings, WindowLevel window, int width = W, int height = H)
     {

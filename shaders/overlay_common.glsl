@@ -1,22 +1,22 @@
 #version 450 core
-// Shared part of the overlay fragment shaders: loaded first, then one overlay_<mode>.frag with
-// main(). One program per mode because llvmpipe (software GL) runs both sides of a branch, so
-// a single shader switching on a mode uniform would pay for every mode on every pixel.
+// Shared part of the overlay fragment shaders: loaded first, then one overlay_image_*.glsl
+// (how texels become display values) and one overlay_<mode>.frag with main(). One program per
+// mode and image path because llvmpipe (software GL) runs both sides of a branch, so a single
+// shader switching on uniforms would pay for every mode and window on every pixel.
 // Keep tests/MedSeg.Rendering.Tests/ReferenceBlend.cs in step with these files.
 in vec2 v_uv;
 out vec4 o_color;
 
 uniform sampler2D u_image;    // grey (swizzled to RRR1 by the renderer) or RGB; normalised integer or float texels
+// The image's display colour in [0, 1] at uv: defined by overlay_image_window.glsl (window/level
+// applied) or overlay_image_full.glsl (the texel as it is: the window is the format's full range).
+vec3 imageColor(vec2 uv);
 // Class id / 255 per texel (R8, nearest filtering); may be smaller than the image. A normalised
 // texture rather than R8UI: llvmpipe samples it on its fast path with the texture unit doing
 // the nearest-texel arithmetic, about a tenth of the frame cheaper at 512×512.
 uniform sampler2D u_mask;
 uniform sampler2D u_prob;     // foreground probability (R32F), same size as the mask
 
-// Window/level folded into one multiply-add on the texel value: raw = texel × scale (255, 65535,
-// 32767 or 1) and display = (raw − low) / (high − low), so gain = scale / (high − low) and
-// offset = −low / (high − low), worked out once per draw on the CPU instead of per pixel.
-uniform vec2 u_level;         // (gain, offset)
 uniform float u_opacity;      // heat map
 uniform bool u_hasProb;       // false: the heat map falls back to "labelled = 1"
 // Per class id 0–255 (256×1 RGBA8, fetched by integer id), premultiplied: rgb = colour × cover,
@@ -27,11 +27,6 @@ uniform bool u_hasProb;       // false: the heat map falls back to "labelled = 1
 // vector gather but reads a uniform array indexed per pixel one lane and one component at a
 // time (32 scalar loads per 8 pixels), which cost about a tenth of the frame at 512×512.
 uniform sampler2D u_palette;
-
-vec3 imageColor(vec2 uv)
-{
-    return clamp(texture(u_image, uv).rgb * u_level.x + u_level.y, 0.0, 1.0);
-}
 
 uint classId(float texel)
 {

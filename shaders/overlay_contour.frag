@@ -1,5 +1,6 @@
 // Contour: a mask texel is on the boundary when a 4-neighbour has another class. Drawn opaque
-// (cover 1 in the palette): a one-texel line at partial opacity is hard to see. Appended to overlay_common.glsl.
+// (cover 1 in the palette): a one-texel line at partial opacity is hard to see.
+// Appended to overlay_common.glsl and an overlay_image_*.glsl.
 void main()
 {
     ivec2 p = maskTexel(v_uv);

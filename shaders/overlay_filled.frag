@@ -1,4 +1,5 @@
-// Filled: each visible class in its colour at the chosen opacity. Appended to overlay_common.glsl.
+// Filled: each visible class in its colour at the chosen opacity.
+// Appended to overlay_common.glsl and an overlay_image_*.glsl.
 void main()
 {
     o_color = vec4(filled(v_uv), 1.0);

@@ -39,14 +39,17 @@ public sealed class OverlayRenderer : IDisposable
     {
         _gl = gl;
         string directory = shaderDirectory ?? ShaderProgram.DefaultDirectory;
-        // Indexed by OverlayMode; one program per mode (see shaders/README.md for why).
+        // One program per mode and image path (see shaders/README.md for why), indexed by ProgramIndex.
         string[] modes = ["overlay_filled.frag", "overlay_contour.frag", "overlay_heat.frag", "overlay_side.frag"];
+        string[] imagePaths = ["overlay_image_full.glsl", "overlay_image_window.glsl"];
         Debug.Assert(modes.Length == Enum.GetValues<OverlayMode>().Length);
-        _programs = new ShaderProgram[modes.Length];
+        _programs = new ShaderProgram[modes.Length * imagePaths.Length];
         try
         {
-            for (int i = 0; i < modes.Length; i++)
-                _programs[i] = ShaderProgram.Load(gl, directory, "fullscreen.vert", "overlay_common.glsl", modes[i]);
+            for (int m = 0; m < modes.Length; m++)
+            for (int w = 0; w < imagePaths.Length; w++)
+                _programs[ProgramIndex((OverlayMode)m, windowed: w == 1)] =
+                    ShaderProgram.Load(gl, directory, "fullscreen.vert", "overlay_common.glsl", imagePaths[w], modes[m]);
         }
         catch
         {
@@ -147,7 +150,8 @@ public sealed class OverlayRenderer : IDisposable
         if (rect.IsEmpty) return rect;
 
         gl.Viewport(rect.X, rect.Y, (uint)rect.Width, (uint)rect.Height);
-        var program = _programs[(int)settings.Mode];
+        var (gain, offset) = Level(settings.Window ?? DefaultWindow(_format), Scale(_format));
+        var program = _programs[ProgramIndex(settings.Mode, windowed: !IsFullRange(_format, gain, offset))];
         program.Use();
         // Before the binds below: an upload binds the texture to the active unit.
         FillPalette(settings, _nextPalette);
@@ -159,8 +163,7 @@ public sealed class OverlayRenderer : IDisposable
         _mask.Bind(TextureUnit.Texture1);
         _prob.Bind(TextureUnit.Texture2);
         _paletteTexture.Bind(TextureUnit.Texture3);
-        var (gain, offset) = Level(settings.Window ?? DefaultWindow(_format), Scale(_format));
-        gl.Uniform2(program.Uniform("u_level"), gain, offset);
+        gl.Uniform2(program.Uniform("u_level"), gain, offset);   // −1 (ignored) in the full-range programs
         gl.Uniform1(program.Uniform("u_opacity"), settings.Opacity);
         gl.Uniform1(program.Uniform("u_hasProb"), _hasProb ? 1 : 0);
         gl.BindVertexArray(_vao);
@@ -221,6 +224,17 @@ public sealed class OverlayRenderer : IDisposable
         gl.SamplerParameter(sampler, SamplerParameterI.WrapT, (int)TextureWrapMode.ClampToEdge);
         return sampler;
     }
+
+    private static int ProgramIndex(OverlayMode mode, bool windowed) => (int)mode * 2 + (windowed ? 1 : 0);
+
+    /// <summary>
+    /// True when the window maps the texels' own [0, 1] onto black..white, so the shader can show
+    /// them as they are: unsigned normalised formats (8-bit grey and colour, 16-bit grey) through
+    /// their full range. Signed and float texels can lie outside [0, 1] and always take the window.
+    /// </summary>
+    private static bool IsFullRange(CorePixelFormat format, float gain, float offset) =>
+        format is CorePixelFormat.Gray8 or CorePixelFormat.Bgr24 or CorePixelFormat.Gray16
+        && Math.Abs(gain - 1f) < 1e-6f && Math.Abs(offset) < 1e-6f;
 
     /// <summary>Raw range shown from black to white when no window is set.</summary>
     public static WindowLevel DefaultWindow(CorePixelFormat format) => format switch

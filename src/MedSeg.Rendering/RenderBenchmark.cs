@@ -9,9 +9,11 @@ using CorePixelFormat = MedSeg.Core.Frames.PixelFormat;
 namespace MedSeg.Rendering;
 
 /// <summary>
-/// Headless throughput of the overlay path: upload an 8-bit image + class mask + probability
-/// map, draw the filled overlay, optionally read the framebuffer back (what PNG / video capture
-/// costs), and wait for the GPU each frame.
+/// Headless throughput of the overlay path: upload an image + class mask, draw the filled overlay,
+/// optionally read the framebuffer back (what PNG / video capture costs), and wait for the GPU
+/// each frame. The image is 8-bit grey shown over its full range (live ultrasound / X-ray), or
+/// 16-bit signed Hounsfield units through the soft-tissue window (CT), which takes the shader's
+/// window/level path.
 /// </summary>
 /// <remarks>
 /// Waiting every frame (glFinish, or the read-back itself) measures frames actually finished,
@@ -22,23 +24,33 @@ public static class RenderBenchmark
 {
     /// <returns>Frames per second over <paramref name="frames"/> frames, after a short warm-up.</returns>
     /// <exception cref="GraphicsUnavailableException">No headless GL here.</exception>
-    public static double Run(int width = 512, int height = 512, int frames = 2000, bool readBack = false)
+    public static double Run(int width = 512, int height = 512, int frames = 2000, bool readBack = false, bool ct = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frames);
         using var target = HeadlessRenderTarget.Create(width, height);
         using var renderer = new OverlayRenderer(target.Gl);
         using var capture = new Mat();
         var settings = new OverlaySettings();
-        var image = new byte[width * height];
+        var grey = new byte[width * height];
         var labels = new byte[width * height];
         var prob = new float[width * height];
-        FillScene(image, labels, prob, width, height);
+        FillScene(grey, labels, prob, width, height);
+        byte[] image = grey;
+        var format = CorePixelFormat.Gray8;
+        if (ct)
+        {
+            // The same scene as −1000..1000 HU (air to bone), little-endian Int16.
+            var hu = grey.Select(static g => (short)(g * 2000 / 255 - 1000)).ToArray();
+            image = System.Runtime.InteropServices.MemoryMarshal.AsBytes(hu.AsSpan()).ToArray();
+            format = CorePixelFormat.Int16;
+            settings.Window = WindowLevel.SoftTissue;
+        }
         var gl = target.Gl;
 
         void Frame(int i)
         {
             image[i % image.Length] ^= 0xFF;
-            renderer.Upload(new RenderFrame(image, width, height, CorePixelFormat.Gray8, labels, width, height, prob),
+            renderer.Upload(new RenderFrame(image, width, height, format, labels, width, height, prob),
                             probabilities: settings.Mode == OverlayMode.HeatMap);
             renderer.Draw(target.Framebuffer, width, height, settings);
             if (readBack) FramebufferCapture.ReadBgr(gl, target.Framebuffer, width, height, capture);

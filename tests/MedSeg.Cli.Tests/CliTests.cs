@@ -113,6 +113,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("steady 32px b1", md);
         Assert.Contains("Overlay rendering, headless OpenGL", md);
         Assert.Contains("pass-through", md);
+        Assert.Contains("CT: 16-bit HU + window/level", md);
     }
 
     [Fact]

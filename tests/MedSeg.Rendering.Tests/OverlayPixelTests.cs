@@ -68,6 +68,30 @@ public sealed class OverlayPixelTests
     }
 
     [Fact]
+    public void Draw_Gray8ThroughANarrowWindow_StretchesAndSaturates()
+    {
+        // 8-bit images normally skip window/level (their full range is the default); a window set
+        // by the user must still be applied.
+        var (pixels, raw) = Gray8Image(seed: 13);
+        var window = new WindowLevel(100, 80);
+        var settings = new OverlaySettings { Window = window, Opacity = 0.5f };
+        AssertDraw(pixels, CorePixelFormat.Gray8, raw, Mask(W, H), W, H, null, settings, window);
+    }
+
+    [Theory]
+    [InlineData(OverlayMode.Filled)]
+    [InlineData(OverlayMode.HeatMap)]
+    public void Draw_Gray16FullRange_ShowsTheTexelsAsTheyAre(OverlayMode mode)
+    {
+        var rng = new Random(14);
+        var values = new ushort[W * H];
+        for (int i = 0; i < values.Length; i++) values[i] = (ushort)rng.Next(0, 65536);
+        var settings = new OverlaySettings { Mode = mode, Opacity = 0.4f };
+        AssertDraw(MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), CorePixelFormat.Gray16, Grey(values, v => v), Mask(W, H), W, H, Prob(W, H),
+            settings, OverlayRenderer.DefaultWindow(CorePixelFormat.Gray16));
+    }
+
+    [Fact]
     public void Draw_Int16HounsfieldWithSoftTissueWindow_MatchesCpuReference()
     {
         var rng = new Random(6);

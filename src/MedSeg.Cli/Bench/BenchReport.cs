@@ -46,11 +46,11 @@ public sealed record BenchReport(
         if (Render is { } r)
         {
             md.AppendLine();
-            md.AppendLine(ci, $"Overlay rendering, headless OpenGL ({r.Renderer}), {r.Width}×{r.Height} image + mask + probability upload and filled-overlay draw, each frame finished:");
+            md.AppendLine(ci, $"Overlay rendering, headless OpenGL ({r.Renderer}), {r.Width}×{r.Height} image + class mask upload and filled-overlay draw, each frame finished:");
             md.AppendLine();
-            md.AppendLine("| upload + draw | with read-back (PNG/video path) | bare upload + draw (one texture, pass-through shader) | overlay ÷ bare |");
-            md.AppendLine("|---|---|---|---|");
-            md.AppendLine(ci, $"| {r.UploadDrawFps:F0} frames/s | {r.WithReadBackFps:F0} frames/s | {r.BareFps:F0} frames/s | {100 * r.FractionOfBare:F0} % |");
+            md.AppendLine("| upload + draw (8-bit grey) | with read-back (PNG/video path) | CT: 16-bit HU + window/level | bare upload + draw (one texture, pass-through shader) | overlay ÷ bare |");
+            md.AppendLine("|---|---|---|---|---|");
+            md.AppendLine(ci, $"| {r.UploadDrawFps:F0} frames/s | {r.WithReadBackFps:F0} frames/s | {r.CtWindowFps:F0} frames/s | {r.BareFps:F0} frames/s | {100 * r.FractionOfBare:F0} % |");
         }
         if (Soak.Count > 0)
         {

@@ -83,6 +83,7 @@ public static class BenchCommand
                     renderCell = new RenderCell("Mesa llvmpipe (EGL, GL 4.5 core)", 512, 512, renderFrames,
                         Rendering.RenderBenchmark.Run(512, 512, renderFrames, readBack: false),
                         Rendering.RenderBenchmark.Run(512, 512, renderFrames, readBack: true),
+                        Rendering.RenderBenchmark.Run(512, 512, renderFrames, ct: true),
                         Rendering.RenderBenchmark.RunBare(512, 512, renderFrames));
                 }
                 catch (Rendering.GraphicsUnavailableException e)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using MedSeg.Core.Frames;
 
 namespace MedSeg.Rendering;
 
@@ -10,19 +11,18 @@ namespace MedSeg.Rendering;
 public sealed class OverlaySettings
 {
     /// <summary>Class ids 0..15 are drawn (0 = background, never); larger ids are left undrawn.</summary>
-    public const int MaxClasses = 16;
+    public const int MaxClasses = ClassPalette.Count;
     private readonly Vector3[] _colors = new Vector3[MaxClasses];
     private float _opacity = 0.5f;
 
     public OverlaySettings()
     {
-        // RGB in 0..1; 1..9 are the keyboard-toggled classes, so they get the most distinct hues.
-        ReadOnlySpan<uint> palette =
-        [
-            0x000000, 0xE6194B, 0x3CB44B, 0x4363D8, 0xFFE119, 0xF58231, 0x911EB4, 0x42D4F4,
-            0xF032E6, 0xBFEF45, 0xFABED4, 0x469990, 0xDCBEFF, 0x9A6324, 0xFFFAC8, 0x800000,
-        ];
-        for (int i = 0; i < MaxClasses; i++) _colors[i] = FromRgb(palette[i]);
+        // The project's one class palette, so recordings and reports show the colours seen here.
+        for (int i = 0; i < MaxClasses; i++)
+        {
+            var (r, g, b) = ClassPalette.For(i);
+            _colors[i] = new Vector3(r, g, b) / 255f;
+        }
     }
 
     public OverlayMode Mode { get; set; } = OverlayMode.Filled;
@@ -60,6 +60,4 @@ public sealed class OverlaySettings
     }
 
     public void CycleMode() => Mode = (OverlayMode)(((int)Mode + 1) % (Enum.GetValues<OverlayMode>().Length));
-
-    private static Vector3 FromRgb(uint rgb) => new Vector3((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF) / 255f;
 }

@@ -131,6 +131,10 @@ public sealed class CliTests : IDisposable
         // The session is recorded beside the overlays and can be read back.
         using var reader = MedSeg.Core.Recording.RecordingReader.Open(Path.Combine(outDir, "session.msgpack"));
         Assert.Equal(doc.RootElement.GetProperty("framesOut").GetInt64(), reader.FrameOffsets().Count);
+        // ...with the colours the live view drew, so `medseg video` of it looks like the window did.
+        var drawn = new MedSeg.Rendering.OverlaySettings().ClassColors[1] * 255f;
+        Assert.Equal(MedSeg.Core.Recording.RecordingFormat.FormatColor((byte)MathF.Round(drawn.X), (byte)MathF.Round(drawn.Y), (byte)MathF.Round(drawn.Z)),
+                     reader.Header.ClassColors[1]);
     }
 
     [Fact]

@@ -176,8 +176,7 @@ public static class RecordCommand
 
     private static string ColorOf(int classId)
     {
-        if (classId == 0) return RecordingFormat.FormatColor(0, 0, 0);
-        var c = ClassColors.For(classId); // BGR
-        return RecordingFormat.FormatColor(c.Item2, c.Item1, c.Item0);
+        var (r, g, b) = ClassPalette.For(classId);
+        return RecordingFormat.FormatColor(r, g, b);
     }
 }

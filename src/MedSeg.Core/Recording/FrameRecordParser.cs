@@ -14,6 +14,9 @@ internal static class FrameRecordParser
         var r = new BoundedReader(payload, o, security);
         f.Reset();
         bool seq = false, ts = false, image = false;
+        // Plane sizes as read here: the record's arrays are reused between frames and only decoded
+        // when asked for, so they cannot tell which size this frame's planes had.
+        (int W, int H) prob = default, truth = default;
         int n = r.EnterMap("frame");
         for (int i = 0; i < n; i++)
         {
@@ -33,6 +36,8 @@ internal static class FrameRecordParser
             else if (key.SequenceEqual("image"u8))
             {
                 var p = PlaneCodec.Read(ref r, "image", o);
+                // Run-length coding is for class-id masks (FORMAT.md); no writer stores an image so.
+                if (p.Encoding.SequenceEqual("rle"u8)) throw r.Bad("image is rle-coded; rle is for class-id masks only");
                 // Sizes are checked against the header before anything is allocated for them.
                 if (header.Width > 0 && (p.Width != header.Width || p.Height != header.Height || p.Format != header.PixelFormat))
                     throw r.Bad($"image is {p.Width}×{p.Height} {p.Format.Name()}, the header says {header.Width}×{header.Height} {header.PixelFormat.Name()}");
@@ -55,24 +60,26 @@ internal static class FrameRecordParser
             {
                 if (r.R.TryReadNil()) continue;
                 var p = MaskPlane(ref r, "prob", "prob is", header.MaskWidth, header.MaskHeight, o);
-                (f.ProbabilityBytes, f.HasProbabilities) = (p.Data.Length, true);
+                (f.ProbabilityBytes, f.HasProbabilities, prob) = (p.Data.Length, true, (p.Width, p.Height));
                 if ((planes & FramePlanes.Probabilities) != 0) PlaneCodec.Decode(p, f.Probabilities = FrameRecord.Sized(f.Probabilities, p.Length), "prob", o.Png);
             }
             else if (key.SequenceEqual("truth"u8))
             {
                 if (r.R.TryReadNil()) continue;
                 var p = MaskPlane(ref r, "truth", "truth is", header.Width, header.Height, o);
-                (f.GroundTruthBytes, f.HasGroundTruth) = (p.Data.Length, true);
+                (f.GroundTruthBytes, f.HasGroundTruth, truth) = (p.Data.Length, true, (p.Width, p.Height));
                 if ((planes & FramePlanes.GroundTruth) != 0) PlaneCodec.Decode(p, f.GroundTruth = FrameRecord.Sized(f.GroundTruth, p.Length), "truth", o.Png);
             }
             else r.Skip();
         }
         r.Leave();
         if (!seq || !ts || !image) throw r.Bad("a frame record needs seq, ts and image");
-        if (f.HasLabels && f.HasProbabilities && f.Probabilities is { } prob && prob.Length != f.MaskWidth * f.MaskHeight)
-            throw r.Bad("prob and labels differ in size");
-        if (f.HasGroundTruth && f.GroundTruth is { } gt && gt.Length != f.Width * f.Height)
-            throw r.Bad($"truth has {gt.Length} pixels but the image is {f.Width}×{f.Height}");
+        if (f.HasLabels && f.HasProbabilities && prob != (f.MaskWidth, f.MaskHeight))
+            throw r.Bad($"prob is {prob.W}×{prob.H} but labels are {f.MaskWidth}×{f.MaskHeight}");
+        // A frame with probabilities and no labels still has a mask size.
+        if (!f.HasLabels && f.HasProbabilities) (f.MaskWidth, f.MaskHeight) = prob;
+        if (f.HasGroundTruth && truth != (f.Width, f.Height))
+            throw r.Bad($"truth is {truth.W}×{truth.H} but the image is {f.Width}×{f.Height}");
     }
 
     /// <summary>A one-byte-per-pixel plane (labels, probabilities, truth) of the size the header gives (when it gives one).</summary>

@@ -148,6 +148,69 @@ public sealed class CorruptionTests : IDisposable
         Assert.Equal(_frames.Count, outcome.Frames);
     }
 
+    [Fact]
+    public void MaskPlanes_HeaderWithoutMaskSize_CheckedAgainstEachOtherAsRead()
+    {
+        // Sessions whose header gives no mask size are checked plane against plane. The checks use
+        // the sizes read from this record, not the reused record's arrays, which hold whatever an
+        // earlier read decoded (or nothing, when this read skips the plane).
+        var (path, at) = WithFrames(
+            Frame((ref MessagePackWriter w) => { Seq(ref w); Image(ref w); Mask(ref w, "labels", 32, 24); Mask(ref w, "prob", 32, 24); }),
+            Frame((ref MessagePackWriter w) => { Seq(ref w); Image(ref w); Mask(ref w, "labels", 16, 12); Mask(ref w, "prob", 16, 12); }),
+            Frame((ref MessagePackWriter w) => { Seq(ref w); Image(ref w); Mask(ref w, "labels", 32, 24); Mask(ref w, "prob", 16, 12); }),
+            Frame((ref MessagePackWriter w) => { Seq(ref w); Image(ref w); Mask(ref w, "prob", 16, 12); }),
+            Frame((ref MessagePackWriter w) => { Seq(ref w); Image(ref w); Mask(ref w, "truth", 16, 12); }));   // truth: the image's size
+        using var reader = RecordingReader.Open(path);
+        var f = reader.ReadAt(at[0]);
+        Assert.Equal(32 * 24, f.Probabilities!.Length);
+        // Frame 1's probabilities are not decoded: the record still holds frame 0's 32×24 array.
+        reader.ReadAt(at[1], f, FramePlanes.Labels);
+        Assert.Equal((16, 12), (f.MaskWidth, f.MaskHeight));
+
+        var e = Assert.Throws<RecordingFormatException>(() => reader.ReadAt(at[2], f, FramePlanes.Labels));
+        Assert.Contains("prob is 16×12 but labels are 32×24", e.Message);
+
+        reader.ReadAt(at[3], f);
+        Assert.False(f.HasLabels);
+        Assert.Equal((16, 12), (f.MaskWidth, f.MaskHeight));   // probabilities alone still give the mask size
+
+        e = Assert.Throws<RecordingFormatException>(() => reader.ReadAt(at[4], f, FramePlanes.Image));
+        Assert.Contains("truth is 16×12", e.Message);
+    }
+
+    /// <summary>A session whose header has no mask size, followed by crafted frame records; returns the path and each frame's offset.</summary>
+    private (string Path, long[] Offsets) WithFrames(params byte[][] payloads)
+    {
+        string basePath = _dir.File("no-mask-size.msgpack");
+        using (var writer = RecordingWriter.Create(basePath, SampleSession.Header() with { MaskWidth = 0, MaskHeight = 0 },
+                                                   new RecordingWriterOptions { Fsync = FsyncPolicy.None }))
+            writer.Complete();
+        long firstFrame;
+        using (var reader = RecordingReader.Open(basePath)) firstFrame = reader.FirstFrameOffset;
+        var bytes = new List<byte>(File.ReadAllBytes(basePath).AsSpan(0, (int)firstFrame).ToArray());
+        var offsets = new long[payloads.Length];
+        for (int i = 0; i < payloads.Length; i++)
+        {
+            offsets[i] = bytes.Count;
+            bytes.AddRange(Record(RecordingFormat.FrameKind, payloads[i]));
+        }
+        string path = _dir.File("crafted-masks.msgpack");
+        File.WriteAllBytes(path, [.. bytes]);
+        return (path, offsets);
+    }
+
+    private static void Image(ref MessagePackWriter w)
+    {
+        w.WriteString("image"u8);
+        Plane(ref w, "raw", 32, 24, "gray8", 768, new byte[768]);
+    }
+
+    private static void Mask(ref MessagePackWriter w, string key, int width, int height)
+    {
+        w.Write(key);
+        Plane(ref w, "raw", width, height, "gray8", width * height, new byte[width * height]);
+    }
+
     private static readonly Dictionary<string, Func<byte[]>> s_craftedFrames = new()
     {
         ["empty payload"] = () => [],
@@ -162,9 +225,9 @@ public sealed class CorruptionTests : IDisposable
         ["map of 65535 entries, 1 present"] = () => [0xde, 0xff, 0xff, 0xa3, (byte)'s', (byte)'e', (byte)'q', 0x01],
         ["string of 2 GB"] = () => [0x81, 0xdb, 0x7f, 0xff, 0xff, 0xff, (byte)'a'],
         ["bin of 2 GB"] = () => [0x81, 0xa1, (byte)'z', 0xc6, 0x7f, 0xff, 0xff, 0xff, 0x00],
-        ["seq is a string"] = () => Frame(w => { w.WriteString("seq"u8); w.Write("zero"); }),
-        ["st is 1M stamps"] = () => Frame(w => { w.WriteString("st"u8); w.WriteArrayHeader(1_000_000); w.Write(1); }),
-        ["missing image"] = () => Frame(w => { w.WriteString("seq"u8); w.Write(2); w.WriteString("ts"u8); w.Write(0); }),
+        ["seq is a string"] = () => Frame((ref MessagePackWriter w) => { w.WriteString("seq"u8); w.Write("zero"); }),
+        ["st is 1M stamps"] = () => Frame((ref MessagePackWriter w) => { w.WriteString("st"u8); w.WriteArrayHeader(1_000_000); w.Write(1); }),
+        ["missing image"] = () => Frame((ref MessagePackWriter w) => { w.WriteString("seq"u8); w.Write(2); w.WriteString("ts"u8); w.Write(0); }),
         ["image 16384² float32"] = () => FrameWithImage("lz4", 16384, 16384, "float32", 16384 * 16384 * 4, new byte[10]),
         ["image 4000² claimed from 10 lz4 bytes"] = () => FrameWithImage("lz4", 4000, 4000, "gray8", 16_000_000, new byte[10]),
         ["image size differs from header"] = () => FrameWithImage("raw", 8, 8, "gray8", 64, new byte[64]),
@@ -176,50 +239,53 @@ public sealed class CorruptionTests : IDisposable
         ["unknown encoding"] = () => FrameWithImage("jpeg", 32, 24, "gray8", 768, new byte[10]),
         ["png without codec"] = () => FrameWithImage("png", 32, 24, "gray8", 768, new byte[10]),
         ["unknown pixel format"] = () => FrameWithImage("raw", 32, 24, "gray12", 768, new byte[768]),
-        ["truth rle garbage"] = () => Frame(w =>
+        ["truth rle garbage"] = () => Frame((ref MessagePackWriter w) =>
         {
-            Seq(w);
-            w.WriteString("image"u8); Plane(w, "raw", 32, 24, "gray8", 768, new byte[768]);
-            w.WriteString("truth"u8); Plane(w, "rle", 32, 24, "gray8", 768, [1, 0xff, 0xff, 0xff, 0xff, 0x0f]);
+            Seq(ref w);
+            w.WriteString("image"u8); Plane(ref w, "raw", 32, 24, "gray8", 768, new byte[768]);
+            w.WriteString("truth"u8); Plane(ref w, "rle", 32, 24, "gray8", 768, [1, 0xff, 0xff, 0xff, 0xff, 0x0f]);
         }),
-        ["labels wrong size"] = () => Frame(w =>
+        ["labels wrong size"] = () => Frame((ref MessagePackWriter w) =>
         {
-            Seq(w);
-            w.WriteString("image"u8); Plane(w, "raw", 32, 24, "gray8", 768, new byte[768]);
-            w.WriteString("labels"u8); Plane(w, "rle", 16, 16, "gray8", 256, [0, 0x80, 0x02]);
+            Seq(ref w);
+            w.WriteString("image"u8); Plane(ref w, "raw", 32, 24, "gray8", 768, new byte[768]);
+            w.WriteString("labels"u8); Plane(ref w, "rle", 16, 16, "gray8", 256, [0, 0x80, 0x02]);
         }),
-        ["labels 16-bit"] = () => Frame(w =>
+        ["labels 16-bit"] = () => Frame((ref MessagePackWriter w) =>
         {
-            Seq(w);
-            w.WriteString("image"u8); Plane(w, "raw", 32, 24, "gray8", 768, new byte[768]);
-            w.WriteString("labels"u8); Plane(w, "raw", 32, 24, "gray16", 1536, new byte[1536]);
+            Seq(ref w);
+            w.WriteString("image"u8); Plane(ref w, "raw", 32, 24, "gray8", 768, new byte[768]);
+            w.WriteString("labels"u8); Plane(ref w, "raw", 32, 24, "gray16", 1536, new byte[1536]);
         }),
-        ["plane is an array"] = () => Frame(w => { Seq(w); w.WriteString("image"u8); w.WriteArrayHeader(1); w.Write(1); }),
-        ["flags negative"] = () => Frame(w => { Seq(w); w.WriteString("flags"u8); w.Write(-5); }),
-        ["ext type value"] = () => Frame(w => { Seq(w); w.WriteString("z"u8); w.WriteExtensionFormat(new ExtensionResult(5, new byte[3])); }),
+        ["plane is an array"] = () => Frame((ref MessagePackWriter w) => { Seq(ref w); w.WriteString("image"u8); w.WriteArrayHeader(1); w.Write(1); }),
+        ["flags negative"] = () => Frame((ref MessagePackWriter w) => { Seq(ref w); w.WriteString("flags"u8); w.Write(-5); }),
+        ["ext type value"] = () => Frame((ref MessagePackWriter w) => { Seq(ref w); w.WriteString("z"u8); w.WriteExtensionFormat(new ExtensionResult(5, new byte[3])); }),
     };
 
     private static readonly Dictionary<string, Func<byte[]>> s_craftedHeaders = new()
     {
         ["header empty"] = () => [],
         ["header not a map"] = () => [0x93, 1, 2, 3],
-        ["header without format"] = () => Map(w => { w.Write("classes"); w.WriteArrayHeader(2); w.Write("a"); w.Write("b"); }),
-        ["header wrong format name"] = () => Map(w => { w.Write("format"); w.Write("something-else"); }),
-        ["header version 2"] = () => Map(w => { w.Write("format"); w.Write("medseg-recording"); w.Write("version"); w.Write(2); }),
-        ["header one class"] = () => Map(w => { w.Write("format"); w.Write("medseg-recording"); w.Write("classes"); w.WriteArrayHeader(1); w.Write("bg"); }),
-        ["header 1M classes"] = () => Map(w => { w.Write("format"); w.Write("medseg-recording"); w.Write("classes"); w.WriteArrayHeader(1_000_000); w.Write("bg"); }),
-        ["header 100k tags"] = () => Map(w => { w.Write("format"); w.Write("medseg-recording"); w.Write("tags"); w.WriteMapHeader(100_000); w.Write("k"); w.Write("v"); }),
+        ["header without format"] = () => Map((ref MessagePackWriter w) => { w.Write("classes"); w.WriteArrayHeader(2); w.Write("a"); w.Write("b"); }),
+        ["header wrong format name"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("something-else"); }),
+        ["header version 2"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); w.Write("version"); w.Write(2); }),
+        ["header one class"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); w.Write("classes"); w.WriteArrayHeader(1); w.Write("bg"); }),
+        ["header 1M classes"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); w.Write("classes"); w.WriteArrayHeader(1_000_000); w.Write("bg"); }),
+        ["header 100k tags"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); w.Write("tags"); w.WriteMapHeader(100_000); w.Write("k"); w.Write("v"); }),
         ["header deep tags"] = () => [0x82, 0xa6, .. "format"u8, 0xb0, .. "medseg-recording"u8, 0xa4, .. "tags"u8, .. Enumerable.Repeat((byte)0x91, 100_000), 0xc0],
-        ["header frames of 60000² float32"] = () => Map(w => { w.Write("format"); w.Write("medseg-recording"); w.Write("width"); w.Write(16000); w.Write("height"); w.Write(16000); w.Write("pixel_format"); w.Write("float32"); }),
-        ["header negative clock"] = () => Map(w => { w.Write("format"); w.Write("medseg-recording"); w.Write("clock_hz"); w.Write(-1); }),
+        ["header frames of 60000² float32"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); w.Write("width"); w.Write(16000); w.Write("height"); w.Write(16000); w.Write("pixel_format"); w.Write("float32"); }),
+        ["header negative clock"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); w.Write("clock_hz"); w.Write(-1); }),
     };
 
-    private static byte[] Map(Action<MessagePackWriter> body, int entries = -1)
+    /// <summary>Writes into the caller's writer: MessagePackWriter is a struct whose copies would each keep their own position.</summary>
+    private delegate void Body(ref MessagePackWriter w);
+
+    private static byte[] Map(Body body, int entries = -1)
     {
         // Entries counted by writing the body once into a probe.
         var probe = new ArrayBufferWriter<byte>();
         var counter = new MessagePackWriter(probe);
-        body(counter);
+        body(ref counter);
         counter.Flush();
         int n = entries >= 0 ? entries : CountTopLevel(probe.WrittenMemory) / 2;
         var buffer = new ArrayBufferWriter<byte>();
@@ -235,35 +301,31 @@ public sealed class CorruptionTests : IDisposable
         int n = 0;
         while (!r.End)
         {
-            // Bounded: only the probes above are counted, none is deep.
-            if (r.NextMessagePackType is MessagePackType.Array or MessagePackType.Map)
-            {
-                // A header whose body is cut short (an oversized count) counts as one value and ends the walk.
-                n++;
-                break;
-            }
-            r.Skip();
             n++;
+            // A value cut short on purpose (an array header claiming a million items) counts as one
+            // and ends the walk. Only the probes above are counted; none is deeply nested.
+            try { r.Skip(); }
+            catch (EndOfStreamException) { break; }
         }
         return n + (n % 2);
     }
 
-    private static byte[] Frame(Action<MessagePackWriter> body) => Map(body);
+    private static byte[] Frame(Body body) => Map(body);
 
-    private static void Seq(MessagePackWriter w)
+    private static void Seq(ref MessagePackWriter w)
     {
         w.WriteString("seq"u8); w.Write(2);
         w.WriteString("ts"u8); w.Write(0);
     }
 
-    private static byte[] FrameWithImage(string enc, int width, int height, string fmt, int len, byte[] data) => Frame(w =>
+    private static byte[] FrameWithImage(string enc, int width, int height, string fmt, int len, byte[] data) => Frame((ref MessagePackWriter w) =>
     {
-        Seq(w);
+        Seq(ref w);
         w.WriteString("image"u8);
-        Plane(w, enc, width, height, fmt, len, data);
+        Plane(ref w, enc, width, height, fmt, len, data);
     });
 
-    private static void Plane(MessagePackWriter w, string enc, int width, int height, string fmt, int len, byte[] data)
+    private static void Plane(ref MessagePackWriter w, string enc, int width, int height, string fmt, int len, byte[] data)
     {
         w.WriteMapHeader(6);
         w.Write("enc"); w.Write(enc);

@@ -14,7 +14,7 @@ using Spectre.Console;
 
 namespace MedSeg.Cli.Commands;
 
-/// <summary>Everything `medseg record` (and `replay --record`) needs.</summary>
+/// <summary>Everything `medseg record` needs.</summary>
 public sealed record RecordOptions
 {
     public required string Model { get; init; }
@@ -107,10 +107,14 @@ public static class RecordCommand
         };
         var report = await StreamCommand.RunAsync(options, engine, source, [recorder], ct).ConfigureAwait(false);
         if (o.Report is { } path) PipelineReportWriter.Save(path, report);
-        AnsiConsole.MarkupLine($"recorded [bold]{recorder.Frames}[/] frames to {Markup.Escape(o.Out)}: {recorder.Bytes / 1024.0:F1} KiB" +
-                               (recorder.Frames > 0 ? $", {recorder.Bytes / (double)recorder.Frames / 1024.0:F1} KiB per frame" : ""));
+        PrintRecorded(recorder, o.Out);
         return (report, recorder);
     }
+
+    /// <summary>The closing line of a recorded run: frames, size, size per frame.</summary>
+    internal static void PrintRecorded(SessionRecorder recorder, string path) =>
+        AnsiConsole.MarkupLine($"recorded [bold]{recorder.Frames}[/] frames to {Markup.Escape(path)}: {recorder.Bytes / 1024.0:F1} KiB" +
+                               (recorder.Frames > 0 ? $", {recorder.Bytes / (double)recorder.Frames / 1024.0:F1} KiB per frame" : ""));
 
     /// <summary>The never-drop recorder sink for a session of <paramref name="engine"/> on <paramref name="source"/>; shared by record, stream --record and demo.</summary>
     internal static SessionRecorder CreateRecorder(string path, bool overwrite, string modelPath, InferenceEngine engine, IFrameSource source,
@@ -131,12 +135,14 @@ public static class RecordCommand
             Writer = writer,
         });
 
-    internal static RecordingWriterOptions WriterOptionsOf(RecordOptions o)
+    internal static RecordingWriterOptions WriterOptionsOf(RecordOptions o) => WriterOptionsOf(o.Image, o.Masks, o.Probabilities, o.Fsync);
+
+    internal static RecordingWriterOptions WriterOptionsOf(ImageEncoding image, MaskEncoding masks, bool probabilities, string fsync)
     {
-        var (policy, every) = ParseFsync(o.Fsync);
+        var (policy, every) = ParseFsync(fsync);
         return new RecordingWriterOptions
         {
-            Image = o.Image, Masks = o.Masks, Probabilities = o.Probabilities, Fsync = policy, FsyncEvery = every, Png = PngImageCodec.Instance,
+            Image = image, Masks = masks, Probabilities = probabilities, Fsync = policy, FsyncEvery = every, Png = PngImageCodec.Instance,
         };
     }
 

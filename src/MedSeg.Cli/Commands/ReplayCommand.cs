@@ -40,35 +40,31 @@ public static class ReplayCommand
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
             string path = p.GetValue(file)!;
-            var pacing = p.GetValue(max) ? "max=1" : p.GetValue(fps) is { } f ? $"fps={f.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
-                : $"speed={p.GetValue(speed).ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-            string spec = $"recording:{path}?{pacing}&repeat={(p.GetValue(repeat) ? 1 : 0)}&frames={p.GetValue(frames)}";
-            string checkpoint = p.GetValue(model) ?? SessionCheckpoint(path);
-            if (p.GetValue(record) is { } outPath)
+            var sourceOptions = new RecordingSourceOptions
             {
-                var (report, _) = await RecordCommand.RunAsync(new RecordOptions
-                {
-                    Model = checkpoint, Source = spec, Out = outPath, Image = RecordCommand.ParseImage(p.GetValue(image)!),
-                    Masks = RecordCommand.ParseMasks(p.GetValue(masks)!), Probabilities = p.GetValue(prob), Fsync = p.GetValue(fsync)!,
-                    Overwrite = p.GetValue(overwrite), Tags = new Dictionary<string, string>(RecordCommand.ParseTags(p.GetValue(tags))) { ["replay_of"] = Path.GetFullPath(path) },
-                    Mode = p.GetValue(mode), MaxBatch = p.GetValue(maxBatch), MaxWaitMs = p.GetValue(maxWait), Threshold = p.GetValue(threshold),
-                    Device = p.GetValue(device)!, Threads = p.GetValue(threads),
-                }, ct).ConfigureAwait(false);
-                return report.Fault == null ? CommandErrors.Ok : CommandErrors.Failed;
-            }
+                Path = path,
+                Pacing = p.GetValue(max) ? ReplayPacing.AsFastAsPossible : p.GetValue(fps) is null ? ReplayPacing.Original : ReplayPacing.FixedFps,
+                Fps = p.GetValue(fps) ?? 25, Speed = p.GetValue(speed), Repeat = p.GetValue(repeat), Frames = p.GetValue(frames),
+            }.Validate();
+            string checkpoint = p.GetValue(model) ?? SessionCheckpoint(path);
             using var engine = InferenceEngine.Load(checkpoint, new InferenceEngineOptions
             {
                 Device = p.GetValue(device)!, Threads = p.GetValue(threads), MaxBatch = p.GetValue(maxBatch), Threshold = p.GetValue(threshold),
             });
             using var pool = new FramePool();
-            var source = RecordingSource.FromSpec(spec["recording:".Length..], pool);
+            var source = new RecordingSource(sourceOptions, pool);
+            string? outPath = p.GetValue(record);
+            var recorder = outPath is null ? null : RecordCommand.CreateRecorder(outPath, p.GetValue(overwrite), checkpoint, engine, source,
+                RecordCommand.WriterOptionsOf(RecordCommand.ParseImage(p.GetValue(image)!), RecordCommand.ParseMasks(p.GetValue(masks)!), p.GetValue(prob), p.GetValue(fsync)!),
+                new Dictionary<string, string>(RecordCommand.ParseTags(p.GetValue(tags))) { ["replay_of"] = Path.GetFullPath(path) });
             var options = new PipelineOptions
             {
                 Mode = p.GetValue(mode), MaxBatch = p.GetValue(maxBatch), MaxWait = CommonOptions.MaxWait(p.GetValue(maxWait)),
                 Postprocess = new PostprocessOptions { Threshold = p.GetValue(threshold) ?? engine.Info.Threshold },
             };
-            var result = await StreamCommand.RunAsync(options, engine, source, [], ct).ConfigureAwait(false);
+            var result = await StreamCommand.RunAsync(options, engine, source, recorder is null ? [] : [recorder], ct).ConfigureAwait(false);
             if (source.End is { Clean: false } end) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(end.Message)}");
+            if (recorder is not null) RecordCommand.PrintRecorded(recorder, outPath!);
             return result.Fault == null ? CommandErrors.Ok : CommandErrors.Failed;
         }));
         return cmd;

@@ -103,6 +103,34 @@ public sealed class RecordingCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_WithoutRecord_RunsTheSessionsModel_WarnsAtACutOffEnd_RefusesBadPacing()
+    {
+        string model = TinyCheckpoint(P("m.ckpt"));
+        string s = P("s.msgpack");
+        var (code, output) = await Run("record", "--model", model, "--source", "synthetic:lesion?fps=0&frames=12&size=32", "--out", s,
+                                       "--mode", "All", "--threads", "1", "--device", "cpu");
+        Assert.True(code == 0, output);
+
+        // No --model: the checkpoint named in the session (still there, same hash). Nothing is recorded.
+        (code, output) = await Run("replay", s, "--max", "--threads", "1", "--device", "cpu");
+        Assert.True(code == 0, output);
+        Assert.Contains("recording s.msgpack", output);
+        Assert.Contains("max fps", output);
+        Assert.DoesNotContain("recorded", output);
+        Assert.DoesNotContain("warning", output);
+
+        // A session cut off mid-record plays what is readable and says where it ended.
+        using (var fs = new FileStream(s, FileMode.Open)) fs.SetLength(fs.Length - 200);
+        (code, output) = await Run("replay", s, "--max", "--threads", "1", "--device", "cpu");
+        Assert.True(code == 0, output);
+        Assert.Contains("warning", output);
+
+        (code, output) = await Run("replay", s, "--fps", "0", "--device", "cpu");
+        Assert.Equal(CommandErrors.BadInput, code);
+        Assert.Contains("must be > 0", output);
+    }
+
+    [Fact]
     public async Task Info_CorruptFile_ClearErrorWithOffset_ExitCode2()
     {
         string bad = P("bad.msgpack");

@@ -10,14 +10,15 @@ public sealed class LearningRateSchedule(LrSchedule kind, double initial, int ep
 {
     private const double Factor = 0.5;
     private const double Floor = 0.01;
+    private readonly double _initial = initial;
     private double _plateauRate = initial;
     private int _sinceImprovement;
 
     public double Rate(int epoch) => kind switch
     {
-        LrSchedule.Cosine => initial * (Floor + (1 - Floor) * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Math.Max(1, epochs - 1)))),
+        LrSchedule.Cosine => _initial * (Floor + (1 - Floor) * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Math.Max(1, epochs - 1)))),
         LrSchedule.Plateau => _plateauRate,
-        _ => initial,
+        _ => _initial,
     };
 
     public void Observe(bool improved)
@@ -25,7 +26,7 @@ public sealed class LearningRateSchedule(LrSchedule kind, double initial, int ep
         if (kind != LrSchedule.Plateau) return;
         _sinceImprovement = improved ? 0 : _sinceImprovement + 1;
         if (_sinceImprovement < patience) return;
-        _plateauRate = Math.Max(_plateauRate * Factor, initial * Floor);
+        _plateauRate = Math.Max(_plateauRate * Factor, _initial * Floor);
         _sinceImprovement = 0;
     }
 }

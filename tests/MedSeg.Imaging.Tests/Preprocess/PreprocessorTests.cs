@@ -197,7 +197,8 @@ public sealed class PreprocessorTests
     {
         // Columns 255, 0, 0 repeating: area averaging gives 1/3; point sampling would give 0 or 1.
         using var image = new Mat(96, 96, MatType.CV_8UC1, Scalar.All(0));
-        for (int x = 0; x < 96; x += 3) image.Col(x).SetTo(Scalar.All(255));
+        var px = image.AsSpan<byte>();
+        for (int i = 0; i < px.Length; i += 3) px[i] = 255;   // 96 is a multiple of 3: every row starts at column 0
         using var pre = new Preprocessor(new PreprocessOptions { Width = 32, Height = 32 });
         var chw = new float[32 * 32];
 

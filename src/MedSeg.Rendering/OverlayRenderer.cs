@@ -153,15 +153,14 @@ public sealed class OverlayRenderer : IDisposable
         var (gain, offset) = Level(settings.Window ?? DefaultWindow(_format), Scale(_format));
         var program = _programs[ProgramIndex(settings.Mode, windowed: !IsFullRange(_format, gain, offset))];
         program.Use();
-        // Before the binds below: an upload binds the texture to the active unit.
-        FillPalette(settings, _nextPalette);
-        if (!_nextPalette.AsSpan().SequenceEqual(_palette)) UploadPalette(_nextPalette);
         _image.Bind(TextureUnit.Texture0);
         int contentWidth = settings.Mode == OverlayMode.SideBySide ? ImageWidth * 2 : ImageWidth;
         bool oneToOne = rect.Width == contentWidth && rect.Height == ImageHeight;
         gl.BindSampler(0, oneToOne ? _nearest : _linear);
         _mask.Bind(TextureUnit.Texture1);
         _prob.Bind(TextureUnit.Texture2);
+        FillPalette(settings, _nextPalette);
+        if (!_nextPalette.AsSpan().SequenceEqual(_palette)) UploadPalette(_nextPalette);
         _paletteTexture.Bind(TextureUnit.Texture3);
         gl.Uniform2(program.Uniform("u_level"), gain, offset);   // −1 (ignored) in the full-range programs
         gl.Uniform1(program.Uniform("u_opacity"), settings.Opacity);

@@ -20,7 +20,8 @@ public sealed class HudRenderer : IDisposable
     private const double FontScale = 0.45;
     private readonly GL _gl;
     private readonly ShaderProgram _program;
-    private readonly uint _vao, _texture;
+    private readonly uint _vao;
+    private readonly GpuTexture _texture;
     private readonly Mat _canvas;
     private HudInfo? _shown;
 
@@ -32,11 +33,7 @@ public sealed class HudRenderer : IDisposable
         Width = width;
         Height = lines * LineHeight + 8;
         _canvas = new Mat(Height, Width, MatType.CV_8UC4);
-        _texture = gl.GenTexture();
-        gl.BindTexture(TextureTarget.Texture2D, _texture);
-        gl.TexStorage2D(TextureTarget.Texture2D, 1, SizedInternalFormat.Rgba8, (uint)Width, (uint)Height);
-        gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureMinFilter, (int)TextureMinFilter.Nearest);
-        gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureMagFilter, (int)TextureMagFilter.Nearest);
+        _texture = new GpuTexture(gl, TextureMinFilter.Nearest);
         _program.Use();
         gl.Uniform1(_program.Uniform("u_hud"), 0);
     }
@@ -59,8 +56,7 @@ public sealed class HudRenderer : IDisposable
         gl.BlendFunc(BlendingFactor.SrcAlpha, BlendingFactor.OneMinusSrcAlpha);
         _program.Use();
         gl.Uniform4(_program.Uniform("u_rect"), -1f, -1f, 1f, 1f);
-        gl.ActiveTexture(TextureUnit.Texture0);
-        gl.BindTexture(TextureTarget.Texture2D, _texture);
+        _texture.Bind(TextureUnit.Texture0);
         gl.BindVertexArray(_vao);
         gl.DrawArrays(PrimitiveType.TriangleStrip, 0, 4);
         gl.Disable(EnableCap.Blend);
@@ -69,13 +65,13 @@ public sealed class HudRenderer : IDisposable
 
     public void Dispose()
     {
-        _gl.DeleteTexture(_texture);
+        _texture.Dispose();
         _gl.DeleteVertexArray(_vao);
         _program.Dispose();
         _canvas.Dispose();
     }
 
-    private unsafe void Rasterise(HudInfo info)
+    private void Rasterise(HudInfo info)
     {
         _canvas.SetTo(new Scalar(0, 0, 0, 150));   // translucent black box keeps text readable on any image
         var lines = info.ToLines();
@@ -85,9 +81,8 @@ public sealed class HudRenderer : IDisposable
             Cv2.PutText(_canvas, lines[i], new Point(6, LineHeight * (i + 1)), HersheyFonts.HersheySimplex, FontScale,
                 new Scalar(255, 255, 255, 255), 1, LineTypes.AntiAlias);
         }
-        _gl.BindTexture(TextureTarget.Texture2D, _texture);
         _gl.PixelStore(PixelStoreParameter.UnpackAlignment, 4);
-        _gl.TexSubImage2D(TextureTarget.Texture2D, 0, 0, 0, (uint)Width, (uint)Height, PixelFormat.Bgra, PixelType.UnsignedByte, (void*)_canvas.Data);
+        _texture.Upload(Width, Height, SizedInternalFormat.Rgba8, PixelFormat.Bgra, PixelType.UnsignedByte, _canvas.AsSpan<byte>());
         _shown = info;
     }
 }

@@ -33,8 +33,7 @@ public static class RenderBenchmark
         var settings = new OverlaySettings();
         var grey = new byte[width * height];
         var labels = new byte[width * height];
-        var prob = new float[width * height];
-        FillScene(grey, labels, prob, width, height);
+        FillScene(grey, labels, width, height);
         byte[] image = grey;
         var format = CorePixelFormat.Gray8;
         if (ct)
@@ -50,8 +49,7 @@ public static class RenderBenchmark
         void Frame(int i)
         {
             image[i % image.Length] ^= 0xFF;
-            renderer.Upload(new RenderFrame(image, width, height, format, labels, width, height, prob),
-                            probabilities: settings.Mode == OverlayMode.HeatMap);
+            renderer.Upload(new RenderFrame(image, width, height, format, labels, width, height), probabilities: false);
             renderer.Draw(target.Framebuffer, width, height, settings);
             if (readBack) FramebufferCapture.ReadBgr(gl, target.Framebuffer, width, height, capture);
             else gl.Finish();
@@ -76,7 +74,7 @@ public static class RenderBenchmark
         using var texture = new GpuTexture(gl, TextureMinFilter.Nearest);
         uint vao = gl.GenVertexArray();
         var image = new byte[width * height];
-        FillScene(image, new byte[width * height], new float[width * height], width, height);
+        FillScene(image, new byte[width * height], width, height);
         gl.PixelStore(PixelStoreParameter.UnpackAlignment, 1);
         program.Use();
         gl.Uniform1(program.Uniform("u_image"), 0);
@@ -111,23 +109,21 @@ public static class RenderBenchmark
     private static double Time(int frames, Action<int> frame)
     {
         for (int i = 0; i < Math.Min(50, frames); i++) frame(i);
-        const int slices = 5;
+        int slices = Math.Min(5, frames);   // every slice gets at least one frame
         var rates = new double[slices];
-        int done = 0;
-        for (int k = 0; k < slices; k++)
+        for (int k = 0, done = 0; k < slices; k++)
         {
             int n = (frames - done) / (slices - k);
-            if (n == 0) { rates[k] = double.NaN; continue; }
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < n; i++) frame(done + i);
             rates[k] = n / Stopwatch.GetElapsedTime(start).TotalSeconds;
             done += n;
         }
-        var measured = rates.Where(static r => !double.IsNaN(r)).Order().ToArray();
-        return measured[measured.Length / 2];
+        Array.Sort(rates);
+        return rates[slices / 2];
     }
 
-    private static void FillScene(byte[] image, byte[] labels, float[] prob, int width, int height)
+    private static void FillScene(byte[] image, byte[] labels, int width, int height)
     {
         // A gradient with two discs: enough structure that every shader branch runs.
         for (int y = 0; y < height; y++)
@@ -138,7 +134,6 @@ public static class RenderBenchmark
             double d1 = Math.Sqrt(Math.Pow(x - width * 0.35, 2) + Math.Pow(y - height * 0.4, 2)) / (width * 0.15);
             double d2 = Math.Sqrt(Math.Pow(x - width * 0.7, 2) + Math.Pow(y - height * 0.65, 2)) / (width * 0.1);
             labels[i] = d1 < 1 ? (byte)1 : d2 < 1 ? (byte)2 : (byte)0;
-            prob[i] = (float)Math.Clamp(1.5 - Math.Min(d1, d2), 0, 1);
         }
     }
 }

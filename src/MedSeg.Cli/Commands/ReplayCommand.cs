@@ -40,19 +40,19 @@ public static class ReplayCommand
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
             string path = p.GetValue(file)!;
-            var sourceOptions = new RecordingSourceOptions
+            // The source (which checks its options and the file) before the model: bad input fails fast.
+            using var pool = new FramePool();
+            var source = new RecordingSource(new RecordingSourceOptions
             {
                 Path = path,
                 Pacing = p.GetValue(max) ? ReplayPacing.AsFastAsPossible : p.GetValue(fps) is null ? ReplayPacing.Original : ReplayPacing.FixedFps,
                 Fps = p.GetValue(fps) ?? 25, Speed = p.GetValue(speed), Repeat = p.GetValue(repeat), Frames = p.GetValue(frames),
-            }.Validate();
+            }, pool);
             string checkpoint = p.GetValue(model) ?? SessionCheckpoint(path);
             using var engine = InferenceEngine.Load(checkpoint, new InferenceEngineOptions
             {
                 Device = p.GetValue(device)!, Threads = p.GetValue(threads), MaxBatch = p.GetValue(maxBatch), Threshold = p.GetValue(threshold),
             });
-            using var pool = new FramePool();
-            var source = new RecordingSource(sourceOptions, pool);
             string? outPath = p.GetValue(record);
             var recorder = outPath is null ? null : RecordCommand.CreateRecorder(outPath, p.GetValue(overwrite), checkpoint, engine, source,
                 RecordCommand.WriterOptionsOf(RecordCommand.ParseImage(p.GetValue(image)!), RecordCommand.ParseMasks(p.GetValue(masks)!), p.GetValue(prob), p.GetValue(fsync)!),

@@ -100,6 +100,23 @@ public sealed class GameLoopTests
     }
 
     [Fact]
+    public void Tick_BeginDrawSaysNo_UpdatesButNeitherDrawsNorCountsADraw()
+    {
+        var (loop, clock) = Create(fixedStep: false);
+        int draws = 0;
+        bool allow = false;
+        loop.DrawWith(_ => draws++).BeginDrawWith(() => allow);
+        clock.Advance(Step);
+        loop.Tick();
+        allow = true;
+        clock.Advance(Step);
+        loop.Tick();
+        Assert.Equal(2, loop.UpdateCount);
+        Assert.Equal(1, draws);
+        Assert.Equal(1, loop.DrawCount);
+    }
+
+    [Fact]
     public void Run_ExitInUpdate_SkipsNoDrawWhenDrawOnExit()
     {
         var (loop, _) = Create();

@@ -16,4 +16,12 @@ public sealed class ManualClock : IGameClock
         Waits++;
         Elapsed += remaining;
     }
+
+    public int Sleeps { get; private set; }
+
+    public void Sleep(TimeSpan duration)
+    {
+        Sleeps++;
+        Elapsed += duration;
+    }
 }

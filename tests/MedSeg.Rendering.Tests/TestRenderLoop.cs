@@ -6,6 +6,7 @@ namespace MedSeg.Rendering.Tests;
 public sealed class TestRenderLoop(IGameClock clock) : GameLoop(clock)
 {
     private Action<FrameTime>? _update, _draw;
+    private Func<bool>? _beginDraw;
 
     /// <summary>Checked after every update and draw; true ends the run.</summary>
     public Func<TestRenderLoop, bool> ExitCondition { get; set; } = static _ => false;
@@ -17,6 +18,10 @@ public sealed class TestRenderLoop(IGameClock clock) : GameLoop(clock)
     public TestRenderLoop UpdateWith(Action<FrameTime> action) { _update = action; return this; }
 
     public TestRenderLoop DrawWith(Action<FrameTime> action) { _draw = action; return this; }
+
+    public TestRenderLoop BeginDrawWith(Func<bool> beginDraw) { _beginDraw = beginDraw; return this; }
+
+    protected override bool BeginDraw() => _beginDraw?.Invoke() ?? true;
 
     protected override void Update(FrameTime time)
     {

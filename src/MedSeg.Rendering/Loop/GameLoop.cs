@@ -47,6 +47,7 @@ public abstract class GameLoop
 
     public long UpdateCount { get; private set; }
 
+    /// <summary>Draws done (ticks whose <see cref="BeginDraw"/> said no are not counted).</summary>
     public long DrawCount { get; private set; }
 
     /// <summary>Ticks until <see cref="Exit"/> is called; polls events before each tick.</summary>
@@ -111,9 +112,9 @@ public abstract class GameLoop
             DoUpdate();
         }
 
-        // 4. Draw once, whatever the number of updates.
+        // 4. Draw once, whatever the number of updates, unless BeginDraw finds nothing to draw.
         if (_suppressDraw) _suppressDraw = false;
-        else if (!IsExiting || DrawOnExit)
+        else if ((!IsExiting || DrawOnExit) && BeginDraw())
         {
             Draw(_time);
             DrawCount++;
@@ -125,6 +126,13 @@ public abstract class GameLoop
 
     /// <summary>Skips the next draw (e.g. nothing changed).</summary>
     public void SuppressDraw() => _suppressDraw = true;
+
+    /// <summary>
+    /// Sleeps for <paramref name="duration"/> on the loop's clock: for a tick that found nothing to
+    /// draw where nothing paces the loop (headless, variable step). Without it such a loop spins,
+    /// redrawing the same picture, and takes a core from the pipeline it is waiting for.
+    /// </summary>
+    protected void Idle(TimeSpan duration) => _clock.Sleep(duration);
 
     /// <summary>Forgets time that passed while the loop was not ticking (start-up, a pause).</summary>
     public void ResetElapsedTime()
@@ -139,6 +147,10 @@ public abstract class GameLoop
     protected virtual bool DrawOnExit => true;
 
     protected abstract void Update(FrameTime time);
+
+    /// <summary>Called before each draw (MonoGame's BeginDraw); false skips this tick's draw, which then
+    /// does not count in <see cref="DrawCount"/>.</summary>
+    protected virtual bool BeginDraw() => true;
 
     protected abstract void Draw(FrameTime time);
 

@@ -8,4 +8,7 @@ public interface IGameClock
 
     /// <summary>Waits a little while the loop is ahead of its target step (<paramref name="remaining"/> to go).</summary>
     void Wait(TimeSpan remaining);
+
+    /// <summary>Gives the thread away for <paramref name="duration"/>: a tick that had nothing to do.</summary>
+    void Sleep(TimeSpan duration);
 }

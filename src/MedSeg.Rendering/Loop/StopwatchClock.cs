@@ -16,4 +16,6 @@ public sealed class StopwatchClock : IGameClock
         if (remaining.TotalMilliseconds >= 2.0) Thread.Sleep(1);
         else Thread.Yield();
     }
+
+    public void Sleep(TimeSpan duration) => Thread.Sleep(duration);
 }

@@ -35,6 +35,11 @@ public sealed class OverlayViewer : GameLoop, IDisposable
     private long _nextHudRefresh;
     private string? _screenshotPath;
     private bool _screenshotRequested;
+    // Something other than a new frame changed the picture (a key, a screenshot request) since the last draw.
+    private bool _changed = true;
+    // Taken by BeginDraw, drawn and released by Draw in the same tick.
+    private Frame? _fresh;
+    private bool _sourceCompleted;
 
     public OverlayViewer(IRenderSurface surface, IFrameProvider provider, OverlaySettings? settings = null,
         OverlayViewerOptions? options = null, IGameClock? clock = null) : base(clock)
@@ -69,11 +74,12 @@ public sealed class OverlayViewer : GameLoop, IDisposable
     public bool IsRecording { get; set; }
 
     /// <summary>Saves the next drawn frame as PNG (to <paramref name="path"/> or the screenshot folder).</summary>
-    public void RequestScreenshot(string? path = null) => (_screenshotRequested, _screenshotPath) = (true, path);
+    public void RequestScreenshot(string? path = null) => (_screenshotRequested, _screenshotPath, _changed) = (true, path, true);
 
     /// <summary>Applies one key command (what the keyboard does; also for scripted runs).</summary>
     public void Press(InputKey key)
     {
+        _changed = true;
         switch (key)
         {
             case InputKey.Space: IsPaused = !IsPaused; break;
@@ -92,6 +98,7 @@ public sealed class OverlayViewer : GameLoop, IDisposable
 
     public void Dispose()
     {
+        _fresh?.Dispose();
         _video?.Dispose();
         _hud?.Dispose();
         Renderer.Dispose();
@@ -110,14 +117,27 @@ public sealed class OverlayViewer : GameLoop, IDisposable
         while (_surface.TryTakeKey(out var key)) Press(key);
     }
 
-    protected override void Draw(FrameTime time)
+    protected override bool BeginDraw()
     {
         // Read "completed" before taking: a frame posted before completion is then surely seen.
-        bool completed = _provider.IsCompleted;
-        Frame? frame = null;
-        if (!IsPaused && _provider.TryTakeNewest(out frame)) Renderer.Upload(frame, probabilities: Settings.Mode == OverlayMode.HeatMap);
+        _sourceCompleted = _provider.IsCompleted;
+        if (!IsPaused && _provider.TryTakeNewest(out _fresh)) return true;
+        if (_changed || _surface.NeedsRedraw || _options.IdleWait is not { } idle) return true;
+        // Nothing new: the picture would be the same, so don't draw it again.
+        if (_sourceCompleted && _options.ExitWhenSourceCompletes && !IsPaused) Exit();
+        else if (idle > TimeSpan.Zero) Idle(idle);
+        return false;
+    }
+
+    protected override void Draw(FrameTime time)
+    {
+        bool completed = _sourceCompleted;
+        var frame = _fresh;
+        _fresh = null;
         try
         {
+            if (frame is not null) Renderer.Upload(frame, probabilities: Settings.Mode == OverlayMode.HeatMap);
+            _changed = false;
             DrawFrame(fresh: frame is not null);
             if (frame is not null)
             {

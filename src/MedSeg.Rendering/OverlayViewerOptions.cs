@@ -46,8 +46,18 @@ public sealed class OverlayViewerOptions
     /// <summary>Stop once the provider is completed and its last frame was drawn (headless runs; a window may prefer to stay open).</summary>
     public bool ExitWhenSourceCompletes { get; init; } = true;
 
+    /// <summary>
+    /// Set: a tick that finds no new frame and nothing changed (no key, no screenshot asked for, the
+    /// window not exposed or resized) skips its draw and sleeps this long. Zero suits a window, where
+    /// the fixed step already paces the loop; headless runs need a real wait, since nothing else paces
+    /// them (redrawing the same picture as fast as llvmpipe allows took most of a core from the
+    /// pipeline on 2 cores). Null (default): draw every tick, as games do.
+    /// </summary>
+    public TimeSpan? IdleWait { get; init; }
+
     public void Validate()
     {
+        if (IdleWait < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(IdleWait), IdleWait, "must not be negative");
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LatencyWindow, TimeSpan.Zero, nameof(LatencyWindow));
         ArgumentOutOfRangeException.ThrowIfLessThan(HudRefreshInterval, TimeSpan.Zero, nameof(HudRefreshInterval));
         ArgumentOutOfRangeException.ThrowIfNegative(SnapshotEvery, nameof(SnapshotEvery));

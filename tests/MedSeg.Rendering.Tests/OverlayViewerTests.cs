@@ -49,6 +49,53 @@ public sealed class OverlayViewerTests : IDisposable
         Assert.Equal(5, viewer.Stats.DroppedFrames);
     }
 
+    [Theory]
+    [InlineData(1, 3, 4)]    // headless: a poll without a new frame sleeps instead of drawing the same picture
+    [InlineData(0, 3, 0)]    // window: skips the draw; the fixed step paces the loop, so no sleep
+    [InlineData(-1, 8, 0)]   // not set: every tick draws, the last one after the source ended too
+    public void Run_NoNewFrame_SkipsTheDrawWhenIdleWaitIsSet(int idleWaitMs, int expectedDraws, int expectedSleeps)
+    {
+        // Frames arrive on polls 0, 3 and 6; polls 1, 2, 4 and 5 find nothing new.
+        using var frames = new QueueFrameProvider(16, 16, 0, 1, 2);
+        var provider = new EveryNthPollProvider(frames, 3);
+        using var target = HeadlessRenderTarget.Create(16, 16);
+        var clock = new ManualClock();
+        using var viewer = new OverlayViewer(target, provider, options: new OverlayViewerOptions
+        {
+            IdleWait = idleWaitMs >= 0 ? TimeSpan.FromMilliseconds(idleWaitMs) : null,
+        }, clock: clock) { IsFixedTimeStep = false };
+
+        viewer.Run();
+
+        Assert.Equal(3, viewer.Stats.FramesPresented);
+        Assert.Equal(expectedDraws, viewer.DrawCount);
+        Assert.Equal(expectedSleeps, clock.Sleeps);
+        Assert.Equal(TimeSpan.FromMilliseconds(Math.Max(idleWaitMs, 0) * expectedSleeps), clock.Elapsed);
+        Assert.Equal(0, frames.Pool.Outstanding);
+    }
+
+    [Fact]
+    public void Press_WhileIdle_RedrawsOnceWithoutANewFrame()
+    {
+        using var frames = new QueueFrameProvider(16, 16, 0);
+        using var target = HeadlessRenderTarget.Create(16, 16);
+        var clock = new ManualClock();
+        using var viewer = new OverlayViewer(target, frames, options: new OverlayViewerOptions
+        {
+            IdleWait = TimeSpan.FromMilliseconds(1), ExitWhenSourceCompletes = false,
+        }, clock: clock) { IsFixedTimeStep = false };
+
+        viewer.Tick();                // draws frame 0
+        viewer.Tick();                // nothing new: sleeps
+        viewer.Press(InputKey.O);     // the picture changes without a frame
+        viewer.Tick();                // so this tick draws
+        viewer.Tick();                // and this one sleeps again
+
+        Assert.Equal(2, viewer.DrawCount);
+        Assert.Equal(2, clock.Sleeps);
+        Assert.Equal(OverlayMode.Contour, viewer.Settings.Mode);
+    }
+
     [Fact]
     public void Keys_ChangeModeOpacityClassesRecordingAndQuit()
     {
@@ -84,6 +131,20 @@ public sealed class OverlayViewerTests : IDisposable
         Assert.Equal(path, saved);
         using var png = Cv2.ImRead(path);
         Assert.Equal((40, 20), (png.Cols, png.Rows));
+    }
+
+    /// <summary>Hands out the inner provider's next frame only on every n-th poll, like a pipeline slower than the loop.</summary>
+    private sealed class EveryNthPollProvider(QueueFrameProvider inner, int n) : IFrameProvider
+    {
+        private int _polls;
+
+        public bool IsCompleted => inner.IsCompleted;
+
+        public bool TryTakeNewest([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MedSeg.Core.Frames.Frame? frame)
+        {
+            frame = null;
+            return _polls++ % n == 0 && inner.TryTakeNewest(out frame);
+        }
     }
 
     [Theory]

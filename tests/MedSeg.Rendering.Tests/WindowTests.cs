@@ -38,4 +38,42 @@ public sealed class WindowTests : IDisposable
         var centre = png.At<Vec3b>(61, 80);
         Assert.True(centre.Item2 > centre.Item1 + 40, $"expected a red-tinted overlay pixel, got BGR {centre.Item0},{centre.Item1},{centre.Item2}");
     }
+
+    [Fact]
+    public void GlfwWindow_Resized_AsksForARedrawThatAnIdleViewerDraws()
+    {
+        using var display = XvfbDisplay.Start();
+        using var provider = new QueueFrameProvider(40, 30, 0);
+        using var window = GlfwWindow.Create(160, 120, "medseg test", vsync: false);
+        using var viewer = new OverlayViewer(window, provider, options: new OverlayViewerOptions
+        {
+            ShowHud = false, IdleWait = TimeSpan.Zero, ExitWhenSourceCompletes = false,
+        }) { IsFixedTimeStep = false };
+        Assert.True(window.NeedsRedraw);             // nothing shown yet
+
+        viewer.Tick();                               // draws frame 0 and presents it
+        Assert.False(window.NeedsRedraw);
+        viewer.Tick();                               // nothing new, nothing lost: no draw
+        Assert.Equal(1, viewer.DrawCount);
+
+        window.Resize(200, 150);
+        Assert.True(PollUntil(window, () => window.NeedsRedraw), "no resize event arrived from the X server");
+        viewer.Tick();                               // the same frame again, at the new size
+        Assert.Equal(2, viewer.DrawCount);
+        Assert.False(window.NeedsRedraw);
+        Assert.Equal((200, 150), (window.Width, window.Height));
+    }
+
+    private static bool PollUntil(GlfwWindow window, Func<bool> condition)
+    {
+        // The resize is a round trip through the X server: poll for a while, not once.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            window.PollEvents();
+            if (condition()) return true;
+            Thread.Sleep(10);
+        }
+        return false;
+    }
 }

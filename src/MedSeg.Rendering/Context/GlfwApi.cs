@@ -27,6 +27,9 @@ internal sealed unsafe class GlfwApi
     public readonly delegate* unmanaged<nint, nint, void> SetWindowUserPointer;
     public readonly delegate* unmanaged<nint, nint> GetWindowUserPointer;
     public readonly delegate* unmanaged<nint, nint> SetErrorCallback;
+    public readonly delegate* unmanaged<nint, nint, nint> SetWindowRefreshCallback;
+    public readonly delegate* unmanaged<nint, nint, nint> SetFramebufferSizeCallback;
+    public readonly delegate* unmanaged<nint, int, int, void> SetWindowSize;
 
     public GlfwApi(NativeLibraryHandle lib)
     {
@@ -46,6 +49,9 @@ internal sealed unsafe class GlfwApi
         SetWindowUserPointer = (delegate* unmanaged<nint, nint, void>)lib.Export("glfwSetWindowUserPointer");
         GetWindowUserPointer = (delegate* unmanaged<nint, nint>)lib.Export("glfwGetWindowUserPointer");
         SetErrorCallback = (delegate* unmanaged<nint, nint>)lib.Export("glfwSetErrorCallback");
+        SetWindowRefreshCallback = (delegate* unmanaged<nint, nint, nint>)lib.Export("glfwSetWindowRefreshCallback");
+        SetFramebufferSizeCallback = (delegate* unmanaged<nint, nint, nint>)lib.Export("glfwSetFramebufferSizeCallback");
+        SetWindowSize = (delegate* unmanaged<nint, int, int, void>)lib.Export("glfwSetWindowSize");
     }
 
     public nint ProcAddress(string name)

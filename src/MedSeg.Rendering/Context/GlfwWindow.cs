@@ -25,6 +25,8 @@ public sealed unsafe class GlfwWindow : IRenderSurface
     private readonly Queue<InputKey> _keys = new();
     private GCHandle _self;
     private bool _disposed;
+    // Nothing shown yet; afterwards set by GLFW when the window was exposed or resized.
+    private bool _needsRedraw = true;
 
     private GlfwWindow(GlfwApi glfw, nint window)
     {
@@ -32,6 +34,8 @@ public sealed unsafe class GlfwWindow : IRenderSurface
         _self = GCHandle.Alloc(this);
         glfw.SetWindowUserPointer(window, GCHandle.ToIntPtr(_self));
         glfw.SetKeyCallback(window, (nint)(delegate* unmanaged[Cdecl]<nint, int, int, int, int, void>)&OnKey);
+        glfw.SetWindowRefreshCallback(window, (nint)(delegate* unmanaged[Cdecl]<nint, void>)&OnRefresh);
+        glfw.SetFramebufferSizeCallback(window, (nint)(delegate* unmanaged[Cdecl]<nint, int, int, void>)&OnFramebufferSize);
         Gl = GL.GetApi(glfw.ProcAddress);
         Renderer = Gl.GetStringS(StringName.Renderer) ?? "?";
     }
@@ -47,6 +51,8 @@ public sealed unsafe class GlfwWindow : IRenderSurface
     public uint Framebuffer => 0;
 
     public bool CloseRequested => _glfw.WindowShouldClose(_window) != 0;
+
+    public bool NeedsRedraw => _needsRedraw;
 
     /// <summary>Opens a window and makes its context current on this thread.</summary>
     /// <param name="vsync">Swap on vertical blank (paces the loop to the display); off for an unlocked loop.</param>
@@ -87,7 +93,19 @@ public sealed unsafe class GlfwWindow : IRenderSurface
 
     public bool TryTakeKey(out InputKey key) => _keys.TryDequeue(out key);
 
-    public void Present() => _glfw.SwapBuffers(_window);
+    public void Present()
+    {
+        _glfw.SwapBuffers(_window);
+        _needsRedraw = false;
+    }
+
+    /// <summary>Asks the window system for a new size (in screen coordinates); applied at a later <see cref="PollEvents"/>.</summary>
+    public void Resize(int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        _glfw.SetWindowSize(_window, width, height);
+    }
 
     public void Dispose()
     {
@@ -108,6 +126,20 @@ public sealed unsafe class GlfwWindow : IRenderSurface
         if (!GlfwApi.TryMapKey(key, out var mapped)) return;
         var self = FromWindow(window);
         self?._keys.Enqueue(mapped);
+    }
+
+    // Expose (X11 without a compositor loses covered pixels) and resize: the picture must be drawn
+    // again even when no new frame came. Both arrive inside glfwPollEvents, on the GL thread.
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnRefresh(nint window)
+    {
+        if (FromWindow(window) is { } self) self._needsRedraw = true;
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnFramebufferSize(nint window, int width, int height)
+    {
+        if (FromWindow(window) is { } self) self._needsRedraw = true;
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]

@@ -44,6 +44,8 @@ public sealed unsafe class HeadlessRenderTarget : IRenderSurface
 
     public bool CloseRequested => false;
 
+    public bool NeedsRedraw => false;
+
     /// <summary>GL_RENDERER, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)".</summary>
     public string Renderer { get; }
 

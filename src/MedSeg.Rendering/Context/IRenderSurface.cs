@@ -22,6 +22,13 @@ public interface IRenderSurface : IDisposable
     /// <summary>The user closed the window (never true when headless).</summary>
     bool CloseRequested { get; }
 
+    /// <summary>
+    /// The window system lost or resized the picture since the last <see cref="Present"/> (exposed,
+    /// resized, never shown yet): draw again even if nothing else changed. Never true off-screen,
+    /// where the framebuffer keeps its pixels.
+    /// </summary>
+    bool NeedsRedraw { get; }
+
     /// <summary>Pumps window events; queues key presses for <see cref="TryTakeKey"/>.</summary>
     void PollEvents();
 

@@ -5,16 +5,20 @@ using MedSeg.Core.Timing;
 namespace MedSeg.Rendering.Hud;
 
 /// <summary>Counts what reached the screen: new frames per second, end-to-end latency (captured → presented), frames never shown.</summary>
-/// <remarks>Fixed memory (a latency ring sized for 1000 fps × window); allocates nothing per frame. GL thread only.</remarks>
+/// <remarks>Fixed memory (a latency ring sized for 1000 fps × window, a ring of the last second's
+/// presentation times); allocates nothing per frame. GL thread only.</remarks>
 public sealed class PresentationStats
 {
+    // Presentation times of up to this many recent frames: one second at 1000 fps.
+    private const int RateCapacity = 1024;
     private readonly RollingLatencyWindow _latency;
-    private long _lastSeq = -1, _windowStart, _framesInWindow;
+    private readonly long[] _presentedAt = new long[RateCapacity];
+    private readonly long _rateWindow = Stopwatch.Frequency;   // fps is measured over the last second
+    private long _lastSeq = -1;
 
     public PresentationStats(TimeSpan latencyWindow)
     {
         _latency = new RollingLatencyWindow(latencyWindow, capacity: (int)Math.Clamp(latencyWindow.TotalSeconds * 1000, 64, 1 << 16));
-        _windowStart = StageTimes.Now();
     }
 
     /// <summary>New frames drawn so far.</summary>
@@ -26,7 +30,7 @@ public sealed class PresentationStats
     /// <summary>Sequence number of the newest frame drawn; −1 before the first.</summary>
     public long LastSeq => _lastSeq;
 
-    /// <summary>Frames per second over the last <see cref="Sample"/> period.</summary>
+    /// <summary>New frames per second over the second before the last <see cref="Sample"/>; NaN before the first sample.</summary>
     public double Fps { get; private set; } = double.NaN;
 
     /// <summary>Records a frame drawn at <paramref name="presented"/> (ticks of <see cref="StageTimes.Now"/>).</summary>
@@ -34,18 +38,37 @@ public sealed class PresentationStats
     {
         if (_lastSeq >= 0 && seq > _lastSeq + 1) DroppedFrames += seq - _lastSeq - 1;
         _lastSeq = seq;
+        _presentedAt[FramesPresented % RateCapacity] = presented;
         FramesPresented++;
-        _framesInWindow++;
         if (times.Captured != 0) _latency.Add(presented, StageTimes.Milliseconds(times.Captured, presented));
     }
 
-    /// <summary>Closes the fps period and summarises latency over the window ending <paramref name="now"/>.</summary>
+    /// <summary>Updates <see cref="Fps"/> and summarises latency over the windows ending <paramref name="now"/>.</summary>
     public LatencySummary Sample(long now)
     {
-        double seconds = (now - _windowStart) / (double)Stopwatch.Frequency;
-        if (seconds > 0) Fps = _framesInWindow / seconds;
-        _windowStart = now;
-        _framesInWindow = 0;
+        Fps = Rate(now);
         return _latency.Summarize("end-to-end", now);
+    }
+
+    /// <summary>
+    /// Frame intervals over the span of the frames shown in the last second: 25 frames 40 ms apart
+    /// read 25.0 whenever they are sampled. Counting frames per HUD refresh (every 250 ms) instead
+    /// made a steady 25 fps stream read 24–28, as 6 or 7 frames fell into each period.
+    /// </summary>
+    private double Rate(long now)
+    {
+        long stored = Math.Min(FramesPresented, RateCapacity);
+        if (stored == 0) return 0;
+        long newest = _presentedAt[(FramesPresented - 1) % RateCapacity];
+        if (now - newest > _rateWindow) return 0;   // nothing shown for a second: the stream stalled
+        long oldest = newest;
+        int frames = 1;
+        for (long k = FramesPresented - 2; k >= FramesPresented - stored; k--)
+        {
+            long t = _presentedAt[k % RateCapacity];
+            if (now - t > _rateWindow) break;
+            (oldest, frames) = (t, frames + 1);
+        }
+        return frames >= 2 && newest > oldest ? (frames - 1) * (double)Stopwatch.Frequency / (newest - oldest) : frames;
     }
 }

@@ -127,7 +127,13 @@ public sealed class CliTests : IDisposable
         Assert.True(new FileInfo(Path.Combine(outDir, "overlay.mp4")).Length > 1000, output);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "latency.json")));
         Assert.Equal(30, doc.RootElement.GetProperty("framesIn").GetInt64());
-        Assert.Contains("presented", output);
+        Assert.Contains("on screen: presented", output);
+        // What reached the screen: every frame shown was processed first, and was shown after it was captured.
+        var display = doc.RootElement.GetProperty("display");
+        long presented = display.GetProperty("framesPresented").GetInt64();
+        Assert.InRange(presented, 1, doc.RootElement.GetProperty("framesOut").GetInt64());
+        Assert.Equal(presented, display.GetProperty("captureToScreen").GetProperty("count").GetInt64());
+        Assert.True(display.GetProperty("captureToScreen").GetProperty("median").GetDouble() > 0);
         // The session is recorded beside the overlays and can be read back.
         using var reader = MedSeg.Core.Recording.RecordingReader.Open(Path.Combine(outDir, "session.msgpack"));
         Assert.Equal(doc.RootElement.GetProperty("framesOut").GetInt64(), reader.FrameOffsets().Count);

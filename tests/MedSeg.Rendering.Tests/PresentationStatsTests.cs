@@ -58,6 +58,16 @@ public sealed class PresentationStatsTests
     }
 
     [Fact]
+    public void Summarize_CoversTheWholeRun_NotOnlyTheHudWindow()
+    {
+        var stats = Presented(200, periodMs: 40);      // 8 s of frames, each shown 30 ms after capture
+        var summary = stats.Summarize();
+        Assert.Equal((200L, 0L, 200L), (summary.FramesPresented, summary.FramesNotShown, summary.CaptureToScreen.Count));
+        Assert.Equal(30.0, summary.CaptureToScreen.Median, 6);
+        Assert.Equal(30.0, summary.CaptureToScreen.Max, 6);
+    }
+
+    [Fact]
     public void OnPresented_SequenceGaps_CountAsDropped()
     {
         var stats = new PresentationStats(TimeSpan.FromSeconds(2));

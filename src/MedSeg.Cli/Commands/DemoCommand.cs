@@ -7,6 +7,7 @@ using MedSeg.Pipeline.Sinks;
 using MedSeg.Pipeline.Sources;
 using MedSeg.Rendering;
 using MedSeg.Rendering.Context;
+using MedSeg.Rendering.Hud;
 using Spectre.Console;
 
 namespace MedSeg.Cli.Commands;
@@ -86,6 +87,7 @@ public static class DemoCommand
         var provider = new DelegateFrameProvider(() => mailbox.TryTake(out var f) ? f : null, () => run.IsCompleted);
 
         string video = Path.Combine(o.OutDir, "overlay.mp4");
+        PresentationSummary display;
         using (var viewer = new OverlayViewer(surface, provider, new OverlaySettings(), new OverlayViewerOptions
         {
             ModelName = Path.GetFileNameWithoutExtension(o.Model), Device = engine.Description.Device,
@@ -103,15 +105,18 @@ public static class DemoCommand
             viewer.IsRecording = true;
             viewer.RecordingToggled += on => recorder.Paused = !on;
             viewer.Run();
-            AnsiConsole.MarkupLine($"[grey]presented {viewer.Stats.FramesPresented} frames[/]");
+            display = viewer.Stats.Summarize();
         }
 
         // 3. The window may close first (Esc): stop the source, drain, report.
         stop.Cancel();
         var report = run.GetAwaiter().GetResult();
         PipelineReportWriter.Print(report);
+        var onScreen = display.CaptureToScreen;
+        AnsiConsole.MarkupLine($"on screen: presented {display.FramesPresented} frames ({display.FramesNotShown} never shown); " +
+                               $"capture → screen median {onScreen.Median:F1} ms, p99 {onScreen.P99:F1} ms, max {onScreen.Max:F1} ms");
         string reportPath = Path.Combine(o.OutDir, "latency.json");
-        PipelineReportWriter.Save(reportPath, report);
+        PipelineReportWriter.Save(reportPath, report, display);
         AnsiConsole.MarkupLine($"outputs in {Markup.Escape(o.OutDir)}: overlay PNGs, {Markup.Escape(Path.GetFileName(video))}, latency.json, " +
                                $"session.msgpack ({recorder.Frames} frames" + (recorder.SkippedWhilePaused > 0 ? $", {recorder.SkippedWhilePaused} not recorded while paused with R" : "") +
                                $"; `medseg score {Markup.Escape(session)}` scores it against its ground truth)");

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using MedSeg.Pipeline;
+using MedSeg.Rendering.Hud;
 using Spectre.Console;
 
 namespace MedSeg.Cli.Reports;
@@ -9,6 +11,14 @@ public static class PipelineReportWriter
     public static void Save(string path, PipelineReport report)
     {
         ReportJson.Save(path, report);
+    }
+
+    /// <summary>The pipeline report with a "display" section: what reached the screen and how late.</summary>
+    public static void Save(string path, PipelineReport report, PresentationSummary display)
+    {
+        var json = JsonSerializer.SerializeToNode(report, ReportJson.Options)!.AsObject();
+        json["display"] = JsonSerializer.SerializeToNode(display, ReportJson.Options);
+        ReportJson.Save(path, json);
     }
 
     public static void Print(PipelineReport r)

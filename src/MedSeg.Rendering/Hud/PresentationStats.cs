@@ -6,12 +6,14 @@ namespace MedSeg.Rendering.Hud;
 
 /// <summary>Counts what reached the screen: new frames per second, end-to-end latency (captured → presented), frames never shown.</summary>
 /// <remarks>Fixed memory (a latency ring sized for 1000 fps × window, a ring of the last second's
-/// presentation times); allocates nothing per frame. GL thread only.</remarks>
+/// presentation times, and the whole session's capture → screen latencies, the last 65,536 kept
+/// for percentiles); allocates nothing per frame. GL thread only.</remarks>
 public sealed class PresentationStats
 {
     // Presentation times of up to this many recent frames: one second at 1000 fps.
     private const int RateCapacity = 1024;
     private readonly RollingLatencyWindow _latency;
+    private readonly LatencySeries _session = new("capture-to-screen");
     private readonly long[] _presentedAt = new long[RateCapacity];
     private readonly long _rateWindow = Stopwatch.Frequency;   // fps is measured over the last second
     private long _lastSeq = -1;
@@ -40,8 +42,15 @@ public sealed class PresentationStats
         _lastSeq = seq;
         _presentedAt[FramesPresented % RateCapacity] = presented;
         FramesPresented++;
-        if (times.Captured != 0) _latency.Add(presented, StageTimes.Milliseconds(times.Captured, presented));
+        if (times.Captured == 0) return;
+        double ms = StageTimes.Milliseconds(times.Captured, presented);
+        _latency.Add(presented, ms);
+        _session.Add(ms);
     }
+
+    /// <summary>The whole run so far: frames shown, frames never shown, and capture → screen latency
+    /// (the pipeline's own report stops at postprocessing; this adds the mailbox wait and the draw).</summary>
+    public PresentationSummary Summarize() => new(FramesPresented, DroppedFrames, _session.Summarize());
 
     /// <summary>Updates <see cref="Fps"/> and summarises latency over the windows ending <paramref name="now"/>.</summary>
     public LatencySummary Sample(long now)

@@ -1,0 +1,9 @@
+using MedSeg.Core.Timing;
+
+namespace MedSeg.Rendering.Hud;
+
+/// <summary>What reached the screen over a run (see <see cref="PresentationStats.Summarize"/>).</summary>
+/// <param name="FramesPresented">New frames drawn.</param>
+/// <param name="FramesNotShown">Frames between those drawn that never were (dropped upstream, replaced in the mailbox, taken while paused).</param>
+/// <param name="CaptureToScreen">Latency from capture to the draw that showed the frame, in ms.</param>
+public sealed record PresentationSummary(long FramesPresented, long FramesNotShown, LatencySummary CaptureToScreen);

@@ -35,6 +35,22 @@ public sealed class ErrorReportingTests : IDisposable
     }
 
     [Fact]
+    public void Load_ErrorInAJoinedFile_MessageGivesThatFileAndItsOwnLine()
+    {
+        File.Copy(Path.Combine(ShaderProgram.DefaultDirectory, "fullscreen.vert"), Path.Combine(_dir, "fullscreen.vert"));
+        File.WriteAllText(Path.Combine(_dir, "head.glsl"), "#version 450 core\nin vec2 v_uv;\nout vec4 o_color;\nvec3 colour(vec2 uv);\n");
+        File.WriteAllText(Path.Combine(_dir, "colour.glsl"), "// line 1\n\nvec3 colour(vec2 uv)\n{\n    return missing_value;\n}\n");
+        File.WriteAllText(Path.Combine(_dir, "main.frag"), "void main() { o_color = vec4(colour(v_uv), 1.0); }\n");
+        using var target = HeadlessRenderTarget.Create(8, 8);
+
+        var e = Assert.Throws<ShaderCompileException>(() => ShaderProgram.Load(target.Gl, _dir, "fullscreen.vert", "head.glsl", "colour.glsl", "main.frag"));
+
+        Assert.Contains("colour.glsl:5(", e.Message);       // line 5 of colour.glsl, not of the joined source
+        Assert.Contains("missing_value", e.Message);
+        Assert.Contains("missing_value", e.InfoLog);        // the driver's own log is kept verbatim
+    }
+
+    [Fact]
     public void Load_MissingShaderFile_ThrowsFileNotFoundWithThePath()
     {
         using var target = HeadlessRenderTarget.Create(8, 8);

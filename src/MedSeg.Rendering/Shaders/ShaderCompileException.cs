@@ -3,8 +3,10 @@ namespace MedSeg.Rendering.Shaders;
 /// <summary>A shader file did not compile or a program did not link; carries the file and the driver's log.</summary>
 public sealed class ShaderCompileException : Exception
 {
-    public ShaderCompileException(string fileName, string stage, string infoLog)
-        : base($"{stage} failed for shader '{fileName}':{Environment.NewLine}{infoLog.Trim()}")
+    /// <param name="readableLog">The log with its locations as "file:line" (see <see cref="JoinedShaderSource"/>);
+    /// the message quotes it instead of <paramref name="infoLog"/> when given.</param>
+    public ShaderCompileException(string fileName, string stage, string infoLog, string? readableLog = null)
+        : base($"{stage} failed for shader '{fileName}':{Environment.NewLine}{(readableLog ?? infoLog).Trim()}")
     {
         FileName = fileName;
         InfoLog = infoLog;

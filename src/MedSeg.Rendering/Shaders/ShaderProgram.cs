@@ -11,14 +11,24 @@ public sealed class ShaderProgram : IDisposable
 
     private ShaderProgram(GL gl, uint handle) => (_gl, Handle) = (gl, handle);
 
-    /// <summary>Where the build puts the repository's shaders/ folder: next to the assemblies.</summary>
-    public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "shaders");
+    /// <summary>Names a shader folder to use instead of the built copy (<see cref="DefaultDirectory"/>).</summary>
+    public const string DirectoryVariable = "MEDSEG_SHADERS";
+
+    /// <summary>
+    /// Where the build puts the repository's shaders/ folder, next to the assemblies; or the folder
+    /// in MEDSEG_SHADERS, so that shaders being edited (e.g. the repository's own shaders/) are
+    /// loaded by the next run of any command without a rebuild.
+    /// </summary>
+    public static string DefaultDirectory =>
+        Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } folder
+            ? folder
+            : Path.Combine(AppContext.BaseDirectory, "shaders");
 
     public uint Handle { get; }
 
     /// <summary>Compiles a vertex and a fragment shader (paths relative to <paramref name="directory"/>) and links them.</summary>
     /// <param name="fragmentFiles">One file, or several concatenated in order (GLSL has no #include): the first holds
-    /// <c>#version</c> and shared code. The driver's log then numbers lines "file index:line".</param>
+    /// <c>#version</c> and shared code. Locations in the error message are given as "file:line".</param>
     /// <exception cref="FileNotFoundException">A shader file is missing.</exception>
     /// <exception cref="ShaderCompileException">Compile or link failed; the message names the file and quotes the driver's log.</exception>
     public static ShaderProgram Load(GL gl, string directory, string vertexFile, params string[] fragmentFiles)
@@ -73,23 +83,14 @@ public sealed class ShaderProgram : IDisposable
             if (!File.Exists(path))
                 throw new FileNotFoundException($"shader file not found: {path} (the build copies the repository's shaders/ folder next to the assemblies)", path);
         }
-        // Files are joined into one source; a #line directive before each later file makes the
-        // driver's log read "file index:line", as if the files had been passed separately.
-        var source = new System.Text.StringBuilder();
-        for (int i = 0; i < paths.Length; i++)
-        {
-            if (i > 0) source.Append("#line 1 ").Append(i).Append('\n');
-            source.Append(File.ReadAllText(paths[i])).Append('\n');
-        }
+        var source = JoinedShaderSource.Read(paths);
         uint shader = gl.CreateShader(type);
-        gl.ShaderSource(shader, source.ToString());
+        gl.ShaderSource(shader, source.Text);
         gl.CompileShader(shader);
         gl.GetShader(shader, ShaderParameterName.CompileStatus, out int compiled);
         if (compiled != 0) return shader;
         string log = gl.GetShaderInfoLog(shader);
         gl.DeleteShader(shader);
-        string files = paths.Length == 1 ? paths[0]
-            : string.Join(" + ", paths.Select((p, i) => $"[{i}] {p}"));
-        throw new ShaderCompileException(files, $"{type} compile", log);
+        throw new ShaderCompileException(string.Join(" + ", paths), $"{type} compile", log, source.Annotate(log));
     }
 }

@@ -4,8 +4,8 @@ using MedSeg.Core.Frames;
 namespace MedSeg.Pipeline.Sources;
 
 /// <summary>Paces frames on the monotonic clock like a camera shutter: frame k is due at start + k / fps.</summary>
-/// <remarks>A source that falls more than one period behind re-anchors instead of bursting to catch up
-/// (the same rule as <see cref="SyntheticSource"/>). fps 0 never waits.</remarks>
+/// <remarks>A source that falls more than one period behind re-anchors instead of bursting to catch up.
+/// fps 0 never waits.</remarks>
 internal sealed class FramePacer
 {
     private readonly long _period;
@@ -31,8 +31,10 @@ internal sealed class FramePacer
     /// <summary>Waits until the monotonic clock reaches <paramref name="target"/> (no wait when it already has).</summary>
     public static async ValueTask DelayUntilAsync(long target, CancellationToken ct)
     {
-        long now = StageTimes.Now();
-        // Rounded up to whole ms (Task.Delay's unit), so a frame is never early.
-        if (target > now) await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(StageTimes.Milliseconds(now, target))), ct).ConfigureAwait(false);
+        // Task.Delay counts whole milliseconds on a coarser clock than Stopwatch and was seen to end
+        // 1.5 ms short of a 10 ms wait on CI, so one delay, even rounded up, can release a frame
+        // early. Wait again for whatever is left until the monotonic clock says the time has come.
+        for (long now = StageTimes.Now(); now < target; now = StageTimes.Now())
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(StageTimes.Milliseconds(now, target))), ct).ConfigureAwait(false);
     }
 }

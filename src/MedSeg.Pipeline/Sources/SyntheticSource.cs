@@ -44,21 +44,13 @@ public sealed class SyntheticSource : IFrameSource
     public async Task RunAsync(ChannelWriter<Frame> output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(output);
-        long period = _options.Fps > 0 ? (long)(Stopwatch.Frequency / _options.Fps) : 0;
         if (_options.Loop > 0) Prerender(ct);
-        long start = StageTimes.Now(), due = start;
+        var pacer = new FramePacer(_options.Fps);
         for (long seq = 0; _options.Frames == 0 || seq < _options.Frames; seq++)
         {
             ct.ThrowIfCancellationRequested();
-            if (period > 0)
-            {
-                long now = StageTimes.Now();
-                if (now - due > period) due = now; // fell behind: re-anchor, never burst
-                // Rounded up to whole ms (Task.Delay's unit), so a frame is never early.
-                else if (due > now) await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(StageTimes.Milliseconds(now, due))), ct).ConfigureAwait(false);
-                due += period;
-            }
-            var frame = Capture(seq, start);
+            await pacer.WaitAsync(ct).ConfigureAwait(false);
+            var frame = Capture(seq, pacer.Start);
             await output.QueueAsync(frame, ct).ConfigureAwait(false);
         }
     }

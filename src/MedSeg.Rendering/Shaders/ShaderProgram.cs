@@ -81,7 +81,9 @@ public sealed class ShaderProgram : IDisposable
         foreach (string path in paths)
         {
             if (!File.Exists(path))
-                throw new FileNotFoundException($"shader file not found: {path} (the build copies the repository's shaders/ folder next to the assemblies)", path);
+                throw new FileNotFoundException($"shader file not found: {path} " + (Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } folder
+                    ? $"({DirectoryVariable} is set to '{folder}')"
+                    : "(the build copies the repository's shaders/ folder next to the assemblies)"), path);
         }
         var source = JoinedShaderSource.Read(paths);
         uint shader = gl.CreateShader(type);

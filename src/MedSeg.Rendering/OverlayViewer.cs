@@ -124,14 +124,13 @@ public sealed class OverlayViewer : GameLoop, IDisposable
         if (!IsPaused && _provider.TryTakeNewest(out _fresh)) return true;
         if (_changed || _surface.NeedsRedraw || _options.IdleWait is not { } idle) return true;
         // Nothing new: the picture would be the same, so don't draw it again.
-        if (_sourceCompleted && _options.ExitWhenSourceCompletes && !IsPaused) Exit();
+        if (SourceDone) Exit();
         else if (idle > TimeSpan.Zero) Idle(idle);
         return false;
     }
 
     protected override void Draw(FrameTime time)
     {
-        bool completed = _sourceCompleted;
         var frame = _fresh;
         _fresh = null;
         try
@@ -151,8 +150,11 @@ public sealed class OverlayViewer : GameLoop, IDisposable
             frame?.Dispose();
         }
         if (_options.MaxFrames > 0 && _stats.FramesPresented >= _options.MaxFrames) Exit();
-        if (frame is null && completed && _options.ExitWhenSourceCompletes && !IsPaused) Exit();
+        if (frame is null && SourceDone) Exit();
     }
+
+    /// <summary>The source ended (as read before this tick's take) and the view should close with it.</summary>
+    private bool SourceDone => _sourceCompleted && _options.ExitWhenSourceCompletes && !IsPaused;
 
     protected override void OnExiting()
     {

@@ -19,10 +19,10 @@ public sealed class ShaderProgram : IDisposable
     /// in MEDSEG_SHADERS, so that shaders being edited (e.g. the repository's own shaders/) are
     /// loaded by the next run of any command without a rebuild.
     /// </summary>
-    public static string DefaultDirectory =>
-        Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } folder
-            ? folder
-            : Path.Combine(AppContext.BaseDirectory, "shaders");
+    public static string DefaultDirectory => ChosenDirectory ?? Path.Combine(AppContext.BaseDirectory, "shaders");
+
+    /// <summary>The folder MEDSEG_SHADERS names, or null when it is unset or empty.</summary>
+    private static string? ChosenDirectory => Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } folder ? folder : null;
 
     public uint Handle { get; }
 
@@ -81,7 +81,7 @@ public sealed class ShaderProgram : IDisposable
         foreach (string path in paths)
         {
             if (!File.Exists(path))
-                throw new FileNotFoundException($"shader file not found: {path} " + (Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } folder
+                throw new FileNotFoundException($"shader file not found: {path} " + (ChosenDirectory is { } folder
                     ? $"({DirectoryVariable} is set to '{folder}')"
                     : "(the build copies the repository's shaders/ folder next to the assemblies)"), path);
         }

@@ -56,7 +56,7 @@ public static class ExportCommand
                 task.Increment(1);
             }
         });
-        if (!binary) File.WriteAllLines(Path.Combine(outDir, PairedFolderDataset.ClassesFile), data.ClassNames);
+        if (!binary) ClassNamesFile.Write(Path.Combine(outDir, ClassNamesFile.FileName), data.ClassNames);
         if (!data.End.Clean) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(data.End.Message)}");
         AnsiConsole.MarkupLine($"exported [bold]{data.Count}[/] frames ({masks.ToString().ToLowerInvariant()} masks) to {Markup.Escape(outDir)}; " +
                                $"train with: medseg train --data {Markup.Escape(outDir)}");

@@ -11,6 +11,9 @@ public interface ISegmentationDataset
 
     int Count { get; }
 
+    /// <summary>What the reader assumed while opening the set (e.g. how classes.txt matched the masks); train and eval print them.</summary>
+    IReadOnlyList<string> Notes => [];
+
     SampleInfo Describe(int index);
 
     /// <summary>Loads one sample. Throws <see cref="DatasetException"/> naming the file and the reason.</summary>

@@ -9,18 +9,20 @@ namespace MedSeg.Imaging.Datasets;
 /// </summary>
 /// <remarks>
 /// Binary by default: any nonzero mask pixel is "foreground". With <c>multiClass</c> the stored
-/// values are the class ids; names come from <c>root/classes.txt</c> (one per line, by id) or,
-/// without it, from one scan of all masks for the largest id.
+/// values are the class ids; names come from <c>root/classes.txt</c> (<see cref="ClassNamesFile"/>:
+/// one per line, by id, line 1 = id 0 = background), checked against one scan of all masks, or,
+/// without it, from that scan's largest id. Masks that hold only 0 and 255 with a file naming one
+/// foreground class are read as binary masks.
 /// </remarks>
 public sealed class PairedFolderDataset : ISegmentationDataset
 {
-    public const string ClassesFile = "classes.txt";
+    public const string ClassesFile = ClassNamesFile.FileName;
 
     private readonly string _root;
     private readonly bool _multiClass;
     private readonly SampleInfo[] _samples;
     private readonly MaskFinder _masks;
-    private readonly Lazy<IReadOnlyList<string>> _classNames;
+    private readonly Lazy<ClassResolution> _classes;
 
     public PairedFolderDataset(string root, bool multiClass = false)
     {
@@ -39,12 +41,14 @@ public sealed class PairedFolderDataset : ISegmentationDataset
 
         _masks = new MaskFinder(masks);
         // Lazy: the scan reads every mask, which only multi-class sets without classes.txt need.
-        _classNames = new Lazy<IReadOnlyList<string>>(FindClassNames);
+        _classes = new Lazy<ClassResolution>(FindClassNames);
     }
 
     public string Name => $"paired:{_root}";
 
-    public IReadOnlyList<string> ClassNames => _classNames.Value;
+    public IReadOnlyList<string> ClassNames => _classes.Value.Names;
+
+    public IReadOnlyList<string> Notes => _classes.Value.Notes;
 
     public int Count => _samples.Length;
 
@@ -56,41 +60,43 @@ public sealed class PairedFolderDataset : ISegmentationDataset
         return SampleLoader.Load(s.Id, s.Source, () =>
         {
             string mask = _masks.Find(s.Id, s.Source);
-            return _multiClass ? ImageIo.ReadLabels(mask) : ImageIo.ReadMask(mask);
+            return _multiClass && !_classes.Value.BinaryMasks ? ImageIo.ReadLabels(mask) : ImageIo.ReadMask(mask);
         });
     }
 
-    private IReadOnlyList<string> FindClassNames()
+    private ClassResolution FindClassNames()
     {
-        if (!_multiClass)
-        {
-            return ["background", "foreground"];
-        }
+        if (!_multiClass) return new ClassResolution(["background", "foreground"], []);
 
+        long[] pixels = CountPixelsPerId();
         string classesPath = Path.Combine(_root, ClassesFile);
-        if (File.Exists(classesPath))
+        if (!File.Exists(classesPath))
         {
-            string[] names = File.ReadAllLines(classesPath).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-            // Line 0 is class 0; a file that lists only the foreground classes gets background prepended.
-            return names.Length > 0 && names[0].Equals("background", StringComparison.OrdinalIgnoreCase)
-                ? names
-                : ["background", .. names];
+            int maxId = Array.FindLastIndex(pixels, static c => c > 0);
+            return new ClassResolution(["background", .. Enumerable.Range(1, Math.Max(1, maxId)).Select(static i => $"class{i}")],
+                [$"no {ClassesFile}: classes named by id (class1..class{Math.Max(1, maxId)})"]);
         }
 
-        int maxId = ScanMaxClassId();
-        return ["background", .. Enumerable.Range(1, Math.Max(1, maxId)).Select(i => $"class{i}")];
+        var lines = ClassNamesFile.Read(classesPath);
+        bool onlyZeroAnd255 = pixels[255] > 0 && pixels.AsSpan(1, 254).IndexOfAnyExcept(0L) < 0;
+        if (onlyZeroAnd255 && lines.Count <= 2)
+        {
+            // A visible 0/255 mask with one class named: binary, whether or not background has a line.
+            string name = lines[^1];
+            return new ClassResolution(["background", name], [$"masks hold only 0 and 255: read as binary, 255 = '{name}'"]) { BinaryMasks = true };
+        }
+        return ClassNamesFile.Resolve(classesPath, lines, pixels);
     }
 
-    private int ScanMaxClassId()
+    private long[] CountPixelsPerId()
     {
-        int maxId = 0;
+        var pixels = new long[256];
         foreach (string path in _masks.AllMasks)
         {
             try
             {
                 using Mat labels = ImageIo.ReadLabels(path);
-                Cv2.MinMaxLoc(labels, out double _, out double max);
-                maxId = Math.Max(maxId, (int)max);
+                foreach (byte id in labels.AsSpan<byte>()) pixels[id]++;
             }
             catch (DatasetException)
             {
@@ -98,6 +104,6 @@ public sealed class PairedFolderDataset : ISegmentationDataset
             }
         }
 
-        return maxId;
+        return pixels;
     }
 }

@@ -38,6 +38,8 @@ public sealed class SubsetDataset : ISegmentationDataset
 
     public int Count => _indices.Length;
 
+    public IReadOnlyList<string> Notes => _inner.Notes;
+
     public IReadOnlyList<int> Indices => _indices;
 
     public SampleInfo Describe(int index) => _inner.Describe(InnerIndex(index));

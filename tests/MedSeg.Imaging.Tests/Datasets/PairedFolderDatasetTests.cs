@@ -93,6 +93,89 @@ public sealed class PairedFolderDatasetTests : IDisposable
     }
 
     [Fact]
+    public void ClassNames_BackgroundNamedOtherwiseOnLineOne_IsIdZeroAndSaysSo()
+    {
+        // The trap of issue 11: "air, soft tissue, bone" once became four classes, names shifted by one.
+        WriteMultiClassSample(maxId: 2);
+        File.WriteAllLines(_dir.Combine("classes.txt"), ["air", "soft tissue", "bone"]);
+
+        var ds = new PairedFolderDataset(_dir.Path, multiClass: true);
+
+        Assert.Equal(new[] { "air", "soft tissue", "bone" }, ds.ClassNames);
+        Assert.Contains(ds.Notes, n => n.Contains("id 0, the background: 'air'"));
+    }
+
+    [Fact]
+    public void ClassNames_NamedClassNeverInAnyMask_SaysWhichAndWhy()
+    {
+        WriteMultiClassSample(maxId: 1);
+        File.WriteAllLines(_dir.Combine("classes.txt"), ["background", "soft tissue", "bone"]);
+
+        var ds = new PairedFolderDataset(_dir.Path, multiClass: true);
+
+        Assert.Equal(new[] { "background", "soft tissue", "bone" }, ds.ClassNames);
+        string note = Assert.Single(ds.Notes);
+        Assert.Contains("'bone' (id 2) never occurs", note);
+    }
+
+    [Fact]
+    public void ClassNames_IdWithoutName_StopsNamingTheIds()
+    {
+        WriteMultiClassSample(maxId: 4);
+        File.WriteAllLines(_dir.Combine("classes.txt"), ["background", "liver", "spleen"]);
+
+        var ds = new PairedFolderDataset(_dir.Path, multiClass: true);
+        var e = Assert.Throws<DatasetException>(() => ds.ClassNames);
+
+        Assert.EndsWith("classes.txt", e.Path);
+        Assert.Contains("masks hold id 4", e.Reason);
+        Assert.Contains("id 3, id 4 have none", e.Reason);
+    }
+
+    [Fact]
+    public void ClassNames_ForegroundOnlyFile_AssumesBackgroundAndSaysSo()
+    {
+        WriteMultiClassSample(maxId: 2);
+        File.WriteAllLines(_dir.Combine("classes.txt"), ["soft tissue", "bone"]);
+
+        var ds = new PairedFolderDataset(_dir.Path, multiClass: true);
+
+        Assert.Equal(new[] { "background", "soft tissue", "bone" }, ds.ClassNames);
+        Assert.Contains(ds.Notes, n => n.Contains("read as foreground classes"));
+    }
+
+    [Fact]
+    public void Load_VisibleBinaryMasksWithOneName_ReadsAsBinary()
+    {
+        using Mat image = new(2, 2, MatType.CV_8UC1, Scalar.All(10));
+        using Mat mask = new(2, 2, MatType.CV_8UC1, Scalar.All(0));
+        mask.Set(0, 0, (byte)255);
+        _dir.Write(image, "images", "v.png");
+        _dir.Write(mask, "masks", "v.png");
+        File.WriteAllLines(_dir.Combine("classes.txt"), ["vessel"]);
+
+        var ds = new PairedFolderDataset(_dir.Path, multiClass: true);
+        using LabeledImage sample = ds.Load(0);
+
+        Assert.Equal(new[] { "background", "vessel" }, ds.ClassNames);
+        Assert.Equal(1, sample.Mask.Get<byte>(0, 0));
+        Assert.Contains(ds.Notes, n => n.Contains("binary"));
+    }
+
+    [Fact]
+    public void ClassNamesFile_WriteThenResolve_RoundTripsTheExportConvention()
+    {
+        string path = _dir.Combine("classes.txt");
+        ClassNamesFile.Write(path, ["background", "soft tissue", "bone"]);
+
+        var r = ClassNamesFile.Resolve(path, ClassNamesFile.Read(path), [10, 5, 3]);
+
+        Assert.Equal(new[] { "background", "soft tissue", "bone" }, r.Names);
+        Assert.Empty(r.Notes);
+        Assert.Equal("background", File.ReadAllLines(path)[0]);
+    }
+
+    [Fact]
     public void Constructor_NoImages_ThrowsEmptyDataSet()
     {
         Directory.CreateDirectory(_dir.Combine("images"));

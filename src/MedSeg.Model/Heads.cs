@@ -19,4 +19,8 @@ public static class Heads
         var fg = 1 - soft.select(1, 0);
         return (labels, fg);
     }
+
+    /// <summary>Probabilities [N,K,H,W]: sigmoid of a single logit channel (K = 1, foreground), softmax otherwise.</summary>
+    public static Tensor Probabilities(Tensor logits) =>
+        logits.shape[1] == 1 ? functional.sigmoid(logits) : functional.softmax(logits, 1);
 }

@@ -71,6 +71,7 @@ public static class EvalCommand
         if (data.ClassNames.Count != info.Model.NumClasses)
             throw new ArgumentException($"{data.Name} has {data.ClassNames.Count} classes ({string.Join(", ", data.ClassNames)}) " +
                                         $"but {o.Model} was trained for {info.Model.NumClasses} ({string.Join(", ", info.Model.ClassNames)})");
+        foreach (string note in data.Notes) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
         var bad = DatasetValidator.Validate(data, null, ct);
         if (bad.Count > 0 && !o.SkipBad) throw new BadDataException(bad, data.Count);
         var badIdx = bad.Select(static b => b.Index).ToHashSet();
@@ -78,7 +79,7 @@ public static class EvalCommand
 
         PreparedDataset prepared;
         using (var preprocessor = new Preprocessor(info.Preprocess))
-            prepared = new PreparedDataset(data, indices, preprocessor, null, ct);
+            prepared = new PreparedDataset(data, indices, preprocessor, null, ct, keepNativeMasks: true);
         var grid = new EvalGrid();
         int every = Math.Max(1, prepared.Count / Math.Max(1, o.Samples));
         var result = AnsiConsole.Status().Start($"evaluating {prepared.Count} images…", _ =>

@@ -1,4 +1,5 @@
 using MedSeg.Core.Metrics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MedSeg.Model.Training;
@@ -10,13 +11,23 @@ public sealed record EvaluationResult(double Loss, IReadOnlyList<ImageMetrics> I
 /// Runs a model over a prepared set in inference mode and scores every image with the same
 /// metric code `eval` and `score` use, so validation numbers and reports can never disagree.
 /// </summary>
+/// <remarks>
+/// Scores at each mask's own resolution when the set kept its native masks: the class
+/// probabilities (not the labels) are resampled bilinearly to the mask's size and decoded there,
+/// so the numbers are those of the user's data, not of the network's input grid. With
+/// <c>windows</c> and images larger than its patch, probabilities come from Gaussian-weighted
+/// sliding windows (<see cref="SlidingWindowInference"/>).
+/// </remarks>
 public static class Evaluator
 {
-    /// <param name="onPrediction">called per image with its index, predicted ids and foreground probability.</param>
+    private const double Eps = 1e-6;
+
+    /// <param name="onPrediction">called per image with its index, predicted ids and foreground probability, at the prepared size.</param>
     public static EvaluationResult Evaluate(
         UNet model, PreparedDataset data, Device device, double threshold, LossKind loss, int batchSize,
         IReadOnlyList<string> classNames, bool hd95 = false,
-        Action<int, byte[], float[]>? onPrediction = null, CancellationToken ct = default)
+        Action<int, byte[], float[]>? onPrediction = null, CancellationToken ct = default,
+        SlidingWindowInference? windows = null)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -24,8 +35,13 @@ public static class Evaluator
         var aggregator = new MetricsAggregator(classNames.Count, classNames);
         var images = new List<ImageMetrics>(data.Count);
         int h = data.Height, w = data.Width, plane = h * w;
+        bool tiled = windows != null && (h > windows.PatchHeight || w > windows.PatchWidth);
+        // Held for the whole call: a number passed as a Scalar would be a temporary libtorch may read after a GC freed it.
+        using Scalar low = Eps.ToScalar(), high = (1 - Eps).ToScalar();
         double lossSum = 0;
         var rng = new Random(0);
+        var labels = new byte[plane];
+        var foreground = new float[plane];
         try
         {
             using var mode = inference_mode();
@@ -36,18 +52,38 @@ public static class Evaluator
                 int[] idx = Enumerable.Range(start, n).ToArray();
                 using var scope = NewDisposeScope();
                 var (x, y) = builder.Build(idx, rng, device);
-                var logits = model.forward(x);
-                lossSum += Losses.Compute(loss, logits, y).item<float>() * n;
-                var (labels, fg) = Heads.Decode(logits, threshold);
-                byte[] predAll = labels.cpu().data<byte>().ToArray();
-                float[] probAll = onPrediction != null ? fg.cpu().data<float>().ToArray() : [];
-                for (int k = 0; k < n; k++)
+                Tensor probabilities;
+                if (tiled)
                 {
-                    var pred = predAll.AsSpan(k * plane, plane);
-                    var m = ImageMetrics.Compute(data.Id(start + k), pred, data.Mask(start + k), w, h, classNames.Count, hd95);
+                    probabilities = windows!.Probabilities(model.forward, x);
+                    lossSum += Losses.Compute(loss, LogitsOf(probabilities, low, high), y).item<float>() * n;
+                }
+                else
+                {
+                    var logits = model.forward(x);
+                    lossSum += Losses.Compute(loss, logits, y).item<float>() * n;
+                    probabilities = Heads.Probabilities(logits);
+                }
+                var cpu = probabilities.cpu();
+                int k = (int)cpu.shape[1];
+                float[] all = cpu.data<float>().ToArray();
+                for (int j = 0; j < n; j++)
+                {
+                    int i = start + j;
+                    ProbabilityDecoder.Decode(all.AsSpan(j * k * plane, k * plane), k, threshold, labels, foreground);
+                    onPrediction?.Invoke(i, labels.ToArray(), foreground.ToArray());
+                    ImageMetrics m;
+                    if (data.NativeMask(i) is { } native && (native.Width != w || native.Height != h))
+                    {
+                        byte[] atNative = ProbabilityDecoder.LabelsAt(cpu[j], native.Width, native.Height, threshold);
+                        m = ImageMetrics.Compute(data.Id(i), atNative, native.Ids, native.Width, native.Height, classNames.Count, hd95);
+                    }
+                    else
+                    {
+                        m = ImageMetrics.Compute(data.Id(i), labels, data.Mask(i), w, h, classNames.Count, hd95);
+                    }
                     images.Add(m);
                     aggregator.Add(m);
-                    onPrediction?.Invoke(start + k, pred.ToArray(), probAll.AsSpan(k * plane, plane).ToArray());
                 }
             }
         }
@@ -56,5 +92,12 @@ public static class Evaluator
             if (wasTraining) model.train();
         }
         return new EvaluationResult(data.Count > 0 ? lossSum / data.Count : double.NaN, images, aggregator.Summarize());
+    }
+
+    /// <summary>Logits whose sigmoid / softmax gives back <paramref name="p"/> (clamped away from 0 and 1), for the loss.</summary>
+    private static Tensor LogitsOf(Tensor p, Scalar low, Scalar high)
+    {
+        var c = p.clamp(low, high);
+        return p.shape[1] == 1 ? c.log().sub(c.neg().log1p()) : c.log();
     }
 }

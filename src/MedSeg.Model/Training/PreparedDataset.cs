@@ -7,15 +7,19 @@ namespace MedSeg.Model.Training;
 /// Samples of one split, preprocessed once and held in memory as network-ready arrays
 /// (CHW float images, HW class-id masks). Augmentation is applied later, per batch.
 /// </summary>
-/// <remarks>Memory: Count × (C·H·W·4 + H·W) bytes — 27 MB for 400 gray samples at 128×128.</remarks>
+/// <remarks>
+/// Memory: Count × (C·H·W·4 + H·W) bytes — 27 MB for 400 gray samples at 128×128 — plus, with
+/// <c>keepNativeMasks</c>, each mask at its own size, so evaluation can score at native resolution.
+/// </remarks>
 public sealed class PreparedDataset
 {
     private readonly float[][] _images;
     private readonly byte[][] _masks;
     private readonly string[] _ids;
+    private readonly NativeMask?[] _native;
 
     public PreparedDataset(ISegmentationDataset source, IReadOnlyList<int> indices, Preprocessor preprocessor,
-                           IProgress<int>? progress = null, CancellationToken ct = default)
+                           IProgress<int>? progress = null, CancellationToken ct = default, bool keepNativeMasks = false)
     {
         var o = preprocessor.Options;
         Channels = o.Channels;
@@ -25,6 +29,7 @@ public sealed class PreparedDataset
         _images = new float[indices.Count][];
         _masks = new byte[indices.Count][];
         _ids = new string[indices.Count];
+        _native = new NativeMask?[indices.Count];
         for (int k = 0; k < indices.Count; k++)
         {
             ct.ThrowIfCancellationRequested();
@@ -34,6 +39,12 @@ public sealed class PreparedDataset
             _masks[k] = new byte[Height * Width];
             preprocessor.Image(sample.Image, _images[k]);
             preprocessor.Mask(sample.Mask, _masks[k]);
+            if (keepNativeMasks)
+            {
+                using var continuous = sample.Mask.IsContinuous() ? null : sample.Mask.Clone();
+                var m = continuous ?? sample.Mask;
+                _native[k] = new NativeMask(m.AsSpan<byte>().ToArray(), m.Width, m.Height);
+            }
             progress?.Report(k + 1);
         }
     }
@@ -47,4 +58,7 @@ public sealed class PreparedDataset
     public string Id(int i) => _ids[i];
     public ReadOnlySpan<float> Image(int i) => _images[i];
     public ReadOnlySpan<byte> Mask(int i) => _masks[i];
+
+    /// <summary>The mask as stored, or null when the set was prepared without native masks.</summary>
+    public NativeMask? NativeMask(int i) => _native[i];
 }

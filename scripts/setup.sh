@@ -39,6 +39,7 @@ if [ "$with_tests" -eq 1 ]; then
     libopenigtlink-dev     # headers + library to build the OpenIGTLink example server
     openigtlink-examples   # ImagerServer.cxx / ReceiveServer.cxx and their sample images
     g++
+    mricron-data           # real MRI (Colin27 T1 + brain-extracted copy + atlases) for the nifti-pair reader and training tests
   )
 fi
 # The TorchSharp fix needs g++ (shim) and patchelf (NEEDED entry) only when libstdc++ is too old.

@@ -9,7 +9,8 @@ public static class CommonOptions
 {
     public static Option<string> Data(bool required = true) => new("--data")
     {
-        Description = "Data set: synthetic:lungs|lesion|mri[?n=400&size=128&seed=1], or a folder (paired images/+masks/, " +
+        Description = "Data set: synthetic:lungs|lesion|mri[?n=400&size=128&seed=1], " +
+                      "nifti-pair:IMG.nii.gz?labels=LBL.nii.gz[&axis=z&threshold=T&slices=A-B&block=10], or a folder (paired images/+masks/, " +
                       "Montgomery CXR, Kaggle LGG MRI, DSB 2018, palette masks; auto-detected)",
         Required = required,
     };

@@ -6,6 +6,7 @@ namespace MedSeg.Imaging.Datasets;
 
 /// <summary>
 /// Opens a data set from a command-line spec: <c>synthetic:&lt;task&gt;[?n=..&amp;size=..&amp;seed=..]</c>,
+/// <c>nifti-pair:IMG.nii.gz?labels=LBL.nii.gz&amp;...</c> (<see cref="NiftiPairDataset"/>),
 /// a folder whose layout is detected, or <c>&lt;layout&gt;:&lt;folder&gt;</c> (the form
 /// <see cref="ISegmentationDataset.Name"/> prints, so a name can be pasted back).
 /// </summary>
@@ -25,6 +26,11 @@ public static class DatasetFactory
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         // A recorded session (file.msgpack or recording:file) trains on its frames and ground truth (or predictions).
         if (Recording.RecordingDataset.IsRecording(spec)) return Recording.RecordingDataset.Open(spec);
+        if (spec.StartsWith(NiftiPairDataset.Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return NiftiPairDataset.Open(spec[NiftiPairDataset.Prefix.Length..]);
+        }
+
         if (spec.StartsWith(SyntheticPrefix, StringComparison.OrdinalIgnoreCase))
         {
             return OpenSynthetic(spec[SyntheticPrefix.Length..]);

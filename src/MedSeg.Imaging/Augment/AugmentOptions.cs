@@ -11,6 +11,8 @@ public sealed record AugmentOptions
     public double HorizontalFlip { get; init; } = 0.5;
     /// <summary>Probability of a vertical flip.</summary>
     public double VerticalFlip { get; init; }
+    /// <summary>Turn square samples by 0, 90, 180 or 270° (uniform), exactly; non-square samples are left as they are.</summary>
+    public bool Rotate90 { get; init; }
     /// <summary>Rotation drawn uniformly from ±RotateDegrees.</summary>
     public double RotateDegrees { get; init; } = 15;
     /// <summary>Scale drawn uniformly from 1 ± Scale.</summary>

@@ -24,6 +24,8 @@ public sealed class Augmenter : IDisposable
     private readonly Mat _maskPlane = new();
     private readonly Mat _maskWarped = new();
     private readonly Mat _affine = new(2, 3, MatType.CV_64FC1);
+    private float[] _turnedImage = [];
+    private byte[] _turnedMask = [];
 
     public Augmenter(AugmentOptions options)
     {
@@ -54,9 +56,18 @@ public sealed class Augmenter : IDisposable
         double shiftY = Symmetric(rng, Options.Shift) * height;
         double brightness = Symmetric(rng, Options.Brightness);
         double contrast = 1 + Symmetric(rng, Options.Contrast);
+        // Drawn last and only when enabled, so seeds of runs without it give the same transforms as before.
+        int turns = Options.Rotate90 && height == width ? rng.Next(4) : 0;
 
         for (int c = 0; c < channels; c++) Flip(chw.Slice(c * plane, plane), height, width, flipH, flipV);
         Flip(mask, height, width, flipH, flipV);
+        if (turns > 0)
+        {
+            if (_turnedImage.Length < plane) _turnedImage = new float[plane];
+            if (_turnedMask.Length < plane) _turnedMask = new byte[plane];
+            for (int c = 0; c < channels; c++) Turn(chw.Slice(c * plane, plane), width, turns, _turnedImage);
+            Turn(mask, width, turns, _turnedMask);
+        }
         if (angle != 0 || scale != 1 || shiftX != 0 || shiftY != 0)
         {
             SetAffine(angle, scale, shiftX, shiftY, (width - 1) / 2.0, (height - 1) / 2.0);
@@ -100,6 +111,20 @@ public sealed class Augmenter : IDisposable
                 for (int x = 0; x < width; x++) (a[x], b[x]) = (b[x], a[x]);
             }
         }
+    }
+
+    /// <summary>Turns a square n × n plane by <paramref name="turns"/> × 90° counter-clockwise, an exact permutation.</summary>
+    private static void Turn<T>(Span<T> plane, int n, int turns, T[] scratch)
+    {
+        for (int y = 0; y < n; y++)
+        {
+            for (int x = 0; x < n; x++)
+            {
+                int to = turns switch { 1 => (n - 1 - x) * n + y, 2 => (n - 1 - y) * n + (n - 1 - x), _ => x * n + (n - 1 - y) };
+                scratch[to] = plane[y * n + x];
+            }
+        }
+        scratch.AsSpan(0, n * n).CopyTo(plane);
     }
 
     /// <summary>Rotation by <paramref name="degrees"/> and scaling about the centre, then a shift (OpenCV's getRotationMatrix2D + translation).</summary>

@@ -63,8 +63,9 @@ public static class IntensityStatistics
     }
 
     /// <summary>Linear interpolation between closest ranks (NumPy's default), on sorted values.</summary>
-    private static double Percentile(List<float> sorted, double percent)
+    internal static double Percentile(List<float> sorted, double percent)
     {
+        if (sorted.Count == 0) return double.NaN;
         double rank = percent / 100 * (sorted.Count - 1);
         int below = (int)Math.Floor(rank);
         int above = Math.Min(below + 1, sorted.Count - 1);

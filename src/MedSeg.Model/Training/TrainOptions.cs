@@ -3,7 +3,8 @@ using MedSeg.Imaging.Preprocess;
 
 namespace MedSeg.Model.Training;
 
-public enum LrSchedule { None, Plateau, Cosine }
+/// <summary>None: constant; Plateau: halve on stalls; Cosine / Poly: anneal over the planned steps (after any warm-up).</summary>
+public enum LrSchedule { None, Plateau, Cosine, Poly }
 
 /// <summary>Metric that picks the best checkpoint and drives early stopping and the plateau schedule.</summary>
 public enum SelectionMetric { Dice, Iou, Loss }
@@ -21,6 +22,18 @@ public sealed record TrainOptions
     public PreprocessOptions Preprocess { get; init; } = new();
     public AugmentOptions Augment { get; init; } = new();
     public int Epochs { get; init; } = 20;
+    /// <summary>Optimizer steps per epoch whatever the data set's size; 0 = one pass over the training split.</summary>
+    public int StepsPerEpoch { get; init; }
+    /// <summary>Steps of linear learning-rate warm-up from 1 % of the rate.</summary>
+    public int WarmupSteps { get; init; }
+    /// <summary>Square training patch cut from the prepared image; null trains on whole images.</summary>
+    public int? Patch { get; init; }
+    /// <summary>Share of patches centred on a foreground pixel (nnU-Net: 0.33); the rest are random.</summary>
+    public double ForegroundOversample { get; init; }
+    /// <summary>No best checkpoint and no early stop before this epoch: batch-norm statistics and the schedule must settle first.</summary>
+    public int SettleEpochs { get; init; }
+    /// <summary>Weight of the history in the validation metric's moving average (0 = raw metric).</summary>
+    public double MetricSmoothing { get; init; }
     public int BatchSize { get; init; } = 8;
     public double LearningRate { get; init; } = 1e-3;
     public double WeightDecay { get; init; }
@@ -50,6 +63,12 @@ public sealed record TrainOptions
         if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be > 0");
         if (ValFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ValFraction), ValFraction, "must be in (0, 1)");
         if (Patience < 0) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "must be ≥ 0");
+        if (StepsPerEpoch < 0) throw new ArgumentOutOfRangeException(nameof(StepsPerEpoch), StepsPerEpoch, "must be ≥ 0");
+        if (WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(WarmupSteps), WarmupSteps, "must be ≥ 0");
+        if (ForegroundOversample is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(ForegroundOversample), ForegroundOversample, "must be in [0, 1]");
+        if (MetricSmoothing is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(MetricSmoothing), MetricSmoothing, "must be in [0, 1)");
+        if (Patch is { } patch && (patch % Model.SizeMultiple != 0 || patch > Math.Min(Preprocess.Width, Preprocess.Height)))
+            throw new ArgumentOutOfRangeException(nameof(Patch), patch, $"must be a multiple of {Model.SizeMultiple} no larger than the input {Preprocess.Width}×{Preprocess.Height}");
         if (Threshold is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "must be in (0, 1)");
         int multiple = Model.SizeMultiple;
         if (Preprocess.Width % multiple != 0 || Preprocess.Height % multiple != 0)

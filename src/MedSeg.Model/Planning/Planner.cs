@@ -1,0 +1,98 @@
+using MedSeg.Imaging.Augment;
+using MedSeg.Imaging.Datasets;
+using MedSeg.Imaging.Preprocess;
+
+namespace MedSeg.Model.Planning;
+
+/// <summary>
+/// nnU-Net's rule-based planning, for 2-D slices on a CPU budget: a data set fingerprint in, a
+/// training plan out. Each rule below says what it decides and why.
+/// </summary>
+public static class Planner
+{
+    public static TrainingPlan Plan(DatasetFingerprint f, PlannerOptions options, IStepTimer timer)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(timer);
+        var o = options.Validate();
+        int m = o.Model.SizeMultiple;
+        var reasons = new List<string>();
+        int classes = f.ClassFrequencies.Count;
+
+        // 1. Normalization by data kind (nnU-Net: CT → clip to the foreground's 0.5 / 99.5
+        //    percentiles and z-score with the data set's foreground statistics; anything else →
+        //    per-image z-score). 8-bit images already share one 0–255 scale: divide by 255.
+        string kind;
+        var pre = new PreprocessOptions { Color = f.Channels == 3 ? ColorMode.Rgb : ColorMode.Gray };
+        if (f.LooksLikeCt && double.IsFinite(f.ForegroundLow) && f.ForegroundStd > 0)
+        {
+            kind = "CT (HU)";
+            pre = pre with
+            {
+                Normalization = Normalization.DatasetStats, DatasetLow = f.ForegroundLow, DatasetHigh = f.ForegroundHigh,
+                DatasetMean = f.ForegroundMean, DatasetStd = f.ForegroundStd,
+            };
+            reasons.Add($"{f.Depth} down to {f.ValueMin:F0}: CT; clip to foreground 0.5–99.5 % [{f.ForegroundLow:F0}, {f.ForegroundHigh:F0}], z-score with foreground mean {f.ForegroundMean:F1} / sd {f.ForegroundStd:F1}");
+        }
+        else if (f.Depth == "8-bit")
+        {
+            kind = "8-bit";
+            pre = pre with { Normalization = Normalization.UnitRange };
+            reasons.Add("8-bit: one shared scale, divide by 255");
+        }
+        else
+        {
+            kind = "MRI-like";
+            pre = pre with { Normalization = Normalization.ZScore };
+            reasons.Add($"{f.Depth} without air values: arbitrary scale per image (MRI-like), per-image z-score");
+        }
+
+        // 2. Input at native resolution (median size, rounded to the network's multiple); only
+        //    images larger than MaxInput are shrunk. Resizing down is what erases thin structures.
+        double shrink = Math.Min(1.0, (double)o.MaxInput / Math.Max(f.MedianWidth, f.MedianHeight));
+        int width = RoundTo(f.MedianWidth * shrink, m), height = RoundTo(f.MedianHeight * shrink, m);
+        reasons.Add(shrink < 1
+            ? $"median {f.MedianWidth}×{f.MedianHeight} over {o.MaxInput}: resized to {width}×{height}"
+            : $"native resolution: median {f.MedianWidth}×{f.MedianHeight} → input {width}×{height}");
+
+        // 3. Patch: the whole image when it fits MaxPatch, else the largest multiple that does,
+        //    with Gaussian-weighted sliding windows at inference. Batch: 4 at 256², more for
+        //    smaller patches (the same pixels per step), at least 2 (batch norm).
+        int patch = Math.Min(Math.Min(width, height) / m * m, o.MaxPatch / m * m);
+        int batch = Math.Clamp((int)Math.Round(4.0 * 256 * 256 / ((double)patch * patch)), 2, 16);
+        reasons.Add(patch < Math.Max(width, height)
+            ? $"patches of {patch}² (batch {batch}) from the {width}×{height} input, sliding-window inference"
+            : $"whole {width}×{height} images (batch {batch})");
+
+        // 4. Steps from the measured step time and the budget; a fixed number per epoch, so
+        //    schedule, validation and early stopping mean the same on 20 images or 2,000.
+        double perStep = timer.SecondsPerStep(patch, batch, pre.Channels, classes);
+        int steps = Math.Clamp((int)(o.BudgetSeconds / perStep), o.MinSteps, o.MaxSteps);
+        int perEpoch = Math.Max(1, (int)Math.Ceiling((double)steps / o.Epochs));
+        steps = perEpoch * o.Epochs;
+        int warmup = Math.Max(10, steps / 20);
+        // Best-checkpoint selection and early stopping wait for warm-up plus a third of the run:
+        // before that batch-norm statistics move and an all-foreground model can look best.
+        int settle = Math.Max((int)Math.Ceiling((double)warmup / perEpoch) + 1, (o.Epochs + 2) / 3);
+        reasons.Add($"{perStep:F2} s per step measured → {steps} steps ({o.Epochs} × {perEpoch}) within {o.BudgetSeconds:F0} s; " +
+                    $"warm-up {warmup} steps then poly decay; selection from epoch {settle} on a smoothed metric");
+
+        // 5. Augmentation: flips both ways and right-angle turns keep thin structures sharp; small
+        //    affine and intensity jitter. Foreground oversampling (nnU-Net: a third of patches)
+        //    matters only when patches can miss the foreground.
+        var augment = new AugmentOptions { HorizontalFlip = 0.5, VerticalFlip = 0.5, Rotate90 = true, RotateDegrees = 10, Scale = 0.1, Shift = 0.05 };
+        double oversample = patch < Math.Max(width, height) ? 0.33 : 0;
+        double inferMs = timer.InferenceMs(width, height, patch, pre.Channels, classes);
+
+        return new TrainingPlan
+        {
+            DataKind = kind, Fingerprint = f, InputWidth = width, InputHeight = height, Patch = patch,
+            Preprocess = pre with { Width = width, Height = height }, BatchSize = batch, Augment = augment,
+            Loss = classes == 2 ? "bce+dice" : "ce+dice", LearningRate = 1e-3, Schedule = "poly", Steps = steps, StepsPerEpoch = perEpoch,
+            WarmupSteps = warmup, SettleEpochs = settle, ForegroundOversample = oversample, SecondsPerStep = perStep,
+            InferenceMsPerFrame = inferMs, Reasons = reasons,
+        };
+    }
+
+    private static int RoundTo(double v, int m) => Math.Max(2 * m, (int)Math.Round(v / m) * m);
+}

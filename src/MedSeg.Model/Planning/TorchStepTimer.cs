@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MedSeg.Model.Planning;
+
+/// <summary>
+/// Times real steps of the planned U-Net on this machine's device: one untimed step (allocation,
+/// kernel selection), then the median of <c>repeats</c> timed ones. Random inputs: speed does not
+/// depend on the pixels.
+/// </summary>
+public sealed class TorchStepTimer(UNetOptions model, Device device, int repeats = 2) : IStepTimer
+{
+    public double SecondsPerStep(int patch, int batch, int channels, int classes)
+    {
+        torch.manual_seed(0);
+        var options = ModelFor(channels, classes);
+        using var net = new UNet(options);
+        net.to(device);
+        net.train();
+        using var optimizer = optim.Adam(net.parameters(), lr: 1e-3);
+        var loss = Losses.DefaultFor(options);
+        return Median(() =>
+        {
+            using var scope = NewDisposeScope();
+            var x = randn([batch, channels, patch, patch], device: device);
+            var y = options.IsBinary ? randint(0, 2, [batch, 1, patch, patch], device: device).to_type(ScalarType.Float32)
+                                     : randint(0, classes, [batch, patch, patch], device: device);
+            optimizer.zero_grad();
+            var l = Losses.Compute(loss, net.forward(x), y);
+            l.backward();
+            optimizer.step();
+            _ = l.item<float>();
+        });
+    }
+
+    public double InferenceMs(int width, int height, int patch, int channels, int classes)
+    {
+        using var net = new UNet(ModelFor(channels, classes));
+        net.to(device);
+        net.eval();
+        using var windows = new SlidingWindowInference(Math.Min(patch, height), Math.Min(patch, width));
+        using var mode = inference_mode();
+        return 1000 * Median(() =>
+        {
+            using var scope = NewDisposeScope();
+            var x = randn([1, channels, height, width], device: device);
+            _ = windows.Probabilities(net.forward, x).cpu();
+        });
+    }
+
+    private UNetOptions ModelFor(int channels, int classes) =>
+        model with { InChannels = channels, ClassNames = Enumerable.Range(0, classes).Select(static i => i == 0 ? "background" : $"class{i}").ToArray() };
+
+    private double Median(Action step)
+    {
+        step();
+        var times = new double[Math.Max(1, repeats)];
+        for (int i = 0; i < times.Length; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            step();
+            times[i] = clock.Elapsed.TotalSeconds;
+        }
+        Array.Sort(times);
+        return times[times.Length / 2];
+    }
+}

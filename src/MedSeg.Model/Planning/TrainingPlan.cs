@@ -1,0 +1,49 @@
+using System.Text.Json;
+using MedSeg.Imaging.Augment;
+using MedSeg.Imaging.Datasets;
+using MedSeg.Imaging.Preprocess;
+
+namespace MedSeg.Model.Planning;
+
+/// <summary>
+/// The training recipe <see cref="Planner"/> derived from a <see cref="DatasetFingerprint"/>, with
+/// the reason for each choice, what the user overrode and the measured cost on this machine.
+/// Written as plan.json beside the checkpoint.
+/// </summary>
+public sealed record TrainingPlan
+{
+    public required string DataKind { get; init; }
+    public required DatasetFingerprint Fingerprint { get; init; }
+    /// <summary>Network input (the prepared image) size.</summary>
+    public required int InputWidth { get; init; }
+    public required int InputHeight { get; init; }
+    /// <summary>Square training patch; equal to the input's smaller side when whole images are used.</summary>
+    public required int Patch { get; init; }
+    public bool Tiled => Patch < InputWidth || Patch < InputHeight;
+    public required PreprocessOptions Preprocess { get; init; }
+    public required int BatchSize { get; init; }
+    public required AugmentOptions Augment { get; init; }
+    public required string Loss { get; init; }
+    public required double LearningRate { get; init; }
+    public required string Schedule { get; init; }
+    public required int Steps { get; init; }
+    public required int StepsPerEpoch { get; init; }
+    public int Epochs => (Steps + StepsPerEpoch - 1) / StepsPerEpoch;
+    public required int WarmupSteps { get; init; }
+    public required int SettleEpochs { get; init; }
+    public required double ForegroundOversample { get; init; }
+    /// <summary>Measured seconds per optimizer step at this patch and batch size, on this machine.</summary>
+    public required double SecondsPerStep { get; init; }
+    /// <summary>Measured milliseconds to segment one frame at the input size (tiled when the patch is smaller).</summary>
+    public required double InferenceMsPerFrame { get; init; }
+    public double EstimatedTrainSeconds => Steps * SecondsPerStep;
+    public IReadOnlyList<string> Reasons { get; init; } = [];
+    /// <summary>Plan values the user's flags replaced.</summary>
+    public IReadOnlyList<string> Overridden { get; init; } = [];
+
+    public void Save(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, JsonSerializer.Serialize(this, Checkpoint.JsonOptions));
+    }
+}

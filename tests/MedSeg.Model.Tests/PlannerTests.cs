@@ -1,0 +1,79 @@
+using MedSeg.Imaging.Datasets;
+using MedSeg.Imaging.Preprocess;
+using MedSeg.Model.Planning;
+
+namespace MedSeg.Model.Tests;
+
+public sealed class PlannerTests
+{
+    private sealed class FixedTimer(double secondsPerStep) : IStepTimer
+    {
+        public List<(int Patch, int Batch)> Asked { get; } = [];
+        public double SecondsPerStep(int patch, int batch, int channels, int classes) { Asked.Add((patch, batch)); return secondsPerStep; }
+        public double InferenceMs(int width, int height, int patch, int channels, int classes) => 42;
+    }
+
+    private static DatasetFingerprint Fingerprint(int size, string depth, double min, double max, double fgLow = 0, double fgHigh = 1,
+                                                  double fgMean = 0.5, double fgStd = 0.2, int classes = 2) =>
+        new(24, size, size, size, size, size, size, 1, depth, min, max, fgLow, (fgLow + fgHigh) / 2, fgHigh, fgMean, fgStd,
+            Enumerable.Range(0, classes).Select(c => c == 0 ? 0.8 : 0.2 / (classes - 1)).ToArray(), 0.2, 1, 3, null);
+
+    [Fact]
+    public void Plan_EightBitThinStructuresAt512_KeepsNativeResolutionWithPatchesAndTiling()
+    {
+        var timer = new FixedTimer(0.5);
+
+        var plan = Planner.Plan(Fingerprint(512, "8-bit", 0, 255), new PlannerOptions(), timer);
+
+        Assert.Equal("8-bit", plan.DataKind);
+        Assert.Equal(Normalization.UnitRange, plan.Preprocess.Normalization);
+        Assert.Equal((512, 512), (plan.InputWidth, plan.InputHeight));
+        Assert.Equal(256, plan.Patch);
+        Assert.True(plan.Tiled);
+        Assert.Equal(4, plan.BatchSize);
+        Assert.True(plan.ForegroundOversample > 0);
+        Assert.Equal([(256, 4)], timer.Asked);
+        Assert.Equal(42, plan.InferenceMsPerFrame);
+    }
+
+    [Fact]
+    public void Plan_CtInHounsfieldUnits_ClipsToForegroundPercentilesAndZScoresWithDatasetStats()
+    {
+        var plan = Planner.Plan(Fingerprint(256, "16-bit signed", -1024, 2500, fgLow: -120, fgHigh: 1400, fgMean: 180, fgStd: 320, classes: 3),
+                                new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal("CT (HU)", plan.DataKind);
+        var p = plan.Preprocess;
+        Assert.Equal(Normalization.DatasetStats, p.Normalization);
+        Assert.Equal((-120.0, 1400.0, 180.0, 320.0), (p.DatasetLow, p.DatasetHigh, p.DatasetMean, p.DatasetStd));
+        Assert.Equal(256, plan.Patch);
+        Assert.False(plan.Tiled);
+        Assert.Equal(0, plan.ForegroundOversample);
+        Assert.Equal("ce+dice", plan.Loss);
+    }
+
+    [Fact]
+    public void Plan_SixteenBitWithoutAir_IsMriLikeWithPerImageZScore()
+    {
+        var plan = Planner.Plan(Fingerprint(181, "16-bit", 0, 4000), new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal("MRI-like", plan.DataKind);
+        Assert.Equal(Normalization.ZScore, plan.Preprocess.Normalization);
+        Assert.Equal((176, 176), (plan.InputWidth, plan.InputHeight)); // nearest multiple of 16
+        Assert.Equal(176, plan.Patch);
+    }
+
+    [Theory]
+    [InlineData(0.5, 110, 220)]   // budget / step time
+    [InlineData(5.0, 110, 150)]   // slow machine: at least MinSteps
+    [InlineData(0.001, 110, 4000)] // fast machine: at most MaxSteps
+    public void Plan_Steps_FitTheBudgetWithinLimitsInWholeEpochs(double perStep, double budget, int expectedAtLeast)
+    {
+        var plan = Planner.Plan(Fingerprint(128, "8-bit", 0, 255), new PlannerOptions { BudgetSeconds = budget }, new FixedTimer(perStep));
+
+        Assert.InRange(plan.Steps, expectedAtLeast, expectedAtLeast + plan.Epochs - 1);
+        Assert.Equal(0, plan.Steps % plan.StepsPerEpoch);
+        Assert.Equal(12, plan.Epochs);
+        Assert.True(plan.SettleEpochs * plan.StepsPerEpoch > plan.WarmupSteps, "selection must start after warm-up");
+    }
+}

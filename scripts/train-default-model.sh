@@ -5,6 +5,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-./medseg train --data "synthetic:lesion?n=480&size=128&seed=1" --epochs 12 --base 16 --depth 4 --seed 1 --out runs/default-model
+./medseg train --data "synthetic:lesion?n=480&size=128&seed=1" --no-plan --epochs 12 --base 16 --depth 4 --seed 1 --out runs/default-model
 cp runs/default-model/best.ckpt models/lesion-unet16.ckpt
 echo "models/lesion-unet16.ckpt updated"

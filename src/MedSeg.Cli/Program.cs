@@ -11,6 +11,7 @@ public static class Program
         var root = new RootCommand("MedSeg.Realtime — real-time medical image segmentation (U-Net, TorchSharp)")
         {
             TrainCommand.Create(),
+            PlanCommand.Create(),
             StreamCommand.Create(),
             RecordCommand.Create(),
             ReplayCommand.Create(),

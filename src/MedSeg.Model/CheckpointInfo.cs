@@ -16,6 +16,8 @@ public sealed record CheckpointInfo
     /// <summary>Validation metric that selected this checkpoint, and its value.</summary>
     public string Metric { get; init; } = "";
     public double MetricValue { get; init; }
+    /// <summary>Square patch the model was trained on, when smaller than the input: evaluation then uses sliding windows of it.</summary>
+    public int? Patch { get; init; }
     /// <summary>Probability threshold for binary heads.</summary>
     public double Threshold { get; init; } = 0.5;
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;

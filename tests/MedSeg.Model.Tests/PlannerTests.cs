@@ -8,8 +8,8 @@ public sealed class PlannerTests
 {
     private sealed class FixedTimer(double secondsPerStep) : IStepTimer
     {
-        public List<(int Patch, int Batch)> Asked { get; } = [];
-        public double SecondsPerStep(int patch, int batch, int channels, int classes) { Asked.Add((patch, batch)); return secondsPerStep; }
+        public List<(int Width, int Height, int Batch)> Asked { get; } = [];
+        public double SecondsPerStep(int width, int height, int batch, int channels, int classes) { Asked.Add((width, height, batch)); return secondsPerStep; }
         public double InferenceMs(int width, int height, int patch, int channels, int classes) => 42;
     }
 
@@ -32,7 +32,7 @@ public sealed class PlannerTests
         Assert.True(plan.Tiled);
         Assert.Equal(4, plan.BatchSize);
         Assert.True(plan.ForegroundOversample > 0);
-        Assert.Equal([(256, 4)], timer.Asked);
+        Assert.Equal([(256, 256, 4)], timer.Asked);
         Assert.Equal(42, plan.InferenceMsPerFrame);
     }
 
@@ -46,7 +46,7 @@ public sealed class PlannerTests
         var p = plan.Preprocess;
         Assert.Equal(Normalization.DatasetStats, p.Normalization);
         Assert.Equal((-120.0, 1400.0, 180.0, 320.0), (p.DatasetLow, p.DatasetHigh, p.DatasetMean, p.DatasetStd));
-        Assert.Equal(256, plan.Patch);
+        Assert.Equal(0, plan.Patch);
         Assert.False(plan.Tiled);
         Assert.Equal(0, plan.ForegroundOversample);
         Assert.Equal("ce+dice", plan.Loss);
@@ -60,7 +60,7 @@ public sealed class PlannerTests
         Assert.Equal("MRI-like", plan.DataKind);
         Assert.Equal(Normalization.ZScore, plan.Preprocess.Normalization);
         Assert.Equal((176, 176), (plan.InputWidth, plan.InputHeight)); // nearest multiple of 16
-        Assert.Equal(176, plan.Patch);
+        Assert.False(plan.Tiled);
     }
 
     [Theory]

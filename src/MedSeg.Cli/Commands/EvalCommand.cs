@@ -82,9 +82,11 @@ public static class EvalCommand
             prepared = new PreparedDataset(data, indices, preprocessor, null, ct, keepNativeMasks: true);
         var grid = new EvalGrid();
         int every = Math.Max(1, prepared.Count / Math.Max(1, o.Samples));
+        // A model trained on patches segments larger inputs by Gaussian-weighted sliding windows of that patch.
+        using var windows = info.Patch is { } patch ? new SlidingWindowInference(patch, patch) : null;
         var result = AnsiConsole.Status().Start($"evaluating {prepared.Count} images…", _ =>
             Evaluator.Evaluate(model, prepared, device, threshold, Losses.DefaultFor(info.Model), o.BatchSize, info.Model.ClassNames, hd95: true,
-                (i, pred, _) => { if (i % every == 0 && grid.Count < o.Samples) grid.Add(prepared, i, pred); }, ct));
+                (i, pred, _) => { if (i % every == 0 && grid.Count < o.Samples) grid.Add(prepared, i, pred); }, ct, windows));
 
         var report = new EvalReport(Path.GetFullPath(o.Model), Checkpoint.Hash(o.Model), info.Model.Describe(), data.Name, subsetName, threshold,
             prepared.Count, bad.Count, result.Summary, result.Images.Select(EvalImage.From).ToList(), EvalReport.StandardConventions);

@@ -3,6 +3,7 @@ using MedSeg.Cli.Reports;
 using MedSeg.Imaging.Augment;
 using MedSeg.Imaging.Preprocess;
 using MedSeg.Model;
+using MedSeg.Model.Planning;
 using MedSeg.Model.Training;
 using Spectre.Console;
 
@@ -17,20 +18,27 @@ public static class TrainCommand
         var layout = CommonOptions.Layout();
         var skipBad = CommonOptions.SkipBad();
         var output = CommonOptions.Out("runs/train");
-        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => 20 };
-        var batch = new Option<int>("--batch-size") { Description = "Batch size", DefaultValueFactory = _ => 8 };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 1e-3 };
+        // Flags without a default here are planned (`medseg plan`); given, they override the plan
+        // and the plan says so. With --no-plan the old fixed defaults apply (shown in brackets).
+        var noPlan = new Option<bool>("--no-plan") { Description = "Skip planning: fixed defaults instead of values derived from the data" };
+        var budget = PlanCommand.Budget();
+        var epochs = new Option<int?>("--epochs") { Description = "Maximum epochs (planned; [20])" };
+        var steps = new Option<int?>("--steps-per-epoch") { Description = "Optimizer steps per epoch, whatever the data set size (planned; [0] = one pass)" };
+        var warmup = new Option<int?>("--warmup") { Description = "Learning-rate warm-up steps (planned; [0])" };
+        var patch = new Option<int?>("--patch") { Description = "Square training patch cut from the input, sliding-window inference (planned; [whole image])" };
+        var batch = new Option<int?>("--batch-size") { Description = "Batch size (planned; [8])" };
+        var lr = new Option<double?>("--lr") { Description = "Adam learning rate (planned; [1e-3])" };
         var wd = new Option<double>("--weight-decay") { Description = "Adam weight decay", DefaultValueFactory = _ => 0 };
         var loss = new Option<string?>("--loss") { Description = "bce | dice | bce+dice | ce | ce+dice (default: bce+dice binary, ce+dice multi-class)" };
-        var schedule = new Option<LrSchedule>("--schedule") { Description = "Learning-rate schedule", DefaultValueFactory = _ => LrSchedule.Plateau };
+        var schedule = new Option<LrSchedule?>("--schedule") { Description = "Learning-rate schedule: None | Plateau | Cosine | Poly (planned: Poly; [Plateau])" };
         var metric = new Option<SelectionMetric>("--metric") { Description = "Validation metric for the best checkpoint and early stopping", DefaultValueFactory = _ => SelectionMetric.Dice };
-        var patience = new Option<int>("--patience") { Description = "Early stopping: epochs without improvement (0 = off)", DefaultValueFactory = _ => 8 };
+        var patience = new Option<int?>("--patience") { Description = "Early stopping: epochs without improvement, 0 = off (planned; [8])" };
         var valFraction = new Option<double>("--val-fraction") { Description = "Share of samples (or patients) held out for validation", DefaultValueFactory = _ => 0.2 };
         var seed = new Option<int>("--seed") { Description = "Seed for split, shuffling, augmentation and weights", DefaultValueFactory = _ => 1 };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (e.g. runs/x/last.ckpt)" };
-        var size = new Option<string>("--size") { Description = "Network input size: N or WxH (divisible by 2^depth)", DefaultValueFactory = _ => "128" };
+        var size = new Option<string?>("--size") { Description = "Network input size: N or WxH, divisible by 2^depth (planned: native; [128])" };
         var color = new Option<string>("--color") { Description = "gray | rgb | hsv", DefaultValueFactory = _ => "gray" };
-        var norm = new Option<string>("--norm") { Description = "unit (0–1) | zscore (per image) | window (--window) | dataset (nnU-Net CT statistics)", DefaultValueFactory = _ => "unit" };
+        var norm = new Option<string?>("--norm") { Description = "unit (0–1) | zscore (per image) | window (--window) | dataset (nnU-Net CT statistics) (planned by data kind; [unit])" };
         var window = new Option<string?>("--window") { Description = "Intensity window LOW,HIGH for --norm window (e.g. CT HU: -160,240)" };
         var median = new Option<int>("--median-blur") { Description = "Median blur aperture (odd ≥ 3; 0 = off)", DefaultValueFactory = _ => 0 };
         var depth = new Option<int>("--depth") { Description = "U-Net depth (down-sampling steps)", DefaultValueFactory = _ => 4 };
@@ -39,57 +47,103 @@ public static class TrainCommand
         var dropout = new Option<double>("--dropout") { Description = "Dropout2d after each block", DefaultValueFactory = _ => 0 };
         var upsample = new Option<Upsampling>("--upsample") { Description = "Transposed | Bilinear", DefaultValueFactory = _ => Upsampling.Transposed };
         var noAugment = new Option<bool>("--no-augment") { Description = "Disable augmentation" };
-        var vflip = new Option<double>("--vflip") { Description = "Vertical flip probability", DefaultValueFactory = _ => 0 };
-        var rotate = new Option<double>("--rotate") { Description = "Max rotation in degrees", DefaultValueFactory = _ => 15 };
+        var vflip = new Option<double?>("--vflip") { Description = "Vertical flip probability (planned: 0.5; [0])" };
+        var rotate = new Option<double?>("--rotate") { Description = "Max rotation in degrees (planned; [15])" };
         var threshold = new Option<double>("--threshold") { Description = "Probability threshold for binary masks", DefaultValueFactory = _ => 0.5 };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
 
         var cmd = new Command("train", "Train a U-Net: augmentation, Adam, BCE/Dice, LR schedule, best checkpoint, early stopping, curves")
         {
-            data, layout, skipBad, output, epochs, batch, lr, wd, loss, schedule, metric, patience, valFraction, seed, resume,
+            data, layout, skipBad, output, noPlan, budget, epochs, steps, warmup, patch, batch, lr, wd, loss, schedule, metric, patience, valFraction, seed, resume,
             size, color, norm, window, median, depth, width, noBn, dropout, upsample, noAugment, vflip, rotate, threshold, device, threads,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
-            var (w, h) = CommonOptions.ParseSize(p.GetValue(size)!);
-            var n = CommonOptions.ParseNorm(p.GetValue(norm)!);
-            var (wl, wh) = p.GetValue(window) is { } ws ? CommonOptions.ParseWindow(ws) : (0d, 1d);
-            if (n == Normalization.Window && p.GetValue(window) == null) throw new ArgumentException("--norm window needs --window LOW,HIGH");
+            var model = new UNetOptions
+            {
+                Depth = p.GetValue(depth), BaseWidth = p.GetValue(width), BatchNorm = !p.GetValue(noBn),
+                Dropout = p.GetValue(dropout), Upsampling = p.GetValue(upsample),
+            };
             var options = new TrainOptions
             {
-                Data = p.GetValue(data)!,
-                Layout = p.GetValue(layout),
-                SkipBad = p.GetValue(skipBad),
-                OutDir = p.GetValue(output)!,
-                Epochs = p.GetValue(epochs),
-                BatchSize = p.GetValue(batch),
-                LearningRate = p.GetValue(lr),
-                WeightDecay = p.GetValue(wd),
-                Loss = p.GetValue(loss) is { } l ? Losses.Parse(l) : null,
-                Schedule = p.GetValue(schedule),
-                Metric = p.GetValue(metric),
-                Patience = p.GetValue(patience),
-                ValFraction = p.GetValue(valFraction),
-                Seed = p.GetValue(seed),
-                Resume = p.GetValue(resume),
-                Threshold = p.GetValue(threshold),
-                Device = p.GetValue(device)!,
-                Threads = p.GetValue(threads),
-                Preprocess = new PreprocessOptions
-                {
-                    Width = w, Height = h, Color = CommonOptions.ParseColor(p.GetValue(color)!), Normalization = n,
-                    WindowLow = wl, WindowHigh = wh, MedianBlur = p.GetValue(median),
-                },
-                Model = new UNetOptions
-                {
-                    Depth = p.GetValue(depth), BaseWidth = p.GetValue(width), BatchNorm = !p.GetValue(noBn),
-                    Dropout = p.GetValue(dropout), Upsampling = p.GetValue(upsample),
-                },
-                Augment = p.GetValue(noAugment)
-                    ? AugmentOptions.None
-                    : new AugmentOptions { VerticalFlip = p.GetValue(vflip), RotateDegrees = p.GetValue(rotate) },
+                Data = p.GetValue(data)!, Layout = p.GetValue(layout), SkipBad = p.GetValue(skipBad), OutDir = p.GetValue(output)!,
+                WeightDecay = p.GetValue(wd), Loss = p.GetValue(loss) is { } l ? Losses.Parse(l) : null, Metric = p.GetValue(metric),
+                ValFraction = p.GetValue(valFraction), Seed = p.GetValue(seed), Resume = p.GetValue(resume), Threshold = p.GetValue(threshold),
+                Device = p.GetValue(device)!, Threads = p.GetValue(threads), Model = model,
+                Preprocess = new PreprocessOptions { Color = CommonOptions.ParseColor(p.GetValue(color)!), MedianBlur = p.GetValue(median) },
             };
+            TrainingPlan? plan = null;
+            if (!p.GetValue(noPlan) && options.Resume is null)
+            {
+                plan = PlanCommand.Make(options.Data, options.Layout, new PlannerOptions { BudgetSeconds = p.GetValue(budget), Model = model },
+                                        options.Device, options.Threads, ct);
+                options = plan.ApplyTo(options);
+            }
+            else if (options.Resume is { } r && Path.Combine(Path.GetDirectoryName(Path.GetFullPath(r))!, "plan.json") is var saved && File.Exists(saved) && !p.GetValue(noPlan))
+            {
+                options = TrainingPlan.Load(saved).ApplyTo(options); // a resumed run continues its own plan
+            }
+            else
+            {
+                options = options with { Preprocess = options.Preprocess with { Width = 128, Height = 128 } };
+            }
+
+            // 2. The user's flags win over the plan; each one that replaced a planned value is named.
+            var overridden = new List<string>();
+            T Take<T>(string flag, T? given, T current) where T : struct
+            {
+                if (given is not { } v) return current;
+                overridden.Add(flag);
+                return v;
+            }
+            var pre = options.Preprocess;
+            if (p.GetValue(size) is { } sz)
+            {
+                var (w, h) = CommonOptions.ParseSize(sz);
+                pre = pre with { Width = w, Height = h };
+                overridden.Add("--size");
+            }
+            if (p.GetValue(norm) is { } ns)
+            {
+                var n = CommonOptions.ParseNorm(ns);
+                var (wl, wh) = p.GetValue(window) is { } ws ? CommonOptions.ParseWindow(ws) : (0d, 1d);
+                if (n == Normalization.Window && p.GetValue(window) == null) throw new ArgumentException("--norm window needs --window LOW,HIGH");
+                // Asked for by flag, DatasetStats numbers are fitted by the trainer (on whole images).
+                pre = pre with { Normalization = n, WindowLow = wl, WindowHigh = wh };
+                options = options with { FitDatasetStatistics = true };
+                overridden.Add("--norm");
+            }
+            var augment = p.GetValue(noAugment) ? AugmentOptions.None : options.Augment;
+            if (p.GetValue(noAugment)) overridden.Add("--no-augment");
+            else augment = augment with { VerticalFlip = Take("--vflip", p.GetValue(vflip), augment.VerticalFlip), RotateDegrees = Take("--rotate", p.GetValue(rotate), augment.RotateDegrees) };
+            options = options with
+            {
+                Preprocess = pre, Augment = augment,
+                Epochs = Take("--epochs", p.GetValue(epochs), options.Epochs),
+                StepsPerEpoch = Take("--steps-per-epoch", p.GetValue(steps), options.StepsPerEpoch),
+                WarmupSteps = Take("--warmup", p.GetValue(warmup), options.WarmupSteps),
+                BatchSize = Take("--batch-size", p.GetValue(batch), options.BatchSize),
+                LearningRate = Take("--lr", p.GetValue(lr), options.LearningRate),
+                Schedule = Take("--schedule", p.GetValue(schedule), options.Schedule),
+                Patience = Take("--patience", p.GetValue(patience), options.Patience),
+            };
+            if (p.GetValue(patch) is { } pt)
+            {
+                options = options with { Patch = pt >= Math.Min(pre.Width, pre.Height) ? null : pt };
+                overridden.Add("--patch");
+            }
+            else if (options.Patch is { } planned && planned > Math.Min(pre.Width, pre.Height))
+            {
+                options = options with { Patch = null }; // --size made the input smaller than the planned patch
+            }
+            if (plan != null)
+            {
+                plan = plan with { Overridden = overridden };
+                string json = Path.Combine(options.OutDir, "plan.json");
+                plan.Save(json);
+                PlanTable.Print(plan, json);
+            }
             return Task.FromResult(Run(options, ct));
         }));
         return cmd;

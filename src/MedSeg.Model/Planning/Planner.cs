@@ -58,15 +58,17 @@ public static class Planner
         // 3. Patch: the whole image when it fits MaxPatch, else the largest multiple that does,
         //    with Gaussian-weighted sliding windows at inference. Batch: 4 at 256², more for
         //    smaller patches (the same pixels per step), at least 2 (batch norm).
-        int patch = Math.Min(Math.Min(width, height) / m * m, o.MaxPatch / m * m);
-        int batch = Math.Clamp((int)Math.Round(4.0 * 256 * 256 / ((double)patch * patch)), 2, 16);
-        reasons.Add(patch < Math.Max(width, height)
-            ? $"patches of {patch}² (batch {batch}) from the {width}×{height} input, sliding-window inference"
-            : $"whole {width}×{height} images (batch {batch})");
+        bool whole = width <= o.MaxPatch && height <= o.MaxPatch;
+        int patch = whole ? 0 : Math.Min(Math.Min(width, height) / m * m, o.MaxPatch / m * m);
+        int stepWidth = whole ? width : patch, stepHeight = whole ? height : patch;
+        int batch = Math.Clamp((int)Math.Round(4.0 * 256 * 256 / ((double)stepWidth * stepHeight)), 2, 16);
+        reasons.Add(whole
+            ? $"whole {width}×{height} images (batch {batch})"
+            : $"patches of {patch}² (batch {batch}) from the {width}×{height} input, sliding-window inference");
 
         // 4. Steps from the measured step time and the budget; a fixed number per epoch, so
         //    schedule, validation and early stopping mean the same on 20 images or 2,000.
-        double perStep = timer.SecondsPerStep(patch, batch, pre.Channels, classes);
+        double perStep = timer.SecondsPerStep(stepWidth, stepHeight, batch, pre.Channels, classes);
         int steps = Math.Clamp((int)(o.BudgetSeconds / perStep), o.MinSteps, o.MaxSteps);
         int perEpoch = Math.Max(1, (int)Math.Ceiling((double)steps / o.Epochs));
         steps = perEpoch * o.Epochs;
@@ -81,7 +83,7 @@ public static class Planner
         //    affine and intensity jitter. Foreground oversampling (nnU-Net: a third of patches)
         //    matters only when patches can miss the foreground.
         var augment = new AugmentOptions { HorizontalFlip = 0.5, VerticalFlip = 0.5, Rotate90 = true, RotateDegrees = 10, Scale = 0.1, Shift = 0.05 };
-        double oversample = patch < Math.Max(width, height) ? 0.33 : 0;
+        double oversample = whole ? 0 : 0.33;
         double inferMs = timer.InferenceMs(width, height, patch, pre.Channels, classes);
 
         return new TrainingPlan

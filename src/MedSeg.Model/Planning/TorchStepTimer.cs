@@ -11,7 +11,7 @@ namespace MedSeg.Model.Planning;
 /// </summary>
 public sealed class TorchStepTimer(UNetOptions model, Device device, int repeats = 2) : IStepTimer
 {
-    public double SecondsPerStep(int patch, int batch, int channels, int classes)
+    public double SecondsPerStep(int width, int height, int batch, int channels, int classes)
     {
         torch.manual_seed(0);
         var options = ModelFor(channels, classes);
@@ -23,9 +23,9 @@ public sealed class TorchStepTimer(UNetOptions model, Device device, int repeats
         return Median(() =>
         {
             using var scope = NewDisposeScope();
-            var x = randn([batch, channels, patch, patch], device: device);
-            var y = options.IsBinary ? randint(0, 2, [batch, 1, patch, patch], device: device).to_type(ScalarType.Float32)
-                                     : randint(0, classes, [batch, patch, patch], device: device);
+            var x = randn([batch, channels, height, width], device: device);
+            var y = options.IsBinary ? randint(0, 2, [batch, 1, height, width], device: device).to_type(ScalarType.Float32)
+                                     : randint(0, classes, [batch, height, width], device: device);
             optimizer.zero_grad();
             var l = Losses.Compute(loss, net.forward(x), y);
             l.backward();
@@ -39,7 +39,8 @@ public sealed class TorchStepTimer(UNetOptions model, Device device, int repeats
         using var net = new UNet(ModelFor(channels, classes));
         net.to(device);
         net.eval();
-        using var windows = new SlidingWindowInference(Math.Min(patch, height), Math.Min(patch, width));
+        int side = patch > 0 ? patch : Math.Max(width, height);
+        using var windows = new SlidingWindowInference(Math.Min(side, height), Math.Min(side, width));
         using var mode = inference_mode();
         return 1000 * Median(() =>
         {

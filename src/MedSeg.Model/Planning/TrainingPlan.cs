@@ -17,9 +17,9 @@ public sealed record TrainingPlan
     /// <summary>Network input (the prepared image) size.</summary>
     public required int InputWidth { get; init; }
     public required int InputHeight { get; init; }
-    /// <summary>Square training patch; equal to the input's smaller side when whole images are used.</summary>
+    /// <summary>Square training patch cut from the input, with sliding-window inference; 0 trains and infers on whole images.</summary>
     public required int Patch { get; init; }
-    public bool Tiled => Patch < InputWidth || Patch < InputHeight;
+    public bool Tiled => Patch > 0;
     public required PreprocessOptions Preprocess { get; init; }
     public required int BatchSize { get; init; }
     public required AugmentOptions Augment { get; init; }
@@ -40,6 +40,29 @@ public sealed record TrainingPlan
     public IReadOnlyList<string> Reasons { get; init; } = [];
     /// <summary>Plan values the user's flags replaced.</summary>
     public IReadOnlyList<string> Overridden { get; init; } = [];
+
+    /// <summary>The plan as training options: <paramref name="o"/> with every planned value set.</summary>
+    public Training.TrainOptions ApplyTo(Training.TrainOptions o) => o with
+    {
+        Preprocess = Preprocess with { Color = o.Preprocess.Color == ColorMode.Hsv ? ColorMode.Hsv : Preprocess.Color, MedianBlur = o.Preprocess.MedianBlur },
+        BatchSize = BatchSize,
+        Augment = Augment,
+        LearningRate = LearningRate,
+        Schedule = Training.LrSchedule.Poly,
+        Epochs = Epochs,
+        StepsPerEpoch = StepsPerEpoch,
+        WarmupSteps = WarmupSteps,
+        Patch = Tiled ? Patch : null,
+        ForegroundOversample = ForegroundOversample,
+        SettleEpochs = SettleEpochs,
+        MetricSmoothing = 0.5,
+        Patience = Math.Max(3, Epochs / 3),
+        FitDatasetStatistics = false,
+    };
+
+    public static TrainingPlan Load(string path) =>
+        JsonSerializer.Deserialize<TrainingPlan>(File.ReadAllText(path), Checkpoint.JsonOptions)
+        ?? throw new InvalidDataException($"{path}: not a training plan");
 
     public void Save(string path)
     {

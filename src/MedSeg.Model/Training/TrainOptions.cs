@@ -20,6 +20,8 @@ public sealed record TrainOptions
     /// <summary>Architecture; InChannels and ClassNames are filled in from the data and the preprocessing.</summary>
     public UNetOptions Model { get; init; } = new() { BaseWidth = 16 };
     public PreprocessOptions Preprocess { get; init; } = new();
+    /// <summary>With DatasetStats normalization, fit its numbers on the training split (false: the plan already fitted them on the foreground).</summary>
+    public bool FitDatasetStatistics { get; init; } = true;
     public AugmentOptions Augment { get; init; } = new();
     public int Epochs { get; init; } = 20;
     /// <summary>Optimizer steps per epoch whatever the data set's size; 0 = one pass over the training split.</summary>

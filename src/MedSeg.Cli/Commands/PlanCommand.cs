@@ -1,0 +1,59 @@
+using System.CommandLine;
+using MedSeg.Cli.Reports;
+using MedSeg.Imaging.Datasets;
+using MedSeg.Model;
+using MedSeg.Model.Planning;
+using Spectre.Console;
+
+namespace MedSeg.Cli.Commands;
+
+/// <summary>`medseg plan --data X`: the fingerprint and training plan `medseg train` would use, without training.</summary>
+public static class PlanCommand
+{
+    public static Command Create()
+    {
+        var data = CommonOptions.Data();
+        var layout = CommonOptions.Layout();
+        var output = CommonOptions.Out("runs/plan");
+        var budget = Budget();
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var cmd = new Command("plan", "Fingerprint a data set and plan its training (input size, normalization, batch, steps, augmentation) with the measured cost on this machine")
+        {
+            data, layout, output, budget, device, threads,
+        };
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
+        {
+            var plan = Make(p.GetValue(data)!, p.GetValue(layout), new PlannerOptions { BudgetSeconds = p.GetValue(budget) }, p.GetValue(device)!, p.GetValue(threads), ct);
+            string json = Path.Combine(p.GetValue(output)!, "plan.json");
+            plan.Save(json);
+            PlanTable.Print(plan, json);
+            return Task.FromResult(CommandErrors.Ok);
+        }));
+        return cmd;
+    }
+
+    public static Option<double> Budget() => new("--budget")
+    {
+        Description = "Seconds of optimizer steps the plan may spend on this machine (validation comes on top)",
+        DefaultValueFactory = _ => new PlannerOptions().BudgetSeconds,
+    };
+
+    /// <summary>Fingerprints <paramref name="dataSpec"/> and plans it; shared with `medseg train`.</summary>
+    public static TrainingPlan Make(string dataSpec, string? layout, PlannerOptions options, string deviceName, int threads, CancellationToken ct)
+    {
+        var device = TorchDevice.Select(deviceName, threads);
+        var data = DatasetFactory.Open(dataSpec, layout);
+        try
+        {
+            foreach (string note in data.Notes) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
+            var fingerprint = AnsiConsole.Status().Start($"fingerprinting {Markup.Escape(data.Name)}…", _ => DatasetFingerprint.Measure(data, ct: ct));
+            return AnsiConsole.Status().Start("timing training steps and inference on this machine…",
+                _ => Planner.Plan(fingerprint, options, new TorchStepTimer(options.Model, device)));
+        }
+        finally
+        {
+            (data as IDisposable)?.Dispose();
+        }
+    }
+}

@@ -12,6 +12,7 @@ public static class Program
         {
             TrainCommand.Create(),
             PlanCommand.Create(),
+            CompareCommand.Create(),
             StreamCommand.Create(),
             RecordCommand.Create(),
             ReplayCommand.Create(),

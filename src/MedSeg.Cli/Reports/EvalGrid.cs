@@ -72,7 +72,7 @@ public sealed class EvalGrid
     }
 
     /// <summary>First input channel, min–max stretched to 8 bits for display only.</summary>
-    private static Mat DisplayImage(ReadOnlySpan<float> chw, int h, int w)
+    internal static Mat DisplayImage(ReadOnlySpan<float> chw, int h, int w)
     {
         var plane = chw[..(h * w)];
         float lo = float.MaxValue, hi = float.MinValue;
@@ -87,7 +87,7 @@ public sealed class EvalGrid
         return bgr;
     }
 
-    private static Mat Colorize(ReadOnlySpan<byte> ids, int h, int w)
+    internal static Mat Colorize(ReadOnlySpan<byte> ids, int h, int w)
     {
         var m = new Mat(h, w, MatType.CV_8UC3, Scalar.Black);
         var px = m.AsSpan<Vec3b>();

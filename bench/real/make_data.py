@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""Builds the three real-data benchmark sets from Debian's mricron-data (Colin27 T1, 1 mm):
+
+  mri/      axial T1 slices + brain mask (ch2bet > 0), paired PNG folders train/ and heldout/
+            (held out: one contiguous block of slices with a 3-slice gap on each side)
+  ct/       a CT-like 16-bit set in HU derived from the same head: air −1000, soft tissue
+            (scalp + brain, 20–80 HU from the T1 contrast), bone (the skull ring between brain
+            and scalp, 400–1400 HU); classes air / soft tissue / bone; 256×256 int16 NIfTI
+            volumes ct/train.nii.gz + labels and ct/heldout.nii.gz + labels (90 / 18 slices)
+  thin/     thin-structure 8-bit 512² "microscopy": cell membranes 1–3 px wide (Voronoi
+            boundaries) among dark organelles that are not membranes, blur and noise;
+            24 train / 6 held out, paired PNG folders
+
+Usage: /usr/bin/python3 bench/real/make_data.py OUT_DIR
+"""
+import os, sys
+import numpy as np
+import nibabel as nib
+from PIL import Image
+from scipy import ndimage as ndi
+
+T = "/usr/share/mricron/templates"
+out = sys.argv[1] if len(sys.argv) > 1 else "runs/real-data"
+
+
+def save_pair(folder, name, image, mask):
+    os.makedirs(os.path.join(folder, "images"), exist_ok=True)
+    os.makedirs(os.path.join(folder, "masks"), exist_ok=True)
+    Image.fromarray(image).save(os.path.join(folder, "images", name + ".png"))
+    Image.fromarray(mask).save(os.path.join(folder, "masks", name + ".png"))
+
+
+t1 = np.asanyarray(nib.load(f"{T}/ch2.nii.gz").dataobj).astype(np.float32)      # 181×217×181 (x, y, z)
+brain = np.asanyarray(nib.load(f"{T}/ch2bet.nii.gz").dataobj) > 0
+
+# 1. MRI: axial slices z = 30..150; held out z = 84..98 (15 slices), 3 slices of gap each side.
+held = range(84, 99)
+for z in range(30, 151):
+    img = np.clip(t1[:, :, z].T, 0, 255).astype(np.uint8)   # rows = y, cols = x
+    msk = (brain[:, :, z].T * 255).astype(np.uint8)
+    if z in held:
+        save_pair(f"{out}/mri/heldout", f"z{z:03d}", img, msk)
+    elif z < 81 or z > 101:
+        save_pair(f"{out}/mri/train", f"z{z:03d}", img, msk)
+
+# 2. CT-like HU, 256×256, three classes.
+rng = np.random.default_rng(7)
+head = ndi.binary_fill_holes(ndi.binary_closing(t1 > 25, iterations=3))
+skull = ndi.binary_dilation(brain, iterations=6) & head & ~brain
+soft = head & ~skull
+def ct_slice(z):
+    hu = np.full(t1.shape[:2], -1000.0) + rng.normal(0, 15, t1.shape[:2])
+    s = soft[:, :, z]
+    hu[s] = 20 + 60 * np.clip(t1[:, :, z][s] / 150, 0, 1) + rng.normal(0, 8, s.sum())
+    b = skull[:, :, z]
+    texture = ndi.gaussian_filter(rng.normal(0, 1, t1.shape[:2]), 2)
+    hu[b] = 900 + 400 * texture[b] + rng.normal(0, 30, b.sum())
+    lab = np.zeros(t1.shape[:2], np.uint8); lab[s] = 1; lab[b] = 2
+    pad = lambda a, v: np.pad(a, ((37, 38), (19, 20)), constant_values=v)   # 181×217 → 256×256
+    return pad(hu, -1000).T.astype(np.int16), pad(lab, 0).T
+zs = list(range(30, 138))                      # 108 slices
+held_ct = set(range(75, 93))                   # 18 held out (contiguous)
+for name, keep in (("train", [z for z in zs if z not in held_ct and not (72 <= z < 96)] + list(range(138, 144))), ("heldout", sorted(held_ct))):
+    pairs = [ct_slice(z) for z in keep]
+    vol = np.stack([p[0] for p in pairs], -1).transpose(1, 0, 2)   # x, y, z
+    lab = np.stack([p[1] for p in pairs], -1).transpose(1, 0, 2)
+    os.makedirs(f"{out}/ct", exist_ok=True)
+    nib.save(nib.Nifti1Image(vol, np.eye(4)), f"{out}/ct/{name}.nii.gz")
+    nib.save(nib.Nifti1Image(lab, np.eye(4)), f"{out}/ct/{name}-labels.nii.gz")
+    print(f"ct/{name}: {len(keep)} slices")
+
+# 3. Thin structures, 8-bit 512².
+def thin_image(seed):
+    r = np.random.default_rng(seed)
+    n = 512
+    seeds = r.uniform(0, n, (90, 2))
+    yy, xx = np.mgrid[0:n, 0:n]
+    d = np.sort(np.stack([np.hypot(yy - sy, xx - sx) for sy, sx in seeds]), axis=0)
+    width = r.uniform(0.6, 1.6)
+    membrane = (d[1] - d[0]) < width
+    img = 165 + 18 * ndi.gaussian_filter(r.normal(0, 1, (n, n)), 3)
+    img[membrane] = 70
+    for _ in range(40):                        # dark organelles: blobs that are not membranes
+        cy, cx, rad = r.uniform(0, n), r.uniform(0, n), r.uniform(3, 9)
+        img[np.hypot(yy - cy, xx - cx) < rad] = 85
+    img = ndi.gaussian_filter(img, 1.0) + r.normal(0, 12, (n, n))
+    return np.clip(img, 0, 255).astype(np.uint8), (membrane * 255).astype(np.uint8)
+for k in range(30):
+    img, msk = thin_image(100 + k)
+    save_pair(f"{out}/thin/{'train' if k < 24 else 'heldout'}", f"em{k:02d}", img, msk)
+print("done:", out)

@@ -1,0 +1,106 @@
+using MedSeg.Imaging.Augment;
+using MedSeg.Imaging.Preprocess;
+using MedSeg.Model.Training;
+
+namespace MedSeg.Model.Tests;
+
+public sealed class TrainerStepsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("medseg-steps-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private sealed class CountingObserver : ITrainingObserver
+    {
+        public List<int> BatchesPerEpoch { get; } = [];
+        public List<string> Messages { get; } = [];
+        public void Message(string text) => Messages.Add(text);
+        public void PreparingStarted(string what, int total) { }
+        public void PreparingProgress(int done) { }
+        public void EpochStarted(int epoch, int epochs, int batches) => BatchesPerEpoch.Add(0);
+        public void BatchDone(int batch, double loss) => BatchesPerEpoch[^1]++;
+        public void EpochDone(EpochResult result) { }
+    }
+
+    private TrainOptions Tiny(string name) => new()
+    {
+        Data = "synthetic:lesion?n=10&size=32&seed=4",
+        OutDir = Path.Combine(_dir, name),
+        BatchSize = 4,
+        Model = new UNetOptions { Depth = 2, BaseWidth = 4 },
+        Preprocess = new PreprocessOptions { Width = 32, Height = 32 },
+        Augment = AugmentOptions.None,
+        Patience = 0,
+        Threads = 2,
+    };
+
+    [Fact]
+    public void TrainModel_StepsPerEpochOnTenImages_RunsExactlyThatManyStepsEachEpoch()
+    {
+        // 8 training images at batch 4 would be 2 steps per pass; the epoch is 5 steps regardless.
+        var observer = new CountingObserver();
+
+        var r = Trainer.TrainModel(Tiny("steps") with { Epochs = 3, StepsPerEpoch = 5, Schedule = LrSchedule.Poly, WarmupSteps = 3 },
+                                   observer, CancellationToken.None);
+
+        Assert.Equal([5, 5, 5], observer.BatchesPerEpoch);
+        Assert.Equal(3, r.History.Count);
+        Assert.True(r.History[^1].LearningRate < r.History[0].LearningRate, "poly decay");
+    }
+
+    [Fact]
+    public void TrainModel_PatchesSmallerThanTheInput_TrainAndValidateBySlidingWindows()
+    {
+        var o = Tiny("patch") with { Epochs = 1, StepsPerEpoch = 2, Patch = 16, ForegroundOversample = 0.5 };
+
+        var r = Trainer.TrainModel(o, NullTrainingObserver.Instance, CancellationToken.None);
+
+        Assert.Equal(16, Checkpoint.ReadInfo(r.BestCheckpoint).Patch);
+        Assert.InRange(r.History[0].ValDice, 0, 1);
+    }
+
+    [Fact]
+    public void TrainModel_NothingImproves_NoEarlyStopBeforeTheSettleEpoch()
+    {
+        // A rate this small cannot move the metric, so patience 1 would stop at epoch 2 unsettled.
+        var o = Tiny("settle") with { Epochs = 6, StepsPerEpoch = 1, LearningRate = 1e-12, Patience = 1, MinDelta = 0.01, SettleEpochs = 4, WarmupSteps = 2 };
+
+        var r = Trainer.TrainModel(o, NullTrainingObserver.Instance, CancellationToken.None);
+
+        Assert.True(r.StoppedEarly);
+        Assert.Equal(5, r.History.Count); // epoch 4 is the first candidate, epoch 5 the first without improvement
+        Assert.Equal(4, r.BestEpoch);
+        Assert.DoesNotContain(r.History, h => h.Best && h.Epoch < 4);
+    }
+
+    [Fact]
+    public void TrainModel_EndsBeforeSettling_BestIsTheLastEpoch()
+    {
+        var o = Tiny("unsettled") with { Epochs = 2, StepsPerEpoch = 1, SettleEpochs = 5 };
+        var observer = new CountingObserver();
+
+        var r = Trainer.TrainModel(o, observer, CancellationToken.None);
+
+        Assert.Equal(2, r.BestEpoch);
+        Assert.True(File.Exists(r.BestCheckpoint));
+        Assert.Contains(observer.Messages, m => m.Contains("settle epoch"));
+    }
+
+    [Fact]
+    public void TrainModel_RealColin27Slices_LossFalls()
+    {
+        // Real data: 12 axial slices of the Colin27 T1 (Debian mricron-data), brain mask = ch2bet > 0.
+        const string t = "/usr/share/mricron/templates";
+        var o = Tiny("colin27") with
+        {
+            Data = $"nifti-pair:{t}/ch2.nii.gz?labels={t}/ch2bet.nii.gz&threshold=0&slices=84-95&block=3",
+            Preprocess = new PreprocessOptions { Width = 64, Height = 64 },
+            Epochs = 6, StepsPerEpoch = 3, LearningRate = 1e-2,
+        };
+
+        var r = Trainer.TrainModel(o, NullTrainingObserver.Instance, CancellationToken.None);
+
+        Assert.True(r.History[^1].TrainLoss < 0.8 * r.History[0].TrainLoss,
+            $"train loss {r.History[0].TrainLoss:F4} → {r.History[^1].TrainLoss:F4} did not fall");
+    }
+}

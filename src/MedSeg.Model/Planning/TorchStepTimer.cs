@@ -18,7 +18,7 @@ public sealed class TorchStepTimer(UNetOptions model, Device device, int repeats
         using var net = new UNet(options);
         net.to(device);
         net.train();
-        using var optimizer = optim.Adam(net.parameters(), lr: 1e-3);
+        using var optimizer = new Training.HeldScalarAdam(net.parameters(), lr: 1e-3);
         var loss = Losses.DefaultFor(options);
         return Median(() =>
         {

@@ -10,6 +10,13 @@ namespace MedSeg.Model.Training;
 /// `medseg train`: data set → validation → split → preprocessing → Adam with BCE/Dice (or CE/Dice),
 /// learning-rate schedule, best checkpoint on a validation metric, early stopping, resume.
 /// </summary>
+/// <remarks>
+/// Counted in optimizer steps when <see cref="TrainOptions.StepsPerEpoch"/> is set: each epoch is
+/// that many batches drawn from a reshuffled queue, whatever the data set's size, so schedule,
+/// validation and early stopping mean the same on 20 images or 2,000. Patches (with foreground
+/// oversampling) replace whole images when <see cref="TrainOptions.Patch"/> is set, and
+/// validation then segments by sliding windows. Validation scores each mask at its own size.
+/// </remarks>
 public static class Trainer
 {
     public static TrainingResult TrainModel(TrainOptions o, ITrainingObserver observer, CancellationToken ct)
@@ -22,6 +29,7 @@ public static class Trainer
 
         // 1. Open the data set and check every sample before spending time on training.
         ISegmentationDataset data = DatasetFactory.Open(o.Data, o.Layout);
+        foreach (string note in data.Notes) observer.Message(note);
         observer.PreparingStarted($"checking {data.Name}", data.Count);
         var bad = DatasetValidator.Validate(data, new Progress<int>(observer.PreparingProgress), ct);
         if (bad.Count > 0 && !o.SkipBad) throw new BadDataException(bad, data.Count);
@@ -39,13 +47,13 @@ public static class Trainer
 
         // 3. Preprocess once. Data set statistics (nnU-Net's CT scheme) come from the training split only.
         var pre = o.Preprocess;
-        if (pre.Normalization == Normalization.DatasetStats)
+        if (pre.Normalization == Normalization.DatasetStats && o.FitDatasetStatistics)
             pre = IntensityStatistics.Fit(pre, LoadImages(data, split.Train), seed: o.Seed);
         using var preprocessor = new Preprocessor(pre);
         observer.PreparingStarted("preprocessing", split.Train.Length + split.Val.Length);
         var train = new PreparedDataset(data, split.Train, preprocessor, new Progress<int>(observer.PreparingProgress), ct);
         var val = new PreparedDataset(data, split.Val, preprocessor,
-            new Progress<int>(d => observer.PreparingProgress(split.Train.Length + d)), ct);
+            new Progress<int>(d => observer.PreparingProgress(split.Train.Length + d)), ct, keepNativeMasks: true);
 
         // 4. Model, optimiser, loss; resume restores weights, optimiser state and the log.
         var modelOptions = o.Model with { InChannels = pre.Channels, ClassNames = data.ClassNames.ToArray() };
@@ -71,31 +79,38 @@ public static class Trainer
         }
         observer.Message($"{modelOptions.Describe()}: {model.ParameterCount():N0} parameters; loss {lossKind}");
 
-        // 5. Train.
+        // 5. Train: a fixed number of steps per epoch (or one pass), the rate per step or per epoch.
         var log = new TrainingLog(o.OutDir, previous);
-        var selector = new BestTracker(o.Metric, o.MinDelta, previous);
+        var selector = new BestTracker(o.Metric, o.MinDelta, previous, o.MetricSmoothing, o.SettleEpochs);
         var schedule = new LearningRateSchedule(o.Schedule, o.LearningRate, o.Epochs, o.SchedulePatience);
-        using var builder = new BatchBuilder(train, o.Augment, modelOptions.IsBinary);
+        int batches = o.StepsPerEpoch > 0 ? o.StepsPerEpoch : (train.Count + o.BatchSize - 1) / o.BatchSize;
+        var perStep = o.Schedule == LrSchedule.Poly || o.WarmupSteps > 0
+            ? new StepSchedule(o.Schedule is LrSchedule.Poly or LrSchedule.Cosine ? o.Schedule : LrSchedule.None, o.LearningRate, o.WarmupSteps, o.Epochs * batches)
+            : null;
+        using var builder = new BatchBuilder(train, o.Augment, modelOptions.IsBinary, o.Patch, o.ForegroundOversample);
+        using var windows = o.Patch is { } patch ? new SlidingWindowInference(patch, patch) : null;
         var rng = new Random(o.Seed + startEpoch);
-        var template = new CheckpointInfo { Model = modelOptions, Preprocess = pre, Dataset = o.Data, Threshold = o.Threshold };
+        var sampler = new BatchSampler(train.Count, rng);
+        var template = new CheckpointInfo { Model = modelOptions, Preprocess = pre, Dataset = o.Data, Threshold = o.Threshold, Patch = o.Patch };
         bool stoppedEarly = false;
-        int batches = (train.Count + o.BatchSize - 1) / o.BatchSize;
+        int lastEpoch = startEpoch - 1;
         for (int epoch = startEpoch; epoch <= o.Epochs; epoch++)
         {
             ct.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             double lr = schedule.Rate(epoch);
-            foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
             observer.EpochStarted(epoch, o.Epochs, batches);
             model.train();
-            int[] order = Enumerable.Range(0, train.Count).ToArray();
-            rng.Shuffle(order);
+            if (o.StepsPerEpoch == 0) sampler.StartPass();
             double lossSum = 0;
+            int samples = 0;
             for (int b = 0; b < batches; b++)
             {
                 ct.ThrowIfCancellationRequested();
+                if (perStep != null) lr = perStep.Rate((epoch - 1) * batches + b);
+                foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
                 using var scope = NewDisposeScope();
-                var idx = order.AsSpan(b * o.BatchSize, Math.Min(o.BatchSize, train.Count - b * o.BatchSize));
+                var idx = sampler.Next(o.BatchSize, wholePass: o.StepsPerEpoch == 0);
                 var (x, y) = builder.Build(idx, rng, device);
                 optimizer.zero_grad();
                 var loss = Losses.Compute(lossKind, model.forward(x), y);
@@ -103,32 +118,43 @@ public static class Trainer
                 optimizer.step();
                 double l = loss.item<float>();
                 lossSum += l * idx.Length;
+                samples += idx.Length;
                 observer.BatchDone(b + 1, l);
             }
 
-            var eval = Evaluator.Evaluate(model, val, device, o.Threshold, lossKind, o.BatchSize, modelOptions.ClassNames, ct: ct);
+            var eval = Evaluator.Evaluate(model, val, device, o.Threshold, lossKind, o.BatchSize, modelOptions.ClassNames, ct: ct, windows: windows);
             var s = eval.Summary;
             double score = o.Metric switch { SelectionMetric.Dice => s.MeanDice, SelectionMetric.Iou => s.MeanIou, _ => eval.Loss };
             bool improved = selector.Offer(epoch, score);
             schedule.Observe(improved);
-            var row = new EpochResult(epoch, lossSum / train.Count, eval.Loss, s.MeanDice, s.MeanIou, s.MeanPrecision, s.MeanRecall,
+            var row = new EpochResult(epoch, lossSum / Math.Max(1, samples), eval.Loss, s.MeanDice, s.MeanIou, s.MeanPrecision, s.MeanRecall,
                                       lr, clock.Elapsed.TotalSeconds, improved);
-            var info = template with { Epoch = epoch, Metric = $"val_{o.Metric.ToString().ToLowerInvariant()}", MetricValue = score };
+            string metricName = $"val_{o.Metric.ToString().ToLowerInvariant()}" + (o.MetricSmoothing > 0 ? "_smoothed" : "");
+            var info = template with { Epoch = epoch, Metric = metricName, MetricValue = selector.Current };
             Checkpoint.Save(last, model, info);
             optimizer.save_state_dict(optimState);
             if (improved) Checkpoint.Save(best, model, info);
             log.Append(row);
             observer.EpochDone(row);
-            if (o.Patience > 0 && epoch - selector.BestEpoch >= o.Patience)
+            lastEpoch = epoch;
+            if (selector.ShouldStop(epoch, o.Patience))
             {
                 observer.Message($"early stop: no improvement of val {o.Metric} for {o.Patience} epochs (best {selector.BestValue:F4} at epoch {selector.BestEpoch})");
                 stoppedEarly = true;
                 break;
             }
         }
+        int bestEpoch = selector.BestEpoch;
+        if (bestEpoch == 0 && File.Exists(last))
+        {
+            // The run ended before the settle epoch: the last weights are the only honest choice.
+            File.Copy(last, best, overwrite: true);
+            bestEpoch = lastEpoch;
+            observer.Message($"no epoch reached the settle epoch {o.SettleEpochs}: best.ckpt is the last epoch");
+        }
 
         // 6. Report.
-        return new TrainingResult(best, last, selector.BestEpoch, o.Metric.ToString(), selector.BestValue, log.Rows,
+        return new TrainingResult(best, last, bestEpoch, o.Metric.ToString(), selector.BestValue, log.Rows,
                                   bad.Count, stoppedEarly, train.Count, val.Count);
     }
 

@@ -43,7 +43,16 @@ public sealed record DatasetFingerprint(
         for (int k = 0; k < take; k++)
         {
             ct.ThrowIfCancellationRequested();
-            using var s = data.Load(pool[(int)((long)k * pool.Count / take)]);
+            LabeledImage s;
+            try
+            {
+                s = data.Load(pool[(int)((long)k * pool.Count / take)]);
+            }
+            catch (DatasetException)
+            {
+                continue; // a bad sample is the validator's to report, not a reason to stop planning
+            }
+            using var _ = s;
             widths.Add(s.Image.Width);
             heights.Add(s.Image.Height);
             channels = s.Image.Channels();
@@ -85,10 +94,11 @@ public sealed record DatasetFingerprint(
         double[] freq = counts.Select(c => total > 0 ? (double)c / total : 0).ToArray();
         double mean = foreground.Count > 0 ? foreground.Average(static v => (double)v) : double.NaN;
         double std = foreground.Count > 0 ? Math.Sqrt(foreground.Average(v => (v - mean) * (v - mean))) : double.NaN;
+        if (widths.Count == 0) throw new DatasetException(data.Name, "no sample could be loaded to fingerprint");
         return new DatasetFingerprint(
-            take, Median(widths), Median(heights), widths.Min(), heights.Min(), widths.Max(), heights.Max(), channels, depth, min, max,
+            widths.Count, Median(widths), Median(heights), widths.Min(), heights.Min(), widths.Max(), heights.Max(), channels, depth, min, max,
             Percentile(foreground, 0.5), Percentile(foreground, 50), Percentile(foreground, 99.5), mean, std,
-            freq, 1 - freq[0], (double)withForeground / take,
+            freq, 1 - freq[0], (double)withForeground / widths.Count,
             structure.Count > 0 ? structure.Order().ElementAt(structure.Count / 2) : double.NaN, null);
     }
 

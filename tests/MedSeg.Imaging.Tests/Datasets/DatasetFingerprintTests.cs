@@ -1,0 +1,50 @@
+using MedSeg.Imaging.Datasets;
+using MedSeg.Imaging.Tests.Io;
+using OpenCvSharp;
+
+namespace MedSeg.Imaging.Tests.Datasets;
+
+public sealed class DatasetFingerprintTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Measure_CtLikeSliceWithAThinStrip_ReadsKindPercentilesFrequenciesAndWidth()
+    {
+        // 40×40 int16 "CT": air −1000, a 2-pixel-wide horizontal strip of soft tissue at 40 HU.
+        using (var image = new Mat(40, 40, MatType.CV_16SC1, Scalar.All(-1000)))
+        using (var mask = new Mat(40, 40, MatType.CV_8UC1, Scalar.All(0)))
+        {
+            image.RowRange(10, 12).SetTo(Scalar.All(40));
+            mask.RowRange(10, 12).SetTo(Scalar.All(255));
+            _dir.Write(image, "images", "a.tif");
+            _dir.Write(mask, "masks", "a.png");
+        }
+
+        var f = DatasetFingerprint.Measure(new PairedFolderDataset(_dir.Path));
+
+        Assert.Equal((1, 40, 40), (f.Images, f.MedianWidth, f.MedianHeight));
+        Assert.Equal("16-bit signed", f.Depth);
+        Assert.True(f.LooksLikeCt);
+        Assert.Equal((-1000.0, 40.0), (f.ValueMin, f.ValueMax));
+        Assert.Equal((40.0, 40.0, 40.0), (f.ForegroundLow, f.ForegroundMedian, f.ForegroundHigh));
+        Assert.Equal(80.0 / 1600, f.ForegroundFraction, 12);
+        Assert.Equal(1.0, f.ClassFrequencies.Sum(), 12);
+        Assert.Equal(2.0, f.StructureWidth, 1); // area 80, boundary 80 (every strip pixel touches air or the border)
+    }
+
+    [Fact]
+    public void Measure_EightBitMri_IsNotCt()
+    {
+        using var ds = (NiftiPairDataset)DatasetFactory.Open(NiftiPairDatasetTests.BrainSpec);
+
+        var f = DatasetFingerprint.Measure(ds, maxImages: 5);
+
+        Assert.Equal("8-bit", f.Depth);
+        Assert.False(f.LooksLikeCt);
+        Assert.InRange(f.ForegroundFraction, 0.15, 0.6);
+        Assert.True(f.StructureWidth > 10, $"the brain is a large structure, got {f.StructureWidth}");
+    }
+}

@@ -128,6 +128,8 @@ public static class TrainCommand
                 Schedule = Take("--schedule", p.GetValue(schedule), options.Schedule),
                 Patience = Take("--patience", p.GetValue(patience), options.Patience),
             };
+            // Fewer epochs than planned (--epochs): selection still starts a third of the way in.
+            options = options with { SettleEpochs = Math.Min(options.SettleEpochs, Math.Max(1, (options.Epochs + 2) / 3)) };
             if (p.GetValue(patch) is { } pt)
             {
                 options = options with { Patch = pt >= Math.Min(pre.Width, pre.Height) ? null : pt };

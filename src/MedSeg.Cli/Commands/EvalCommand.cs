@@ -31,7 +31,7 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Checkpoint (best.ckpt from `medseg train`)", Required = true };
+        var model = new Option<string>("--model") { Description = "Checkpoint (best.ckpt from `medseg train`; `best` / `last`: runs/train/best.ckpt / last.ckpt)", Required = true };
         var data = CommonOptions.Data();
         var layout = CommonOptions.Layout();
         var skipBad = CommonOptions.SkipBad();
@@ -61,6 +61,8 @@ public static class EvalCommand
 
     public static (int ExitCode, EvalReport Report) Run(EvalOptions o, CancellationToken ct)
     {
+        // `--model best` / `--model last`: the checkpoint of the last `medseg train` with its default --out.
+        if (o.Model is "best" or "last" && !File.Exists(o.Model)) o = o with { Model = Path.Combine("runs", "train", o.Model + ".ckpt") };
         var device = TorchDevice.Select(o.Device, o.Threads);
         var (model, info) = Checkpoint.Load(o.Model, device);
         using var _ = model;

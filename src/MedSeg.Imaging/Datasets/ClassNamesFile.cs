@@ -8,8 +8,9 @@ namespace MedSeg.Imaging.Datasets;
 /// <remarks>
 /// A file that names only the foreground classes (no line for id 0) is accepted when the masks
 /// prove it: its line count equals the largest id. Everything else that the masks contradict is
-/// either said (a named class that never occurs, background called something else) or stops with
-/// <see cref="DatasetException"/> (an id without a name). Blank lines are ignored; names are trimmed.
+/// said (a named class that never occurs, background called something else, ids without a name —
+/// whose samples <see cref="DatasetValidator"/> then lists as unusable, which stops training).
+/// Blank lines are ignored; names are trimmed.
 /// </remarks>
 public static class ClassNamesFile
 {
@@ -35,7 +36,6 @@ public static class ClassNamesFile
     /// Matches the file's names to the ids present in the masks (<paramref name="pixelsPerId"/>[id] = pixel count).
     /// </summary>
     /// <returns>Names indexed by class id (the first is id 0) and one note per assumption made.</returns>
-    /// <exception cref="DatasetException">A mask holds an id that no line can name.</exception>
     public static ClassResolution Resolve(string path, IReadOnlyList<string> lines, IReadOnlyList<long> pixelsPerId)
     {
         ArgumentNullException.ThrowIfNull(lines);
@@ -54,9 +54,12 @@ public static class ClassNamesFile
         }
         else if (lines.Count <= maxId)
         {
-            throw new DatasetException(path,
-                $"names {lines.Count} classes (ids 0..{lines.Count - 1}, line 1 = id 0 = background) but the masks hold id {maxId}: " +
-                $"every id needs a name ({string.Join(", ", Enumerable.Range(lines.Count, maxId - lines.Count + 1).Select(static i => $"id {i}"))} have none)");
+            // Ids without a name: the samples holding them are unusable, and DatasetValidator lists
+            // each one (training stops unless --skip-bad), so one stray id does not block a whole set.
+            names = [.. lines];
+            var unnamed = Enumerable.Range(lines.Count, maxId - lines.Count + 1).Where(id => pixelsPerId[id] > 0).ToArray();
+            notes.Add($"{FileName} names {lines.Count} classes (ids 0..{lines.Count - 1}, line 1 = id 0 = background) but masks hold " +
+                      $"{string.Join(", ", unnamed.Select(static i => $"id {i}"))}, which have no name: the samples holding them are unusable");
         }
         else
         {

@@ -119,17 +119,17 @@ public sealed class PairedFolderDatasetTests : IDisposable
     }
 
     [Fact]
-    public void ClassNames_IdWithoutName_StopsNamingTheIds()
+    public void ClassNames_IdWithoutName_SaysWhichAndTheValidatorStopsTheSample()
     {
         WriteMultiClassSample(maxId: 4);
         File.WriteAllLines(_dir.Combine("classes.txt"), ["background", "liver", "spleen"]);
 
         var ds = new PairedFolderDataset(_dir.Path, multiClass: true);
-        var e = Assert.Throws<DatasetException>(() => ds.ClassNames);
+        var bad = DatasetValidator.Validate(ds, null, CancellationToken.None);
 
-        Assert.EndsWith("classes.txt", e.Path);
-        Assert.Contains("masks hold id 4", e.Reason);
-        Assert.Contains("id 3, id 4 have none", e.Reason);
+        Assert.Equal(new[] { "background", "liver", "spleen" }, ds.ClassNames);
+        Assert.Contains(ds.Notes, n => n.Contains("id 3, id 4, which have no name"));
+        Assert.Equal("mask has class id 4 but the data set has 3 classes", Assert.Single(bad).Reason);
     }
 
     [Fact]

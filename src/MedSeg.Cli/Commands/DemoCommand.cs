@@ -88,7 +88,8 @@ public static class DemoCommand
 
         string video = Path.Combine(o.OutDir, "overlay.mp4");
         PresentationSummary display;
-        using (var viewer = new OverlayViewer(surface, provider, new OverlaySettings(), new OverlayViewerOptions
+        // Smooth edges threshold the probabilities in the shader: at the checkpoint's threshold, as the labels were.
+        using (var viewer = new OverlayViewer(surface, provider, new OverlaySettings { Threshold = (float)engine.Info.Threshold }, new OverlayViewerOptions
         {
             ModelName = Path.GetFileNameWithoutExtension(o.Model), Device = engine.Description.Device,
             SnapshotEvery = o.SnapshotEvery, SnapshotDirectory = o.OutDir, ScreenshotDirectory = o.OutDir,
@@ -105,7 +106,7 @@ public static class DemoCommand
             viewer.IsRecording = true;
             viewer.RecordingToggled += on => recorder.Paused = !on;
             viewer.Run();
-            display = viewer.Stats.Summarize();
+            display = viewer.Summarize();
         }
 
         // 3. The window may close first (Esc): stop the source, drain, report.
@@ -115,6 +116,9 @@ public static class DemoCommand
         var onScreen = display.CaptureToScreen;
         AnsiConsole.MarkupLine($"on screen: presented {display.FramesPresented} frames ({display.FramesNotShown} never shown); " +
                                $"capture → screen median {onScreen.Median:F1} ms, p99 {onScreen.P99:F1} ms, max {onScreen.Max:F1} ms");
+        if (display.Capture is { } captured)
+            AnsiConsole.MarkupLine($"captures (video, PNGs): {captured.Written} written, {captured.Dropped} dropped by the encoder queue, " +
+                                   $"{captured.Skipped} skipped (read-back ring full), {captured.Failed} failed");
         string reportPath = Path.Combine(o.OutDir, "latency.json");
         PipelineReportWriter.Save(reportPath, report, display);
         AnsiConsole.MarkupLine($"outputs in {Markup.Escape(o.OutDir)}: overlay PNGs, {Markup.Escape(Path.GetFileName(video))}, latency.json, " +

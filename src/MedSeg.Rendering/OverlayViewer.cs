@@ -219,8 +219,16 @@ public sealed class OverlayViewer : GameLoop, IDisposable
                 stream.Fresh = null;
             }
         }
-        if (_options.MaxFrames > 0 && Array.TrueForAll(_streams, s => s.Stats.FramesPresented >= _options.MaxFrames || s.SourceCompleted)) Exit();
+        if (_options.MaxFrames > 0 && EveryStreamReached(_options.MaxFrames)) Exit();
         if (!fresh && SourceDone) Exit();
+    }
+
+    /// <summary>Each stream has drawn <paramref name="frames"/> new frames or its source ended.</summary>
+    private bool EveryStreamReached(long frames)
+    {
+        foreach (var stream in _streams)
+            if (stream.Stats.FramesPresented < frames && !stream.SourceCompleted) return false;
+        return true;
     }
 
     /// <summary>Every source ended (as read before this tick's take) and the view should close with them.</summary>

@@ -49,7 +49,7 @@ public sealed class OverlayViewerOptions
     /// <summary>Where captures go instead of the files (video, PNGs) the options name; null = those files. For tests and embedding.</summary>
     public ICaptureSink? CaptureSink { get; init; }
 
-    /// <summary>Stop after this many new frames were drawn; 0 = no limit.</summary>
+    /// <summary>Stop once every stream has drawn this many new frames (or its source ended); 0 = no limit.</summary>
     public long MaxFrames { get; init; }
 
     /// <summary>Stop once the provider is completed and its last frame was drawn (headless runs; a window may prefer to stay open).</summary>

@@ -14,6 +14,7 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
     private readonly double _fps;
     private readonly VideoEncoder _encoder;
     private readonly Mat _resized = new();
+    private readonly Action<Mat> _writeVideo;   // made once: a method group would allocate a delegate per frame
     private VideoRecorder? _video;
 
     /// <param name="videoPath">The MP4 for <see cref="CaptureKind.Video"/> frames; null = none expected.</param>
@@ -21,6 +22,7 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fps);
         (_videoPath, _fps, _encoder) = (videoPath, fps, encoder);
+        _writeVideo = WriteVideo;
     }
 
     /// <summary>A screenshot PNG was written (its path). Raised on the encoder thread.</summary>
@@ -33,7 +35,7 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(image);
         var request = image.Request;
-        if (request.Video) image.WithMat(WriteVideo);
+        if (request.Video) image.WithMat(_writeVideo);
         if (request.SnapshotPath is { } snapshot) image.WithMat(mat => WritePng(mat, snapshot));
         if (request.ScreenshotPath is { } screenshot)
         {

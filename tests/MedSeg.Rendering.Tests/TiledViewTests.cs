@@ -86,6 +86,36 @@ public sealed class TiledViewTests
         }
     }
 
+    [Fact]
+    public void Run_FourStreamsWithHud_EachTileHasItsOwnHudAtItsTopLeft()
+    {
+        // 160×120 in 2×2 tiles of 80×60: the 32×24 frames fill their tiles exactly, so the HUD lies over image pixels.
+        const int width = 160, height = 120, streams = 4;
+        using var pool = new FramePool();
+        var providers = Enumerable.Range(0, streams).Select(s => (IFrameProvider)new FlatStream(pool, Grey(s), withMask: false, firstSeq: 0, count: 1)).ToList();
+        try
+        {
+            using var target = HeadlessRenderTarget.Create(width, height);
+            using var viewer = new OverlayViewer(target, providers, options: new OverlayViewerOptions { ShowHud = true }) { IsFixedTimeStep = false };
+            viewer.Run();
+            var rgb = Headless.ReadRgb(target);
+            for (int s = 0; s < streams; s++)
+            {
+                var tile = viewer.Tiles[s];
+                int hudRow = tile.Y + tile.Height - 8 - 2;   // inside the HUD box, above its first line of text
+                // The HUD's box (black at alpha 150/255) darkens the stream's grey just inside the tile's top-left margin ...
+                var (r, _, _) = Pixel(rgb, width, height, tile.X + 8 + 1, hudRow);
+                Assert.InRange(r, Grey(s) * 105 / 255 - 2, Grey(s) * 105 / 255 + 2);
+                // ... but not in the tile's own left margin, which a HUD placed at the target's corner (340 px wide) would cover.
+                Assert.Equal((Grey(s), Grey(s), Grey(s)), Pixel(rgb, width, height, tile.X + 3, hudRow));
+            }
+        }
+        finally
+        {
+            foreach (var p in providers) ((FlatStream)p).Dispose();
+        }
+    }
+
     private static byte Grey(int stream) => (byte)(30 + 50 * stream);
 
     /// <summary>RGB of the pixel at (x, y) in GL coordinates (origin bottom-left) of a top-row-first read-back.</summary>

@@ -39,7 +39,7 @@ if [ "$with_tests" -eq 1 ]; then
     libopenigtlink-dev     # headers + library to build the OpenIGTLink example server
     openigtlink-examples   # ImagerServer.cxx / ReceiveServer.cxx and their sample images
     g++
-    mricron-data           # real MRI (Colin27 T1 + brain-extracted copy + atlases) for the nifti-pair reader and training tests
+    mricron-data           # Colin27 T1 MRI + brain-extracted copy + atlases: the real-MRI training checks (issues 10, 11) and the nifti-pair reader
   )
 fi
 # The TorchSharp fix needs g++ (shim) and patchelf (NEEDED entry) only when libstdc++ is too old.

@@ -39,6 +39,7 @@ if [ "$with_tests" -eq 1 ]; then
     libopenigtlink-dev     # headers + library to build the OpenIGTLink example server
     openigtlink-examples   # ImagerServer.cxx / ReceiveServer.cxx and their sample images
     g++
+    python3-onnx           # onnx.checker validates the graphs `medseg export-onnx` writes
   )
 fi
 # The TorchSharp fix needs g++ (shim) and patchelf (NEEDED entry) only when libstdc++ is too old.

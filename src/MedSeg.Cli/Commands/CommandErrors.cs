@@ -35,7 +35,7 @@ public static class CommandErrors
             if (e.Bad.Count > 50) AnsiConsole.MarkupLine($"  … and {e.Bad.Count - 50} more");
             return BadInput;
         }
-        catch (Exception e) when (e is DatasetException or CheckpointMismatchException or InvalidDataException
+        catch (Exception e) when (e is DatasetException or CheckpointMismatchException or InvalidDataException or Core.Inference.ModelFormatException
                                        or Core.Recording.RecordingFormatException or Core.Recording.RecordingExistsException
                                        or FileNotFoundException or DirectoryNotFoundException or ArgumentException or NotSupportedException
                                        or Rendering.GraphicsUnavailableException or Rendering.Shaders.ShaderCompileException)

@@ -23,6 +23,8 @@ public sealed record ModelContract
     public string CheckpointSha256 { get; init; } = "";
     public TensorLayout Layout { get; init; } = TensorLayout.Nchw;
     public OutputHead Head { get; init; } = OutputHead.Labels;
+    /// <summary>Forward-pass cost of one frame in GFLOP (multiply–adds × 2); 0 when unknown.</summary>
+    public double GflopPerFrame { get; init; }
 
     public int Channels => Preprocess.Channels;
     public int Height => Preprocess.Height;

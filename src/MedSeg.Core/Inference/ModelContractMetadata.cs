@@ -13,7 +13,7 @@ namespace MedSeg.Core.Inference;
 /// <remarks>
 /// Keys: model, class_names (JSON array), class_colors (JSON array of "#RRGGBB"), preprocess (JSON
 /// object, the checkpoint's PreprocessOptions), threshold, checkpoint_sha256, layout (nchw | nhwc),
-/// head (labels | probs | logits). class_names and preprocess are required; the rest default.
+/// head (labels | probs | logits), gflop_per_frame. class_names and preprocess are required; the rest default.
 /// </remarks>
 public static class ModelContractMetadata
 {
@@ -39,6 +39,7 @@ public static class ModelContractMetadata
             new(Prefix + "checkpoint_sha256", contract.CheckpointSha256),
             new(Prefix + "layout", contract.Layout.ToString().ToLowerInvariant()),
             new(Prefix + "head", contract.Head.ToString().ToLowerInvariant()),
+            new(Prefix + "gflop_per_frame", contract.GflopPerFrame.ToString("R", CultureInfo.InvariantCulture)),
         ];
     }
 
@@ -93,16 +94,18 @@ public static class ModelContractMetadata
             : System.Enum.TryParse<TEnum>(s, ignoreCase: true, out var e) && System.Enum.IsDefined(e) ? e
             : throw new ModelFormatException(source, $"{what}'{key}' is '{s}': use {string.Join(" | ", System.Enum.GetNames<TEnum>()).ToLowerInvariant()}");
 
-        double threshold = 0.5;
-        if (v.TryGetValue("threshold", out var t) && !double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out threshold))
-            throw new ModelFormatException(source, $"{what}'threshold' is '{t}', not a number");
+        double Number(string key, double fallback) =>
+            !v.TryGetValue(key, out var s) ? fallback
+            : double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d
+            : throw new ModelFormatException(source, $"{what}'{key}' is '{s}', not a number");
         var contract = new ModelContract
         {
             Model = v.GetValueOrDefault("model", ""),
             ClassNames = Json<string[]>("class_names", Required("class_names")),
             ClassColors = v.TryGetValue("class_colors", out var c) ? Json<string[]>("class_colors", c) : [],
             Preprocess = Json<PreprocessOptions>("preprocess", Required("preprocess")),
-            Threshold = threshold,
+            Threshold = Number("threshold", 0.5),
+            GflopPerFrame = Number("gflop_per_frame", 0),
             CheckpointSha256 = v.GetValueOrDefault("checkpoint_sha256", ""),
             Layout = Enum("layout", TensorLayout.Nchw),
             Head = Enum("head", OutputHead.Labels),

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using MedSeg.Core.Frames;
 using MedSeg.Core.Inference;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -67,17 +66,8 @@ public static class UNetOnnxExporter
     }
 
     /// <summary>The contract an export of <paramref name="info"/> states.</summary>
-    public static ModelContract Contract(CheckpointInfo info, OnnxExportOptions options, string checkpointSha256 = "") => new ModelContract
-    {
-        Model = info.Model.Describe(),
-        ClassNames = info.Model.ClassNames,
-        ClassColors = [.. Enumerable.Range(0, info.Model.NumClasses).Select(static i => Hex(ClassPalette.For(i)))],
-        Preprocess = info.Preprocess,
-        Threshold = options.Threshold ?? info.Threshold,
-        CheckpointSha256 = checkpointSha256,
-        Layout = options.Layout,
-        Head = options.Head,
-    }.Validate();
+    public static ModelContract Contract(CheckpointInfo info, OnnxExportOptions options, string checkpointSha256 = "") =>
+        CheckpointContract.From(info, options.Threshold, checkpointSha256, options.Layout, options.Head);
 
     public static void Save(ModelProto model, string path)
     {
@@ -86,6 +76,4 @@ public static class UNetOnnxExporter
         using (var fs = File.Create(tmp)) model.WriteTo(fs);
         File.Move(tmp, path, overwrite: true);
     }
-
-    private static string Hex((byte R, byte G, byte B) c) => $"#{c.R:X2}{c.G:X2}{c.B:X2}";
 }

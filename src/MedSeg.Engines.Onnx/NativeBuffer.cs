@@ -8,7 +8,7 @@ namespace MedSeg.Engines.Onnx;
 /// A 64-byte-aligned native block that never moves (so ONNX Runtime may keep pointers into it
 /// across runs) and tensors over its leading part.
 /// </summary>
-internal sealed unsafe class NativeBuffer : IDisposable
+internal sealed unsafe class NativeBuffer : ITensorBuffer
 {
     private void* _ptr;
 
@@ -22,19 +22,19 @@ internal sealed unsafe class NativeBuffer : IDisposable
     public long Bytes { get; }
     public IntPtr Pointer => (IntPtr)_ptr;
 
-    public Span<T> AsSpan<T>(int count) where T : unmanaged
+    public Span<T> Host<T>(int count) where T : unmanaged
     {
         if ((long)count * sizeof(T) > Bytes) throw new ArgumentOutOfRangeException(nameof(count));
         return new Span<T>(_ptr, count);
     }
 
     /// <summary>An OrtValue of <paramref name="shape"/> over the start of the block (made once, kept by the caller).</summary>
-    public OrtValue Tensor(OrtMemoryInfo memory, TensorElementType type, int elementSize, long[] shape)
-    {
-        long bytes = shape.Aggregate(1L, static (a, d) => a * d) * elementSize;
-        if (bytes > Bytes) throw new ArgumentOutOfRangeException(nameof(shape), $"{bytes} bytes exceed the buffer's {Bytes}");
-        return OrtValue.CreateTensorValueWithData(memory, type, shape, Pointer, bytes);
-    }
+    public OrtValue Tensor(TensorElementType type, int elementSize, long[] shape) =>
+        CudaBuffer.Over(OrtMemoryInfo.DefaultInstance, Pointer, Bytes, type, elementSize, shape);
+
+    public void Upload(long bytes) { }
+
+    public void Download(long bytes) { }
 
     public void Dispose()
     {

@@ -19,19 +19,20 @@ public sealed class OnnxEngine : ISegmentationEngine
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _run = new();
-    private readonly OrtMemoryInfo _memory = OrtMemoryInfo.DefaultInstance;
     private readonly OnnxGraphSignature _signature;
-    private readonly NativeBuffer _input, _out0;
-    private readonly NativeBuffer? _out1;
+    private readonly ITensorBuffer _input, _out0;
+    private readonly ITensorBuffer? _out1;
+    private readonly IntPtr _stream;              // CUDA / TensorRT: the engine's own compute + copy stream
     private readonly OrtIoBinding?[] _bindings;   // by batch size; only [B] for a fixed-batch graph
     private readonly List<OrtValue> _values = [];
     private readonly float _threshold;
     private readonly bool _rethreshold;
     private readonly int _c, _h, _w, _k, _step;
 
-    private OnnxEngine(InferenceSession session, ModelContract contract, OnnxEngineOptions options, string source)
+    private OnnxEngine(InferenceSession session, ModelContract contract, OnnxEngineOptions options, string source, IntPtr stream)
     {
         _session = session;
+        _stream = stream;
         Contract = contract;
         MaxBatch = options.MaxBatch;
         _signature = OnnxGraphSignature.Read(session, contract, source);
@@ -41,13 +42,13 @@ public sealed class OnnxEngine : ISegmentationEngine
         // A fixed-batch graph runs in steps of its batch; a dynamic one takes the whole batch at once.
         _step = _signature.FixedBatch ?? MaxBatch;
         int plane = _h * _w;
-        _input = new NativeBuffer((long)_step * _c * plane * sizeof(float));
+        _input = Buffer(options, (long)_step * _c * plane * sizeof(float));
         if (contract.Head == OutputHead.Labels)
         {
-            _out0 = new NativeBuffer((long)_step * plane);
-            _out1 = new NativeBuffer((long)_step * plane * sizeof(float));
+            _out0 = Buffer(options, (long)_step * plane);
+            _out1 = Buffer(options, (long)_step * plane * sizeof(float));
         }
-        else _out0 = new NativeBuffer((long)_step * _k * plane * sizeof(float));
+        else _out0 = Buffer(options, (long)_step * _k * plane * sizeof(float));
 
         _bindings = new OrtIoBinding?[_step + 1];
         for (int b = _signature.FixedBatch ?? 1; b <= _step; b++) _bindings[b] = Bind(b);
@@ -56,6 +57,9 @@ public sealed class OnnxEngine : ISegmentationEngine
             _c, _h, _w, contract.ClassNames, contract.GflopPerFrame);
         for (int i = 0; i < options.Warmup; i++) _session.RunWithBinding(_run, _bindings[_step]!);
     }
+
+    private ITensorBuffer Buffer(OnnxEngineOptions o, long bytes) =>
+        o.Provider == OnnxProvider.Cpu ? new NativeBuffer(bytes) : new CudaBuffer(bytes, o.DeviceId, _stream);
 
     /// <summary>Loads a .onnx file; its contract comes from its metadata, else from the sidecar.</summary>
     public static OnnxEngine Load(string path, OnnxEngineOptions options)
@@ -70,6 +74,7 @@ public sealed class OnnxEngine : ISegmentationEngine
     {
         options.Validate();
         InferenceSession? probe = null, session = null;
+        IntPtr stream = IntPtr.Zero;
         try
         {
             // 1. Open once with defaults to read metadata and shapes; the batch symbol decides the real options.
@@ -80,15 +85,29 @@ public sealed class OnnxEngine : ISegmentationEngine
             probe = null;
             // 2. The real session: a symbolic batch is pinned when only one batch size will ever run.
             int? pin = signature.FixedBatch is null && options.MaxBatch == 1 ? 1 : null;
-            using var so = OnnxSessionFactory.Create(options, signature.BatchSymbol, pin);
+            if (options.Provider != OnnxProvider.Cpu) stream = CudaStreamFor(options);
+            using var so = OnnxSessionFactory.Create(options, signature.BatchSymbol, signature.FixedBatch ?? pin, stream);
             session = Open(model, so, source);
-            return new OnnxEngine(session, contract, options, source);
+            return new OnnxEngine(session, contract, options, source, stream);
         }
         catch
         {
             probe?.Dispose();
             session?.Dispose();
+            if (stream != IntPtr.Zero) CudaRuntime.DestroyStream(stream);
             throw;
+        }
+    }
+
+    private static IntPtr CudaStreamFor(OnnxEngineOptions o)
+    {
+        try
+        {
+            return CudaRuntime.CreateStream(o.DeviceId);
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new NotSupportedException($"the {o.Provider} provider needs the CUDA 12 runtime (libcudart.so.12), which is not installed: {e.Message}", e);
         }
     }
 
@@ -109,7 +128,13 @@ public sealed class OnnxEngine : ISegmentationEngine
         {
             int n = Math.Min(_step, batch - first);
             CopyIn(input.Slice(first * frameIn, n * frameIn), n);
-            _session.RunWithBinding(_run, _bindings[_signature.FixedBatch ?? n]!);
+            int bound = _signature.FixedBatch ?? n;
+            // CUDA: upload, run and download are queued on the engine's one stream, in that order; the CPU copies are no-ops.
+            _input.Upload((long)bound * frameIn * sizeof(float));
+            _session.RunWithBinding(_run, _bindings[bound]!);
+            _out0.Download(_out0.Bytes / _step * bound);
+            _out1?.Download(_out1.Bytes / _step * bound);
+            if (_stream != IntPtr.Zero) CudaRuntime.Synchronize(_stream);
             var lab = labels.Slice(first * plane, n * plane);
             var fg = wantFg ? foreground.Slice(first * plane, n * plane) : default;
             CopyOut(n, lab, fg);
@@ -118,7 +143,7 @@ public sealed class OnnxEngine : ISegmentationEngine
 
     private void CopyIn(ReadOnlySpan<float> frames, int n)
     {
-        var dst = _input.AsSpan<float>(frames.Length);
+        var dst = _input.Host<float>(frames.Length);
         if (Contract.Layout == TensorLayout.Nchw || _c == 1)
         {
             frames.CopyTo(dst); // one channel: NCHW and NHWC are the same bytes
@@ -136,14 +161,14 @@ public sealed class OnnxEngine : ISegmentationEngine
         int count = n * _h * _w;
         if (Contract.Head != OutputHead.Labels)
         {
-            OnnxOutputDecoder.Decode(_out0.AsSpan<float>(count * _k), n, _k, _h * _w, Contract.Layout, Contract.Head, _threshold, labels, foreground);
+            OnnxOutputDecoder.Decode(_out0.Host<float>(count * _k), n, _k, _h * _w, Contract.Layout, Contract.Head, _threshold, labels, foreground);
             return;
         }
-        var fg = _out1!.AsSpan<float>(count);
+        var fg = _out1!.Host<float>(count);
         if (!foreground.IsEmpty) fg.CopyTo(foreground);
         if (!_rethreshold)
         {
-            _out0.AsSpan<byte>(count).CopyTo(labels);
+            _out0.Host<byte>(count).CopyTo(labels);
             return;
         }
         for (int i = 0; i < count; i++) labels[i] = fg[i] > _threshold ? (byte)1 : (byte)0;
@@ -163,9 +188,9 @@ public sealed class OnnxEngine : ISegmentationEngine
         return binding;
     }
 
-    private OrtValue Value(NativeBuffer buffer, TensorElementType type, int size, long[] shape)
+    private OrtValue Value(ITensorBuffer buffer, TensorElementType type, int size, long[] shape)
     {
-        var v = buffer.Tensor(_memory, type, size, shape);
+        var v = buffer.Tensor(type, size, shape);
         _values.Add(v);
         return v;
     }
@@ -204,5 +229,6 @@ public sealed class OnnxEngine : ISegmentationEngine
         _input.Dispose();
         _out0.Dispose();
         _out1?.Dispose();
+        if (_stream != IntPtr.Zero) CudaRuntime.DestroyStream(_stream);
     }
 }

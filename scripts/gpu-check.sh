@@ -20,7 +20,9 @@ dotnet build src/MedSeg.Cli -c Release -p:OnnxBackend=gpu-linux -nologo -v q -cl
 test -f src/MedSeg.Cli/bin/Release/net10.0/runtimes/linux-x64/native/libonnxruntime_providers_cuda.so \
   || { echo "gpu-check: the CUDA provider library is missing from the build output" >&2; exit 1; }
 if [ "${1:-}" = "--build-only" ]; then
-  echo "gpu-check: gpu-linux build OK (providers: $(ls src/MedSeg.Cli/bin/Release/net10.0/runtimes/linux-x64/native/ | tr '\n' ' '))"
+  echo "gpu-check: gpu-linux build OK: $(ls src/MedSeg.Cli/bin/Release/net10.0/runtimes/linux-x64/native/ | grep onnxruntime | tr '\n' ' ')"
+  rm -rf "$work"
+  trap - EXIT
   exit 0
 fi
 nvidia-smi -L

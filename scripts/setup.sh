@@ -40,6 +40,7 @@ if [ "$with_tests" -eq 1 ]; then
     openigtlink-examples   # ImagerServer.cxx / ReceiveServer.cxx and their sample images
     g++
     python3-onnx           # onnx.checker validates the graphs `medseg export-onnx` writes
+    mricron-data           # Colin27 T1 MRI + brain-extracted copy: the real-MRI training check of issue 10
   )
 fi
 # The TorchSharp fix needs g++ (shim) and patchelf (NEEDED entry) only when libstdc++ is too old.

@@ -92,7 +92,7 @@ public static class DemoCommand
         string video = Path.Combine(o.OutDir, "overlay.mp4");
         PresentationSummary display;
         // Smooth edges threshold the probabilities in the shader: at the checkpoint's threshold, as the labels were.
-        using (var viewer = new OverlayViewer(surface, provider, new OverlaySettings { Threshold = (float)engine.Info.Threshold }, new OverlayViewerOptions
+        using (var viewer = new OverlayViewer(surface, provider, new OverlaySettings { Threshold = (float)engine.Contract.Threshold }, new OverlayViewerOptions
         {
             ModelName = Path.GetFileNameWithoutExtension(o.Model), Device = engine.Description.Device,
             SnapshotEvery = o.SnapshotEvery, SnapshotDirectory = o.OutDir, ScreenshotDirectory = o.OutDir,

@@ -29,7 +29,7 @@ public static class StreamCommand
         var mode = new Option<PipelineMode?>("--mode") { Description = "Newest: always show the newest frame, drop the oldest when behind (default for live sources); All: process every frame" };
         var maxBatch = CommonOptions.MaxBatch();
         var maxWait = CommonOptions.MaxWaitMs();
-        var smooth = new Option<double>("--smooth") { Description = "Temporal smoothing: EMA weight of the new frame's probabilities (1 = off)", DefaultValueFactory = _ => 1 };
+        var smooth = new Option<double>("--smooth") { Description = "Temporal smoothing: EMA weight of the new frame's probabilities (1 = off)", DefaultValueFactory = _ => 1 }.Between(0.001, 1);
         var largest = new Option<bool>("--largest-component") { Description = "Keep only the largest connected component per class" };
         var fill = new Option<bool>("--fill-holes") { Description = "Fill holes in the mask" };
         var threshold = CommonOptions.Threshold();
@@ -105,10 +105,10 @@ public static class StreamCommand
         }
         catch (PipelineException e)
         {
+            // The partial report first; the error contract prints the one error line last.
             ticker.Dispose();
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             if (e.Report is { } partial) PipelineReportWriter.Print(partial);
-            throw new PipelineFailedException(e);
+            throw;
         }
         ticker.Dispose();
         await status.ConfigureAwait(false);
@@ -117,5 +117,3 @@ public static class StreamCommand
     }
 }
 
-/// <summary>A pipeline fault that was already reported to the user; maps to exit code 1.</summary>
-public sealed class PipelineFailedException(PipelineException inner) : Exception(inner.Message, inner);

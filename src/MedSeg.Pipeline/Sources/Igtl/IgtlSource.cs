@@ -36,8 +36,12 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
     private byte[] _body = new byte[64 * 1024];
     private byte[] _send = [];
     private volatile NetworkStream? _stream;
-    private IgtlImageHeader? _lastImage;
+    // Written on the receive task, read by the label sender's: a volatile reference and a locked clock pair.
+    private volatile IgtlImageHeader? _lastImage;
+    private readonly Lock _clockGate = new();
     private ulong _firstTimestamp;
+    private volatile string _status = "not started";
+    private long _seq;
     private long _firstLocal, _messages, _images, _ignored, _crcErrors, _oversize, _badImages, _connections, _reconnects, _sent;
 
     public IgtlSource(IgtlSourceOptions options, FramePool pool, ILogger? logger = null)
@@ -58,6 +62,12 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
 
     public bool IsConnected => _stream is not null;
 
+    /// <summary>connecting, connected, refused / lost (why), reconnecting in N s: for the status line and the report.</summary>
+    public string? Status => _status;
+
+    /// <summary>How long the rest of a header, and a body, may take once their first byte came: a server stopping mid-message is a lost connection, not a hang.</summary>
+    public static readonly TimeSpan MessageDeadline = TimeSpan.FromSeconds(5);
+
     /// <summary>Messages received with a valid CRC (any type).</summary>
     public long Messages => Interlocked.Read(ref _messages);
     public long Images => Interlocked.Read(ref _images);
@@ -76,11 +86,12 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
     {
         ArgumentNullException.ThrowIfNull(output);
         var backoff = new ReconnectBackoff(_options.BackoffInitial, _options.BackoffMax);
-        long seq = 0;
-        while (_options.Frames == 0 || seq < _options.Frames)
+        // Frames counts frames given to the pipeline, kept across reconnects (a loss must not reset it).
+        while (_options.Frames == 0 || Interlocked.Read(ref _seq) < _options.Frames)
         {
             ct.ThrowIfCancellationRequested();
             string why;
+            SetStatus($"connecting to {_options.Host}:{_options.Port}");
             using (var client = new TcpClient { NoDelay = true })
             {
                 try
@@ -91,15 +102,23 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
                         await client.ConnectAsync(_options.Host, _options.Port, timeout.Token).ConfigureAwait(false);
                     }
                     Interlocked.Increment(ref _connections);
-                    _logger.LogInformation("{Source}: connected", Description);
+                    SetStatus("connected");
                     _stream = client.GetStream();
-                    seq = await ReceiveAsync(_stream, output, seq, backoff, ct).ConfigureAwait(false);
-                    if (_options.Frames > 0 && seq >= _options.Frames) return;
-                    why = "connection reset after an absurd message";
+                    await ReceiveAsync(_stream, output, backoff, ct).ConfigureAwait(false);
+                    if (_options.Frames > 0 && Interlocked.Read(ref _seq) >= _options.Frames) return;
+                    why = "lost: connection reset after an absurd message";
                 }
-                catch (Exception e) when (!ct.IsCancellationRequested && e is SocketException or IOException or OperationCanceledException)
+                catch (Exception e) when (!ct.IsCancellationRequested && e is SocketException or IOException or OperationCanceledException or TimeoutException)
                 {
-                    why = e is EndOfStreamException ? "server closed the connection" : e is OperationCanceledException ? "connect timed out" : e.Message;
+                    why = e switch
+                    {
+                        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "refused: nothing listens there",
+                        SocketException s when _stream is null => $"refused: {s.Message}",
+                        EndOfStreamException => "lost: server closed the connection",
+                        TimeoutException t => $"lost: {t.Message}",
+                        OperationCanceledException => "refused: connect timed out",
+                        _ => $"lost: {e.Message}",
+                    };
                 }
                 finally
                 {
@@ -107,9 +126,13 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
                 }
             }
             if (_options.MaxReconnects > 0 && backoff.Failures >= _options.MaxReconnects)
+            {
+                SetStatus($"{why}; gave up after {backoff.Failures} reconnect attempts");
                 throw new IOException($"{Description}: {why}; gave up after {backoff.Failures} reconnect attempts");
+            }
             Interlocked.Increment(ref _reconnects);
             var wait = backoff.Next();
+            SetStatus($"{why}; reconnecting in {wait.TotalSeconds:0.##} s");
             _logger.LogWarning("{Source}: {Why}; reconnecting in {Wait} ms", Description, why, wait.TotalMilliseconds);
             await Task.Delay(wait, ct).ConfigureAwait(false);
         }
@@ -156,11 +179,44 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
         }
     }
 
-    private async Task<long> ReceiveAsync(NetworkStream stream, ChannelWriter<Frame> output, long seq, ReconnectBackoff backoff, CancellationToken ct)
+    private void SetStatus(string status)
     {
-        while (_options.Frames == 0 || seq < _options.Frames)
+        if (status == _status) return;
+        _status = status;
+        Problems.Event(status);
+    }
+
+    // The first byte may take as long as the server likes (a paused scanner); the rest of the message has a deadline.
+    private static async ValueTask ReadMessagePartAsync(NetworkStream stream, Memory<byte> buffer, bool waitForFirst, string what, CancellationToken ct)
+    {
+        int got = 0;
+        if (waitForFirst && buffer.Length > 0)
         {
-            await stream.ReadExactlyAsync(_header, ct).ConfigureAwait(false);
+            got = await stream.ReadAsync(buffer[..1], ct).ConfigureAwait(false);
+            if (got == 0) throw new EndOfStreamException();
+        }
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(MessageDeadline);
+        try
+        {
+            while (got < buffer.Length)
+            {
+                int n = await stream.ReadAsync(buffer[got..], deadline.Token).ConfigureAwait(false);
+                if (n == 0) throw new EndOfStreamException();
+                got += n;
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"server stopped mid-{what} ({got} of {buffer.Length} bytes in {MessageDeadline.TotalSeconds:0} s)");
+        }
+    }
+
+    private async Task ReceiveAsync(NetworkStream stream, ChannelWriter<Frame> output, ReconnectBackoff backoff, CancellationToken ct)
+    {
+        while (_options.Frames == 0 || Interlocked.Read(ref _seq) < _options.Frames)
+        {
+            await ReadMessagePartAsync(stream, _header, waitForFirst: true, "header", ct).ConfigureAwait(false);
             var h = IgtlHeader.Parse(_header);
             string item = $"{(h.Type.Length > 0 ? h.Type : "?")} message from '{h.DeviceName}'";
             if (h.BodySize > (ulong)_options.MaxBodyBytes || h.Version is not (1 or 2))
@@ -169,11 +225,11 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
                 Problems.Record(item, h.Version is 1 or 2
                     ? $"absurd body size {h.BodySize} bytes (limit {_options.MaxBodyBytes}); connection reset to resynchronise"
                     : $"header version {h.Version} is not 1 or 2 (stream out of step or not OpenIGTLink); connection reset");
-                return seq;
+                return;
             }
             int size = (int)h.BodySize;
             if (_body.Length < size) _body = new byte[Math.Max(size, _body.Length * 2 > _options.MaxBodyBytes ? size : _body.Length * 2)];
-            await stream.ReadExactlyAsync(_body.AsMemory(0, size), ct).ConfigureAwait(false);
+            await ReadMessagePartAsync(stream, _body.AsMemory(0, size), waitForFirst: false, "body", ct).ConfigureAwait(false);
             var body = _body.AsMemory(0, size);
             ulong crc = Crc64Ecma.Compute(body.Span);
             if (crc != h.Crc)
@@ -189,12 +245,11 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
                 Interlocked.Increment(ref _ignored);
                 continue;
             }
-            seq = await EmitAsync(h, body, item, output, seq, ct).ConfigureAwait(false);
+            await EmitAsync(h, body, item, output, ct).ConfigureAwait(false);
         }
-        return seq;
     }
 
-    private async ValueTask<long> EmitAsync(IgtlHeader h, ReadOnlyMemory<byte> body, string item, ChannelWriter<Frame> output, long seq, CancellationToken ct)
+    private async ValueTask EmitAsync(IgtlHeader h, ReadOnlyMemory<byte> body, string item, ChannelWriter<Frame> output, CancellationToken ct)
     {
         IgtlImageHeader image;
         ReadOnlyMemory<byte> pixels;
@@ -212,12 +267,13 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
         {
             Interlocked.Increment(ref _badImages);
             Problems.Record(item, e.Message);
-            return seq;
+            return;
         }
         Interlocked.Increment(ref _images);
         _lastImage = image;
-        for (int k = 0; k < image.SubSize[2] && (_options.Frames == 0 || seq < _options.Frames); k++, seq++)
+        for (int k = 0; k < image.SubSize[2] && (_options.Frames == 0 || Interlocked.Read(ref _seq) < _options.Frames); k++)
         {
+            long seq = Interlocked.Read(ref _seq);
             long captured = StageTimes.Now();
             var frame = _pool.Rent(new FrameInfo(seq, TimestampOf(h, captured), image.SubSize[0], image.SubSize[1], format));
             try
@@ -226,6 +282,7 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
                 frame.Times.Captured = captured;
                 frame.Times.Queued = StageTimes.Now();
                 await output.WriteAsync(frame, ct).ConfigureAwait(false);
+                Interlocked.Increment(ref _seq);
             }
             catch
             {
@@ -233,7 +290,6 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
                 throw;
             }
         }
-        return seq;
     }
 
     // Version 2 bodies wrap the content: a 12-byte (or longer) extended header before it, metadata after it.
@@ -252,25 +308,34 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
 
     private TimeSpan TimestampOf(IgtlHeader h, long captured)
     {
-        if (_firstLocal == 0) (_firstLocal, _firstTimestamp) = (captured, h.Timestamp);
-        if (h.Timestamp != 0 && _firstTimestamp != 0 && h.Timestamp >= _firstTimestamp)
-            return IgtlHeader.ToTime(h.Timestamp) - IgtlHeader.ToTime(_firstTimestamp);
-        return TimeSpan.FromSeconds((captured - _firstLocal) / (double)Stopwatch.Frequency);
+        ulong first;
+        long firstLocal;
+        lock (_clockGate)
+        {
+            if (_firstLocal == 0) (_firstLocal, _firstTimestamp) = (captured, h.Timestamp);
+            (first, firstLocal) = (_firstTimestamp, _firstLocal);
+        }
+        if (h.Timestamp != 0 && first != 0 && h.Timestamp >= first)
+            return IgtlHeader.ToTime(h.Timestamp) - IgtlHeader.ToTime(first);
+        return TimeSpan.FromSeconds((captured - firstLocal) / (double)Stopwatch.Frequency);
     }
 
     private int BuildLabelMessage(ReadOnlySpan<byte> labels, int width, int height, TimeSpan? sourceTime)
     {
+        var last = _lastImage;
         var header = new IgtlImageHeader
         {
-            Coordinate = _lastImage?.Coordinate ?? IgtlImageHeader.CoordinateRas,
+            Coordinate = last?.Coordinate ?? IgtlImageHeader.CoordinateRas,
             Size = [width, height, 1],
             SubSize = [width, height, 1],
-            Matrix = LabelMatrix(_lastImage, width, height),
+            Matrix = LabelMatrix(last, width, height),
         };
         int length = IgtlImageMessage.LengthOf(header);
         if (_send.Length < length) _send = new byte[length];
-        ulong stamp = sourceTime is { } t && _firstTimestamp != 0
-            ? IgtlHeader.FromTime(IgtlHeader.ToTime(_firstTimestamp) + t)
+        ulong first;
+        lock (_clockGate) first = _firstTimestamp;
+        ulong stamp = sourceTime is { } t && first != 0
+            ? IgtlHeader.FromTime(IgtlHeader.ToTime(first) + t)
             : IgtlHeader.FromTime(DateTime.UtcNow - DateTime.UnixEpoch);
         return IgtlImageMessage.Write(_send, _options.LabelDevice, stamp, header, labels[..(width * height)]);
     }

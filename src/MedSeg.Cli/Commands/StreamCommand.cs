@@ -35,12 +35,13 @@ public static class StreamCommand
         var threshold = CommonOptions.Threshold();
         var sendLabels = new Option<bool>("--send-labels") { Description = "igtl:// sources: send each predicted label map back to the server as an IMAGE message" };
         var record = new Option<string?>("--record") { Description = "Record the session (MessagePack, recordings/FORMAT.md) to this file; never drops a frame" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "--record: replace an existing session file" };
         var report = new Option<string?>("--report") { Description = "Write the final report as JSON to this file" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();
         var cmd = new Command("stream", "Run a frame source through the real-time pipeline (preprocess → micro-batch → U-Net → postprocess → sinks)")
         {
-            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, report, device, threads,
+            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, overwrite, report, device, threads,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -65,7 +66,7 @@ public static class StreamCommand
             if (p.GetValue(sendLabels))
                 sinks.Add(src is Pipeline.Sources.Igtl.IgtlSource igtl ? new IgtlLabelSink(igtl) : throw new ArgumentException("--send-labels needs an igtl:// source"));
             if (p.GetValue(record) is { } recordPath)
-                sinks.Add(RecordCommand.CreateRecorder(recordPath, overwrite: false, p.GetValue(model)!, engine, src, new Core.Recording.RecordingWriterOptions()));
+                sinks.Add(RecordCommand.CreateRecorder(recordPath, p.GetValue(overwrite), p.GetValue(model)!, engine, src, new Core.Recording.RecordingWriterOptions()));
             var result = await RunAsync(options, engine, src, sinks, ct).ConfigureAwait(false);
             if (p.GetValue(report) is { } path) PipelineReportWriter.Save(path, result);
             return result.Fault == null ? CommandErrors.Ok : CommandErrors.Failed;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using MedSeg.Core.Recording;
 
 namespace MedSeg.Cli.Tests.Errors;
@@ -40,17 +39,30 @@ public sealed class CleanStopTests : IDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            // Frames on disk first: the session must be mid-stream when the signal comes.
+            // Frames on disk first: the session must be mid-stream when the signal comes. Polled on
+            // this thread, like KillTests: a busy thread pool or test scheduler must not delay it.
             var waited = Stopwatch.StartNew();
-            while (!(File.Exists(session) && new FileInfo(session).Length > 20_000) && !process.HasExited && waited.Elapsed < TimeSpan.FromSeconds(90))
-                await Task.Delay(50);
+            while (!(File.Exists(session) && new FileInfo(session).Length > 20_000) && !process.HasExited && waited.Elapsed < TimeSpan.FromSeconds(120))
+                Thread.Sleep(20);
             Assert.False(process.HasExited, $"exited by itself: {await stdout}{await stderr}");
-            Assert.Equal(0, kill(process.Id, signal));
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(new FileInfo(session).Length > 20_000, $"no frames recorded within {waited.Elapsed}");
+            var send = new ProcessStartInfo("/bin/kill") { RedirectStandardError = true, UseShellExecute = false };
+            foreach (string a in new[] { "-s", signal == SigInt ? "INT" : "TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }) send.ArgumentList.Add(a);
+            using (var kill = Process.Start(send)!)
+            {
+                string why = kill.StandardError.ReadToEnd();
+                kill.WaitForExit();
+                Assert.True(kill.ExitCode == 0, $"kill {process.Id}: {why}");
+            }
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), $"pid {process.Id} still running 60 s after the signal");
         }
         finally
         {
-            if (!process.HasExited) process.Kill();
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
         }
         string output = await stdout + await stderr;
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {output}");
@@ -65,7 +77,4 @@ public sealed class CleanStopTests : IDisposable
         Assert.True(frames > 0);
         Assert.Equal(frames, reader.Footer!.Frames);
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 }

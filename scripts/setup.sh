@@ -41,6 +41,7 @@ if [ "$with_tests" -eq 1 ]; then
     python3-nibabel        # writes the .nii.gz files the NIfTI damage tests corrupt (/usr/bin/python3)
     python3-numpy
     g++
+    mricron-data           # Colin27 T1 MRI + brain-extracted copy: the real-MRI training check of issue 10
   )
 fi
 # The TorchSharp fix needs g++ (shim) and patchelf (NEEDED entry) only when libstdc++ is too old.

@@ -26,7 +26,7 @@ public static class DemoCommand
     {
         var headless = new Option<bool>("--headless") { Description = "Render off-screen (EGL) even when a display is available" };
         var frames = new Option<int>("--frames") { Description = "Frames to stream (0 = until Esc; headless default 250)", DefaultValueFactory = _ => -1 }.Between(-1, int.MaxValue);
-        var fps = new Option<double>("--fps") { Description = "Source frame rate", DefaultValueFactory = _ => 25 }.Between(0.1, 1000);
+        var fps = new Option<double>("--fps") { Description = "Source frame rate (0: as fast as possible)", DefaultValueFactory = _ => 25 }.Between(0.0, 1000);
         var model = new Option<string>("--model") { Description = "Checkpoint", DefaultValueFactory = _ => DefaultModel };
         var output = CommonOptions.Out("out/demo");
         var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Save an overlay PNG every N frames", DefaultValueFactory = _ => 50 }.Between(0, int.MaxValue);

@@ -38,7 +38,10 @@ if [ "$with_tests" -eq 1 ]; then
     dcmtk                  # writes and dumps the DICOM files the DICOM reader is tested against
     libopenigtlink-dev     # headers + library to build the OpenIGTLink example server
     openigtlink-examples   # ImagerServer.cxx / ReceiveServer.cxx and their sample images
+    python3-nibabel        # writes the .nii.gz files the NIfTI damage tests corrupt (/usr/bin/python3)
+    python3-numpy
     g++
+    python3-onnx           # onnx.checker validates the graphs `medseg export-onnx` writes
     mricron-data           # Colin27 T1 MRI + brain-extracted copy + atlases: the real-MRI training checks (issues 10, 11) and the nifti-pair reader
   )
 fi

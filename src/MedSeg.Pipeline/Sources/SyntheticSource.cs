@@ -21,6 +21,8 @@ namespace MedSeg.Pipeline.Sources;
 /// </remarks>
 public sealed class SyntheticSource : IFrameSource
 {
+    private static readonly FrameGeometry s_geometry = FrameGeometry.UnknownBecause("unknown: synthetic phantom (no patient geometry)");
+
     private readonly SyntheticSourceOptions _options;
     private readonly FramePool _pool;
     private readonly SyntheticSequence _sequence;
@@ -80,7 +82,7 @@ public sealed class SyntheticSource : IFrameSource
         var timestamp = _options.Fps > 0
             ? TimeSpan.FromSeconds(seq / _options.Fps)
             : TimeSpan.FromSeconds((captured - start) / (double)Stopwatch.Frequency);
-        var frame = _pool.Rent(new FrameInfo(seq, timestamp, _options.Size, _options.Size, PixelFormat.Gray8));
+        var frame = _pool.Rent(new FrameInfo(seq, timestamp, _options.Size, _options.Size, PixelFormat.Gray8) { Geometry = s_geometry });
         frame.Times.Captured = captured;
         return frame;
     }

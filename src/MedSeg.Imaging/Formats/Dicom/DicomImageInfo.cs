@@ -7,6 +7,14 @@ public sealed record DicomImageInfo
     public required DicomTransferSyntax TransferSyntax { get; init; }
     public string Modality { get; init; } = "";
     public string SeriesInstanceUid { get; init; } = "";
+    public string StudyInstanceUid { get; init; } = "";
+    public string FrameOfReferenceUid { get; init; } = "";
+    public string SopInstanceUid { get; init; } = "";
+    public string SopClassUid { get; init; } = "";
+    /// <summary>Pixel Spacing: between rows, then between columns (mm); null when absent.</summary>
+    public double[]? PixelSpacing { get; init; }
+    public double? SliceThickness { get; init; }
+    public double? SpacingBetweenSlices { get; init; }
     public int? InstanceNumber { get; init; }
     /// <summary>Image Position (Patient): x, y, z of the first pixel in mm; null when absent.</summary>
     public double[]? Position { get; init; }

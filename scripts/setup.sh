@@ -39,6 +39,9 @@ if [ "$with_tests" -eq 1 ]; then
     libopenigtlink-dev     # headers + library to build the OpenIGTLink example server
     openigtlink-examples   # ImagerServer.cxx / ReceiveServer.cxx and their sample images
     g++
+    dicom3tools            # dciodvfy: the reference IOD validator every exported DICOM SEG must pass
+    python3-nibabel        # reads exported NIfTI label volumes back, writes NIfTI with sform / qform for the geometry tests
+    python3-pydicom        # writes the shuffled CT series of the export test
   )
 fi
 # The TorchSharp fix needs g++ (shim) and patchelf (NEEDED entry) only when libstdc++ is too old.

@@ -59,6 +59,29 @@ public sealed class VolumeExportTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task DicomSeries_RecordedThroughTheModel_KeepsItsGeometry_AndExportsOntoTheScan()
+    {
+        Run("/usr/bin/python3", Script("ct_series.py"), _dir);
+        string model = CliRunner.TinyCheckpoint(P("tiny.ckpt")), session = P("model.msgpack");
+        var (code, output) = await CliRunner.RunAsync("record", "--model", model, "--source", $"dicom:{P("dcm")}?fps=0", "--out", session,
+                                                      "--mode", "All", "--threads", "1", "--device", "cpu");
+        Assert.True(code == 0, output);
+        var (_, summary) = Commands.InfoCommand.Run(session);
+        Assert.Equal((12L, 12L, 1, 2u), (summary.Frames, summary.FramesWithGeometry, summary.Volumes, summary.FormatVersion));
+        // The model sees 32×32; the export brings its labels back to the scan's 40×32 grid and affine.
+        (code, output) = await CliRunner.RunAsync("export", session, "--out", P("nii"), "--format", "nifti", "--masks", "Predictions");
+        Assert.True(code == 0, output);
+        Run("/usr/bin/python3", Script("check_nifti.py"), P("nii/volume-01.nii.gz"), P("ct.nii.gz"), "--geometry-only");
+        (code, output) = await CliRunner.RunAsync("export", session, "--out", P("seg"), "--format", "dicom-seg", "--masks", "Predictions");
+        Assert.True(code == 0, output);
+        Assert.DoesNotContain("Error", Run("dciodvfy", P("seg/volume-01.seg.dcm"), allowFailure: true));
+        // A session without geometry is refused for volume formats, with the reason.
+        (code, output) = await CliRunner.RunAsync("export", Path.Combine(Recording.ChildBuild.RepoRoot(), "recordings", "sample-lesion.msgpack"), "--out", P("none"), "--format", "nifti");
+        Assert.Equal(Commands.CommandErrors.BadInput, code);
+        Assert.Contains("no frame carries patient geometry", output.ReplaceLineEndings(" ").Replace("  ", " "));
+    }
+
     /// <summary>Replays the series through the real source; labels are HU &gt; 0 (the NIfTI check knows the rule).</summary>
     private static async Task RecordThresholdSession(string series, string session)
     {

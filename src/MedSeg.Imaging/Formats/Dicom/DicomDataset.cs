@@ -17,9 +17,17 @@ public sealed class DicomDataset
 
     private readonly SortedDictionary<uint, byte[]> _elements = [];
 
+    // Maximum value lengths (PS3.5 §6.2). Descriptive text is cut to fit; codes, numbers and UIDs must fit as given.
+    private static readonly Dictionary<string, int> s_maxText = new() { ["LO"] = 64, ["SH"] = 16, ["PN"] = 64, ["LT"] = 10240, ["ST"] = 1024 };
+    private static readonly Dictionary<string, int> s_maxExact = new() { ["CS"] = 16, ["UI"] = 64, ["DS"] = 16, ["IS"] = 12, ["DA"] = 8, ["TM"] = 16 };
+
     public DicomDataset String(DicomTag tag, string vr, string value)
     {
-        var bytes = Encoding.ASCII.GetBytes(value ?? "");
+        value ??= "";
+        if (s_maxText.TryGetValue(vr, out int max) && value.Length > max) value = value[..(max - 1)] + "~";
+        if (s_maxExact.TryGetValue(vr, out int exact) && value.Split('\\').Any(v => v.Length > exact))
+            throw new ArgumentException($"{tag} {vr} value '{value}' is longer than {exact} characters", nameof(value));
+        var bytes = Encoding.ASCII.GetBytes(value);
         // UIDs pad with NUL, text with a space (PS3.5 §6.2).
         return Raw(tag, vr, Pad(bytes, vr == "UI" ? (byte)0 : (byte)' '));
     }

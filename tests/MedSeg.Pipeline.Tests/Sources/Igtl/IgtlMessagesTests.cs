@@ -33,10 +33,8 @@ public sealed class IgtlMessagesTests : IDisposable
         IgtlImageMessage.Write(imageMessage, "medseg-labels", 0, image, pixels);
         string[] names = ["background", "liver", "lesion"];
         (byte, byte, byte)[] colors = [(0, 0, 0), (230, 25, 75), (60, 180, 75)];
-        var meta = IgtlLabelMeta.Encode(names.Select((n, i) => new IgtlLabelMeta.Entry(n, "medseg-labels", (byte)i, colors[i].Item1, colors[i].Item2, colors[i].Item3, 255, 32, 24, 1, "Probe")).Skip(1).ToList());
         string file = Path.Combine(_dir, "out.igtl");
-        File.WriteAllBytes(file, [.. imageMessage, .. IgtlMessageFraming.Build(IgtlLabelMeta.Type, "medseg-labels", 0, meta),
-                                  .. IgtlMessageFraming.Build(IgtlColorTable.Type, "medseg-labels", 0, IgtlColorTable.Encode(colors))]);
+        File.WriteAllBytes(file, [.. imageMessage, .. IgtlLabelDescription.Build("medseg-labels", "Probe", names, colors, 32, 24)]);
 
         string output = Run(s_tool.Value, "read", file);
         // Spacing doubles (coarser map); the centre of the map is the centre of the frame: corner (-10.25, 19.8) + (32, 24) mm / 2, in RAS.

@@ -67,6 +67,9 @@ public sealed record FrameGeometry
     /// <summary>Ultrasound sector the image was scan-converted from or into, when it has one.</summary>
     public SectorGeometry? Sector { get; init; }
 
+    /// <summary>The latest tracked pose received before the frame (tracked ultrasound), when the source has one.</summary>
+    public TrackedPose? Pose { get; init; }
+
     /// <summary>World position (LPS mm) of the centre of pixel (<paramref name="column"/>, <paramref name="row"/>).</summary>
     public Vec3 World(double column, double row) =>
         Origin + (column * ColumnSpacing) * RowDirection + (row * RowSpacing) * ColumnDirection;

@@ -9,11 +9,11 @@ namespace MedSeg.Core.Recording;
 /// </summary>
 internal static class GeometryCodec
 {
-    public static bool ShouldWrite(FrameGeometry? g) => g is { IsKnown: true } || g?.Sector is not null;
+    public static bool ShouldWrite(FrameGeometry? g) => g is { IsKnown: true } || g?.Sector is not null || g?.Pose is not null;
 
     public static void Write(ref MessagePackWriter w, FrameGeometry g)
     {
-        w.WriteMapHeader(g.Sector is null ? 15 : 16);
+        w.WriteMapHeader(15 + (g.Sector is null ? 0 : 1) + (g.Pose is null ? 0 : 1));
         w.WriteString("known"u8); w.Write(g.IsKnown);
         w.WriteString("note"u8); w.Write(g.Note);
         w.WriteString("spacing"u8); Triple(ref w, g.ColumnSpacing, g.RowSpacing, g.SliceSpacing);
@@ -34,6 +34,16 @@ internal static class GeometryCodec
         {
             w.WriteString("sector"u8);
             w.Write(g.Sector.ToString());
+        }
+        if (g.Pose is { } pose)
+        {
+            w.WriteString("pose"u8);
+            w.WriteMapHeader(3);
+            w.WriteString("name"u8); w.Write(pose.Name);
+            w.WriteString("ts"u8); w.Write(pose.Timestamp.Ticks);
+            w.WriteString("m"u8);
+            w.WriteArrayHeader(12);
+            foreach (double v in pose.Matrix) w.Write(v);
         }
     }
 
@@ -69,11 +79,38 @@ internal static class GeometryCodec
                     try { g = g with { Sector = SectorGeometry.Parse(text) }; }
                     catch (FormatException e) { throw r.Bad($"geo.sector: {e.Message}"); }
                     break;
+                case "pose": g = g with { Pose = ReadPose(ref r) }; break;
                 default: r.Skip(); break;
             }
         }
         r.Leave();
         return g;
+    }
+
+    private static TrackedPose ReadPose(ref BoundedReader r)
+    {
+        string name = "";
+        long ts = 0;
+        double[]? m = null;
+        int n = r.EnterMap("geo.pose");
+        for (int i = 0; i < n; i++)
+        {
+            switch (r.String("geo.pose key"))
+            {
+                case "name": name = r.String("geo.pose.name"); break;
+                case "ts": ts = r.Int("geo.pose.ts"); break;
+                case "m":
+                    if (r.EnterArray("geo.pose.m") != 12) throw r.Bad("geo.pose.m must hold 12 numbers");
+                    m = new double[12];
+                    for (int k = 0; k < 12; k++) m[k] = r.Double("geo.pose.m");
+                    r.Leave();
+                    if (!m.All(double.IsFinite)) throw r.Bad("geo.pose.m is not finite");
+                    break;
+                default: r.Skip(); break;
+            }
+        }
+        r.Leave();
+        return new TrackedPose(name, m ?? throw r.Bad("geo.pose has no m")) { Timestamp = TimeSpan.FromTicks(ts) };
     }
 
     private static void Triple(ref MessagePackWriter w, Vec3 v) => Triple(ref w, v.X, v.Y, v.Z);

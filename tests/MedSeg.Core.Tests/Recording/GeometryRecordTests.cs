@@ -23,7 +23,8 @@ public sealed class GeometryRecordTests : IDisposable
     {
         string path = _dir.File("g.msgpack");
         var sector = SectorGeometry.Parse("sector:apex=64,-20;radius=20,140;angle=-35,35;out=128x128;pre=64x96");
-        var geometries = new[] { Slice(0), null, Slice(2) with { Sector = sector } };
+        var pose = new TrackedPose("ProbeToTracker", [0, -1, 0, 11.5, 1, 0, 0, -2.25, 0, 0, 1, 100]) { Timestamp = TimeSpan.FromMilliseconds(80) };
+        var geometries = new[] { Slice(0), null, Slice(2) with { Sector = sector }, FrameGeometry.UnknownBecause("tracked ultrasound") with { Sector = sector, Pose = pose } };
         using (var writer = RecordingWriter.Create(path, SampleSession.Header(), new RecordingWriterOptions { Fsync = FsyncPolicy.None }))
         {
             for (int i = 0; i < geometries.Length; i++)
@@ -38,7 +39,7 @@ public sealed class GeometryRecordTests : IDisposable
         for (int i = 0; i < geometries.Length; i++)
         {
             Assert.True(reader.ReadNext(f, FramePlanes.None));
-            if (geometries[i] is { } g) Assert.Equal(g, f.Geometry);
+            if (geometries[i] is { } g) Assert.Equal(g, f.Geometry);   // sector and pose included
             else Assert.False(f.Geometry.IsKnown);
         }
         var summary = RecordingSummary.Scan(path);

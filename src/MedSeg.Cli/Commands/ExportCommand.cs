@@ -26,14 +26,15 @@ public static class ExportCommand
             DefaultValueFactory = _ => VolumeExport.Png,
         };
         format.AcceptOnlyFromAmong(VolumeExport.Png, VolumeExport.Nifti, VolumeExport.DicomSeg);
+        var reference = new Option<string?>("--reference") { Description = "dicom-seg: the source DICOM series (folder or file) to copy patient and study attributes from" };
         var fractional = new Option<bool>("--fractional") { Description = "dicom-seg of a binary model's predictions: FRACTIONAL (probability) segments from the recorded probabilities" };
         var cmd = new Command("export", "Export a session's frames and masks (ground truth or predictions): paired images/ + masks/, NIfTI label volumes or DICOM SEG")
         {
-            file, output, masks, format, fractional,
+            file, output, masks, format, fractional, reference,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() => Task.FromResult(p.GetValue(format) is VolumeExport.Png or null
             ? Run(p.GetValue(file)!, p.GetValue(output)!, p.GetValue(masks), ct)
-            : VolumeExport.Run(p.GetValue(file)!, p.GetValue(output)!, p.GetValue(masks), p.GetValue(format)!, p.GetValue(fractional)))));
+            : VolumeExport.Run(p.GetValue(file)!, p.GetValue(output)!, p.GetValue(masks), p.GetValue(format)!, p.GetValue(fractional), p.GetValue(reference)))));
         return cmd;
     }
 

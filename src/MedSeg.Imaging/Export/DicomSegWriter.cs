@@ -14,7 +14,8 @@ namespace MedSeg.Imaging.Export;
 /// <remarks>
 /// Binary: 1 bit per pixel, frames packed back to back (PS3.5 §8.1.1). Fractional: 8 bits,
 /// PROBABILITY, 255 = 1.0, from <see cref="SegOptions.Fractions"/> (one plane per class).
-/// Patient module attributes are type 2 and written empty: a recording keeps no patient data.
+/// Patient and study attributes come from the source series when the caller passes them
+/// (<c>export --reference DIR</c>); otherwise they are written empty (type 2): a recording keeps no patient data.
 /// The segmented property codes are SCT 85756007 "Tissue" (the model says nothing more specific);
 /// the segment label carries the class name.
 /// </remarks>
@@ -29,8 +30,11 @@ public static class DicomSegWriter
     /// <param name="Colors">RGB by class id.</param>
     /// <param name="Algorithm">model name for AUTOMATIC segments; null writes MANUAL (ground truth).</param>
     /// <param name="Fractions">per class id ≥ 1 (index 0 unused): Depth × Height × Width bytes, 255 = certain; null = binary.</param>
+    /// <param name="PatientAndStudy">Patient / General Study attributes copied from the source series (see
+    /// <see cref="DicomImageInfo.PatientAndStudyTags"/>); those absent are written empty (type 2).</param>
     public sealed record SegOptions(IReadOnlyList<string> ClassNames, IReadOnlyList<(byte R, byte G, byte B)> Colors, string? Algorithm,
-                                    string SeriesDescription = "MedSeg segmentation", IReadOnlyList<byte[]?>? Fractions = null);
+                                    string SeriesDescription = "MedSeg segmentation", IReadOnlyList<byte[]?>? Fractions = null,
+                                    IReadOnlyDictionary<DicomTag, string>? PatientAndStudy = null);
 
     public static void Write(string path, LabelVolume v, SegOptions o)
     {
@@ -89,6 +93,12 @@ public static class DicomSegWriter
         {
             d.UShort(T(0x0062, 0x000E), 255);
             d.String(T(0x0062, 0x0010), "CS", "PROBABILITY");
+        }
+        if (o.PatientAndStudy is { } copied)
+        {
+            string[] vrs = ["DA", "TM", "SH", "PN", "PN", "LO", "DA", "CS", "SH"];
+            for (int i = 0; i < DicomImageInfo.PatientAndStudyTags.Count; i++)
+                if (copied.TryGetValue(DicomImageInfo.PatientAndStudyTags[i], out string? value)) d.String(DicomImageInfo.PatientAndStudyTags[i], vrs[i], value);
         }
         d.Sequence(T(0x0062, 0x0002), Enumerable.Range(1, segments).Select(s => Segment(s, o)));
         if (references)

@@ -42,15 +42,17 @@ public sealed class VolumeExportTests : IDisposable
         {
             string[] args = extra == "--fractional"
                 ? ["export", session, "--out", P(folder), "--format", "dicom-seg", "--masks", "Predictions", "--fractional"]
-                : ["export", session, "--out", P(folder), "--format", "dicom-seg", "--masks", "Predictions"];
+                : ["export", session, "--out", P(folder), "--format", "dicom-seg", "--masks", "Predictions", "--reference", P("dcm")];
             (code, output) = await CliRunner.RunAsync(args);
             Assert.True(code == 0, output);
             string seg = P($"{folder}/volume-01.seg.dcm");
             string verdict = Run("dciodvfy", seg, allowFailure: true);
             Assert.DoesNotContain("Error", verdict);
+            if (extra == "--masks") Assert.DoesNotContain("Patient ID", verdict);   // copied from the source series with --reference
             Run("dcm2json", seg);                                                  // dcmtk parses the whole object
             string dump = Run("dcmdump", "+P", "0062,0005", "+P", "0062,0001", "+P", "0028,0008", "+P", "0062,000d", "+P", "0008,1155", seg);
             Assert.Contains("[lesion]", dump);
+            if (extra == "--masks") Assert.Contains("[Phantom^CT]", Run("dcmdump", "+P", "0010,0010", seg));
             Assert.Contains($"[{type}]", dump);
             Assert.Contains("[12]", dump);                                    // one frame per slice of the one segment
             Assert.Contains("(0062,000d) US 42630\\18841\\44020", dump, StringComparison.OrdinalIgnoreCase); // #3cb44b in CIELab

@@ -32,6 +32,7 @@ public static class DicomFile
         // Geometry and identity, for FrameGeometry (label volumes and DICOM SEG point back at the source with them).
         DicomTag.SopClassUid, DicomTag.SopInstanceUid, DicomTag.StudyInstanceUid, DicomTag.FrameOfReferenceUid,
         DicomTag.PixelSpacing, DicomTag.SliceThickness, DicomTag.SpacingBetweenSlices,
+        .. DicomImageInfo.PatientAndStudyTags,
     ];
 
     // Explicit VRs whose length is a 32-bit field after two reserved bytes (PS3.5 §7.1.2).
@@ -161,6 +162,7 @@ public static class DicomFile
             Modality = Text(v, DicomTag.Modality) ?? "",
             SeriesInstanceUid = Text(v, DicomTag.SeriesInstanceUid) ?? "",
             StudyInstanceUid = Text(v, DicomTag.StudyInstanceUid) ?? "",
+            PatientAndStudy = DicomImageInfo.PatientAndStudyTags.Where(v.ContainsKey).ToDictionary(t => t, t => Text(v, t)!),
             FrameOfReferenceUid = Text(v, DicomTag.FrameOfReferenceUid) ?? "",
             SopInstanceUid = Text(v, DicomTag.SopInstanceUid) ?? "",
             SopClassUid = Text(v, DicomTag.SopClassUid) ?? "",

@@ -50,6 +50,7 @@ public sealed class VolumeExportTests : IDisposable
             Assert.DoesNotContain("Error", verdict);
             if (extra == "--masks") Assert.DoesNotContain("Patient ID", verdict);   // copied from the source series with --reference
             Run("dcm2json", seg);                                                  // dcmtk parses the whole object
+            Assert.Contains("12 frames, 12 source slices, segment 'lesion', 0 mismatches", Run("/usr/bin/python3", Script("check_seg.py"), seg, P("dcm")));
             string dump = Run("dcmdump", "+P", "0062,0005", "+P", "0062,0001", "+P", "0028,0008", "+P", "0062,000d", "+P", "0008,1155", seg);
             Assert.Contains("[lesion]", dump);
             if (extra == "--masks") Assert.Contains("[Phantom^CT]", Run("dcmdump", "+P", "0010,0010", seg));

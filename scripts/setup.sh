@@ -38,6 +38,8 @@ if [ "$with_tests" -eq 1 ]; then
     dcmtk                  # writes and dumps the DICOM files the DICOM reader is tested against
     libopenigtlink-dev     # headers + library to build the OpenIGTLink example server
     openigtlink-examples   # ImagerServer.cxx / ReceiveServer.cxx and their sample images
+    python3-nibabel        # writes the .nii.gz files the NIfTI damage tests corrupt (/usr/bin/python3)
+    python3-numpy
     g++
     dicom3tools            # dciodvfy: the reference IOD validator every exported DICOM SEG must pass
     python3-nibabel        # reads exported NIfTI label volumes back, writes NIfTI with sform / qform for the geometry tests

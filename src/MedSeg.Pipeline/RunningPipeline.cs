@@ -49,7 +49,10 @@ public sealed class RunningPipeline
             fpsOut = seconds > 0 ? (framesOut - _lastOut) / seconds : 0;
             (_lastTicks, _lastIn, _lastOut) = (now, framesIn, framesOut);
         }
-        return new LiveSummary(framesIn, framesOut, fpsIn, fpsOut, dropped, _p.BadFrames.Total, _p.Stats.Recent(now));
+        var diagnostics = _p.Source as Sources.ISourceDiagnostics;
+        string? last = diagnostics?.Problems.Last is { } item ? $"{item.Item}: {item.Reason}" : null;
+        return new LiveSummary(framesIn, framesOut, fpsIn, fpsOut, dropped, _p.BadFrames.Total, _p.Stats.Recent(now),
+                               diagnostics?.Problems.Total ?? 0, diagnostics?.Status, last);
     }
 
     public async Task<PipelineReport> RunAsync(CancellationToken ct)
@@ -205,6 +208,10 @@ public sealed class RunningPipeline
             Latency = latency,
             EndToEnd = latency.FirstOrDefault(l => l.Name == StatsSink.EndToEnd, LatencySummary.Empty(StatsSink.EndToEnd)),
             Warnings = [.. warnings],
+            SourceSkipped = (_p.Source as Sources.ISourceDiagnostics)?.Problems.Total ?? 0,
+            SourceSkippedExamples = (_p.Source as Sources.ISourceDiagnostics)?.Problems.Examples() ?? [],
+            SourceStatus = (_p.Source as Sources.ISourceDiagnostics)?.Status,
+            SourceEvents = (_p.Source as Sources.ISourceDiagnostics)?.Problems.Events() ?? [],
             Fault = origin is null ? null : $"{origin.Name}: {origin.Error.GetType().Name}: {origin.Error.Message}",
         };
     }

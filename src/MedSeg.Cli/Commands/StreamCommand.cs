@@ -29,18 +29,19 @@ public static class StreamCommand
         var mode = new Option<PipelineMode?>("--mode") { Description = "Newest: always show the newest frame, drop the oldest when behind (default for live sources); All: process every frame" };
         var maxBatch = CommonOptions.MaxBatch();
         var maxWait = CommonOptions.MaxWaitMs();
-        var smooth = new Option<double>("--smooth") { Description = "Temporal smoothing: EMA weight of the new frame's probabilities (1 = off)", DefaultValueFactory = _ => 1 };
+        var smooth = new Option<double>("--smooth") { Description = "Temporal smoothing: EMA weight of the new frame's probabilities (1 = off)", DefaultValueFactory = _ => 1 }.Between(0.001, 1);
         var largest = new Option<bool>("--largest-component") { Description = "Keep only the largest connected component per class" };
         var fill = new Option<bool>("--fill-holes") { Description = "Fill holes in the mask" };
         var threshold = CommonOptions.Threshold();
         var sendLabels = new Option<bool>("--send-labels") { Description = "igtl:// sources: send each predicted label map back to the server as an IMAGE message" };
         var record = new Option<string?>("--record") { Description = "Record the session (MessagePack, recordings/FORMAT.md) to this file; never drops a frame" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "--record: replace an existing session file" };
         var report = new Option<string?>("--report") { Description = "Write the final report as JSON to this file" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();
         var cmd = new Command("stream", "Run a frame source through the real-time pipeline (preprocess → micro-batch → U-Net → postprocess → sinks)")
         {
-            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, report, device, threads,
+            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, overwrite, report, device, threads,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -65,7 +66,7 @@ public static class StreamCommand
             if (p.GetValue(sendLabels))
                 sinks.Add(src is Pipeline.Sources.Igtl.IgtlSource igtl ? new IgtlLabelSink(igtl) : throw new ArgumentException("--send-labels needs an igtl:// source"));
             if (p.GetValue(record) is { } recordPath)
-                sinks.Add(RecordCommand.CreateRecorder(recordPath, overwrite: false, p.GetValue(model)!, engine, src, new Core.Recording.RecordingWriterOptions()));
+                sinks.Add(RecordCommand.CreateRecorder(recordPath, p.GetValue(overwrite), p.GetValue(model)!, engine, src, new Core.Recording.RecordingWriterOptions()));
             var result = await RunAsync(options, engine, src, sinks, ct).ConfigureAwait(false);
             if (p.GetValue(report) is { } path) PipelineReportWriter.Save(path, result);
             return result.Fault == null ? CommandErrors.Ok : CommandErrors.Failed;
@@ -105,10 +106,10 @@ public static class StreamCommand
         }
         catch (PipelineException e)
         {
+            // The partial report first; the error contract prints the one error line last.
             ticker.Dispose();
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             if (e.Report is { } partial) PipelineReportWriter.Print(partial);
-            throw new PipelineFailedException(e);
+            throw;
         }
         ticker.Dispose();
         await status.ConfigureAwait(false);
@@ -117,5 +118,3 @@ public static class StreamCommand
     }
 }
 
-/// <summary>A pipeline fault that was already reported to the user; maps to exit code 1.</summary>
-public sealed class PipelineFailedException(PipelineException inner) : Exception(inner.Message, inner);

@@ -33,6 +33,11 @@ public sealed class IgtlSourceTests : IDisposable
                 Assert.Equal((256, 256, PixelFormat.Gray8, (long)k), (frame.Info.Width, frame.Info.Height, frame.Info.Format, frame.Info.Seq));
                 byte[] raw = File.ReadAllBytes(Path.Combine(IgtlExamples.ImageDir, $"igtlTestImage{k % 5 + 1}.raw"));
                 Assert.True(raw.AsSpan().SequenceEqual(frame.Pixels), $"frame {k} differs from igtlTestImage{k % 5 + 1}.raw");
+                // Its placement too: 1 × 1 mm pixels, identity RAS directions, the image centred on the origin (the IMAGE matrix's convention).
+                var g = frame.Info.Geometry;
+                Assert.True(g.IsKnown, g.Note);
+                Assert.Equal((1.0, 1.0, "ImagerClient"), (g.ColumnSpacing, g.RowSpacing, g.VolumeId));
+                Assert.True(g.World(127.5, 127.5).Length < 1e-6 && (g.RowDirection - new Vec3(-1, 0, 0)).Length < 1e-6, $"{g.World(127.5, 127.5)} {g.RowDirection}");
             }
             Assert.Equal(0, source.CrcErrors);
 

@@ -144,7 +144,8 @@ public static class SourceFactory
         if (query.Get<int>("maxbackoff") is { } m) options = options with { BackoffMax = TimeSpan.FromMilliseconds(m) };
         if (query.Get<int>("retries") is { } r) options = options with { MaxReconnects = r };
         if (query.Get<int>("timeout") is { } t) options = options with { MessageTimeout = TimeSpan.FromMilliseconds(t) };
-        query.EnsureConsumed("device", "frames", "maxbody", "labels", "backoff", "maxbackoff", "retries", "timeout");
+        if (query.GetBool("start") is { } start) options = options with { StartImage = start };
+        query.EnsureConsumed("device", "frames", "maxbody", "labels", "backoff", "maxbackoff", "retries", "timeout", "start");
         return options.Validate();
     }
 

@@ -68,6 +68,36 @@ public sealed class IgtlSourceTests : IDisposable
     }
 
     [IgtlFact]
+    public async Task StartImageAndDescribedLabels_RealReceiveServer_GetsSttImage_ThenLbmetaAndColortBeforeTheMap()
+    {
+        int port = IgtlExamples.FreePort();
+        var server = IgtlExamples.Start(IgtlExamples.ReceiveServer, port.ToString());
+        var source = new IgtlSource(Options(port) with { StartImage = true }, _pool);
+        source.DescribeLabels(["background", "lesion"], [(0, 0, 0), (60, 180, 75)]);
+        var output = Channel.CreateUnbounded<Frame>();
+        using var stop = new CancellationTokenSource();
+        var run = source.RunAsync(output.Writer, stop.Token);
+        try
+        {
+            await WaitUntil(() => Log(server.Log).Contains("Receiving : STT_IMAGE"));
+            Assert.True(await source.SendLabelMapAsync(new byte[32 * 24], 32, 24));
+            Assert.True(await source.SendLabelMapAsync(new byte[32 * 24], 32, 24));
+            await WaitUntil(() => Log(server.Log).Split("Receiving IMAGE data type.").Length == 3);
+            string log = Log(server.Log);
+            // Names and colours once per connection, before the first map (ReceiveServer skips types it does not print).
+            Assert.True(log.IndexOf("Receiving : LBMETA", StringComparison.Ordinal) is var meta && meta >= 0 && meta < log.IndexOf("(32, 24, 1)", StringComparison.Ordinal), log);
+            Assert.Single(log.Split('\n'), l => l.Contains("Receiving : LBMETA"));
+            Assert.Single(log.Split('\n'), l => l.Contains("Receiving : COLORT"));
+        }
+        finally
+        {
+            stop.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Channels.Patience));
+            IgtlExamples.Stop(server.Process);
+        }
+    }
+
+    [IgtlFact]
     public async Task SendLabelMapAsync_RealReceiveServer_AcceptsTheImageAndItsCrc()
     {
         int port = IgtlExamples.FreePort();

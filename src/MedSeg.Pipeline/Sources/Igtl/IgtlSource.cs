@@ -102,8 +102,13 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
                 Interlocked.Increment(ref _connections);
                 SetStatus("connected");
                 _labels.Connection = connection;
+                if (_options.StartImage) await connection.WriteAsync(IgtlStreamControl.StartImage(_options.Device ?? ""), ct).ConfigureAwait(false);
                 await ReceiveAsync(connection, output, backoff, ct).ConfigureAwait(false);
-                if (Done) return;
+                if (Done)
+                {
+                    if (_options.StartImage) await connection.WriteAsync(IgtlStreamControl.StopImage(_options.Device ?? ""), ct).ConfigureAwait(false);
+                    return;
+                }
                 why = "lost: connection reset after an absurd message";
             }
             catch (Exception e) when (!ct.IsCancellationRequested && e is SocketException or IOException or OperationCanceledException or TimeoutException)

@@ -1,4 +1,5 @@
 using MedSeg.Core.Frames;
+using MedSeg.Core.Inference;
 using MedSeg.Imaging.Preprocess;
 using MedSeg.Model;
 using MedSeg.Pipeline;
@@ -47,6 +48,15 @@ public static class PipelineBenchmark
         using var net = new UNet(model);
         var info = new CheckpointInfo { Model = net.Options, Preprocess = new PreprocessOptions { Width = s.Size, Height = s.Size } };
         using var engine = new InferenceEngine(net, info, engineOptions with { MaxBatch = s.MaxBatch, Warmup = 3 });
+        return await RunOnAsync(engine, s, frames,
+            batch => engineCells.FirstOrDefault(e => e.Size == s.Size && e.Batch == batch)?.PerBatch.Median ?? double.NaN, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The scenario on a given engine (any <see cref="ISegmentationEngine"/>).</summary>
+    /// <param name="engineMedian">The engine's own median call at a batch size, for the overhead column.</param>
+    public static async Task<(PipelineCell Cell, double[] Samples)> RunOnAsync(
+        ISegmentationEngine engine, Scenario s, int frames, Func<int, double> engineMedian, CancellationToken ct)
+    {
         using var pool = new FramePool();
         int warmup = WarmupFor(frames);
         var source = new SyntheticSource(new SyntheticSourceOptions { Fps = s.Fps, Frames = frames + warmup, Size = s.Size, Loop = 200 }, pool);
@@ -68,10 +78,8 @@ public static class PipelineBenchmark
         if (trace != null) foreach (var kv in trace.Bytes.OrderByDescending(k => k.Value).Take(15)) Console.WriteLine($"ALLOC {kv.Value,12} {kv.Key}");
         long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytes0;
 
-        var engineMedian = engineCells.FirstOrDefault(e => e.Size == s.Size && e.Batch == Math.Max(1, (int)Math.Round(report.MeanBatch)))?.PerBatch.Median
-                           ?? double.NaN;
         var cell = new PipelineCell(s.Name, s.Size, s.MaxBatch, s.Fps, report.FramesIn, report.FramesOut, report.EndToEnd, report.Latency,
-            report.EndToEnd.Median - engineMedian, report.FramesDropped, (double)bytes / Math.Max(1, report.FramesIn),
+            report.EndToEnd.Median - engineMedian(Math.Max(1, (int)Math.Round(report.MeanBatch))), report.FramesDropped, (double)bytes / Math.Max(1, report.FramesIn),
             GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2);
         return (cell, probe.Samples.ToArray());
     }

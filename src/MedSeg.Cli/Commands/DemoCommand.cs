@@ -34,9 +34,10 @@ public static class DemoCommand
         // Leave a core to the renderer, the source and the video encoder: inference never waits on
         // the display, and on a 2-core machine that only holds if they don't fight for the same cores.
         var threads = CommonOptions.StreamingThreads();
+        var engineKind = CommonOptions.Engine();
         var cmd = new Command("demo", "Live demo: synthetic ultrasound through the real-time pipeline with OpenGL overlays (window, or headless without a display)")
         {
-            headless, frames, fps, model, output, snapshotEvery, device, threads,
+            headless, frames, fps, model, output, snapshotEvery, device, threads, engineKind,
         };
         // Synchronous on purpose: a GLFW window must live on the main thread, and the action runs on
         // the caller's thread until its first await.
@@ -44,6 +45,7 @@ public static class DemoCommand
         {
             Headless = p.GetValue(headless), Frames = p.GetValue(frames), Fps = p.GetValue(fps), Model = ResolveModel(p.GetValue(model)!),
             OutDir = p.GetValue(output)!, SnapshotEvery = p.GetValue(snapshotEvery), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
+            Engine = p.GetValue(engineKind),
         }, ct))));
         return cmd;
     }
@@ -58,6 +60,7 @@ public static class DemoCommand
         public int SnapshotEvery { get; init; } = 50;
         public string Device { get; init; } = "auto";
         public int Threads { get; init; }
+        public Engines.EngineKind Engine { get; init; } = Engines.EngineKind.Auto;
     }
 
     public static int Run(DemoOptions o, CancellationToken ct)
@@ -69,7 +72,7 @@ public static class DemoCommand
                                $"{(frames > 0 ? $"{frames} frames" : "until Esc")} at {o.Fps} fps[/]");
 
         // 1. Engine and source: the shipped model; a live-like synthetic ultrasound sequence.
-        using var engine = InferenceEngine.Load(o.Model, new InferenceEngineOptions { Device = o.Device, Threads = o.Threads, MaxBatch = 2 });
+        using var engine = Engines.EngineFactory.Create(new Engines.EngineRequest { Model = o.Model, Engine = o.Engine, Device = o.Device, Threads = o.Threads, MaxBatch = 2 }, StreamCommand.Say);
         using var pool = new FramePool();
         var size = engine.Description.Width;
         // A pre-rendered 10 s cine loop keeps the phantom renderer off the streaming path.
@@ -89,7 +92,7 @@ public static class DemoCommand
         string video = Path.Combine(o.OutDir, "overlay.mp4");
         PresentationSummary display;
         // Smooth edges threshold the probabilities in the shader: at the checkpoint's threshold, as the labels were.
-        using (var viewer = new OverlayViewer(surface, provider, new OverlaySettings { Threshold = (float)engine.Info.Threshold }, new OverlayViewerOptions
+        using (var viewer = new OverlayViewer(surface, provider, new OverlaySettings { Threshold = (float)engine.Contract.Threshold }, new OverlayViewerOptions
         {
             ModelName = Path.GetFileNameWithoutExtension(o.Model), Device = engine.Description.Device,
             SnapshotEvery = o.SnapshotEvery, SnapshotDirectory = o.OutDir, ScreenshotDirectory = o.OutDir,

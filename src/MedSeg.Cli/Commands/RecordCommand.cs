@@ -33,6 +33,7 @@ public sealed record RecordOptions
     public double? MaxWaitMs { get; init; }
     public double? Threshold { get; init; }
     public string Device { get; init; } = "auto";
+    public Engines.EngineKind Engine { get; init; } = Engines.EngineKind.Auto;
     public int Threads { get; init; }
     public string? Report { get; init; }
 }
@@ -57,9 +58,10 @@ public static class RecordCommand
         var report = new Option<string?>("--report") { Description = "Write the pipeline report as JSON to this file" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();
+        var engineKind = CommonOptions.Engine();
         var cmd = new Command("record", "Run a source through the pipeline and record every frame (image, mask, ground truth, timings) to a MessagePack session")
         {
-            model, source, output, image, masks, prob, fsync, overwrite, tags, mode, maxBatch, maxWait, threshold, report, device, threads,
+            model, source, output, image, masks, prob, fsync, overwrite, tags, mode, maxBatch, maxWait, threshold, report, device, threads, engineKind,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -69,7 +71,7 @@ public static class RecordCommand
                 Image = ParseImage(p.GetValue(image)!), Masks = ParseMasks(p.GetValue(masks)!), Probabilities = p.GetValue(prob),
                 Fsync = p.GetValue(fsync)!, Overwrite = p.GetValue(overwrite), Tags = ParseTags(p.GetValue(tags)),
                 Mode = p.GetValue(mode), MaxBatch = p.GetValue(maxBatch), MaxWaitMs = p.GetValue(maxWait), Threshold = p.GetValue(threshold),
-                Device = p.GetValue(device)!, Threads = p.GetValue(threads), Report = p.GetValue(report),
+                Device = p.GetValue(device)!, Threads = p.GetValue(threads), Report = p.GetValue(report), Engine = p.GetValue(engineKind),
             };
             var (result, _) = await RunAsync(o, ct).ConfigureAwait(false);
             return result.Fault == null ? CommandErrors.Ok : CommandErrors.Failed;
@@ -91,10 +93,10 @@ public static class RecordCommand
     /// <summary>Runs the pipeline with a <see cref="SessionRecorder"/>; prints the pipeline report and the session summary.</summary>
     public static async Task<(PipelineReport Report, SessionRecorder Recorder)> RunAsync(RecordOptions o, CancellationToken ct)
     {
-        using var engine = InferenceEngine.Load(o.Model, new InferenceEngineOptions
+        using var engine = Engines.EngineFactory.Create(new Engines.EngineRequest
         {
-            Device = o.Device, Threads = o.Threads, MaxBatch = o.MaxBatch, Threshold = o.Threshold,
-        });
+            Model = o.Model, Engine = o.Engine, Device = o.Device, Threads = o.Threads, MaxBatch = o.MaxBatch, Threshold = o.Threshold,
+        }, StreamCommand.Say);
         using var pool = new FramePool();
         var source = SourceFactory.Create(o.Source, pool);
         var recorder = CreateRecorder(o.Out, o.Overwrite, o.Model, engine, source, WriterOptionsOf(o), o.Tags);
@@ -103,7 +105,7 @@ public static class RecordCommand
             Mode = o.Mode ?? (source is RecordingSource ? PipelineMode.All : PipelineMode.Newest),
             MaxBatch = o.MaxBatch,
             MaxWait = CommonOptions.MaxWait(o.MaxWaitMs),
-            Postprocess = new PostprocessOptions { Threshold = o.Threshold ?? engine.Info.Threshold },
+            Postprocess = new PostprocessOptions { Threshold = o.Threshold ?? engine.Contract.Threshold },
         };
         var report = await StreamCommand.RunAsync(options, engine, source, [recorder], ct).ConfigureAwait(false);
         if (o.Report is { } path) PipelineReportWriter.Save(path, report);
@@ -117,7 +119,7 @@ public static class RecordCommand
                                (recorder.Frames > 0 ? $", {recorder.Bytes / (double)recorder.Frames / 1024.0:F1} KiB per frame" : ""));
 
     /// <summary>The never-drop recorder sink for a session of <paramref name="engine"/> on <paramref name="source"/>; shared by record, stream --record and demo.</summary>
-    internal static SessionRecorder CreateRecorder(string path, bool overwrite, string modelPath, InferenceEngine engine, IFrameSource source,
+    internal static SessionRecorder CreateRecorder(string path, bool overwrite, string modelPath, Core.Inference.ISegmentationEngine engine, IFrameSource source,
                                                    RecordingWriterOptions writer, IReadOnlyDictionary<string, string>? tags = null) =>
         new(new SessionRecorderOptions
         {
@@ -127,13 +129,19 @@ public static class RecordCommand
             {
                 Source = source.Description,
                 Model = new RecordedModel(engine.Description.Model, Path.GetFullPath(modelPath), Checkpoint.Hash(modelPath),
-                                          JsonSerializer.Serialize(engine.Info, Checkpoint.JsonOptions)),
-                ClassNames = engine.Info.Model.ClassNames,
-                ClassColors = Enumerable.Range(0, engine.Info.Model.ClassNames.Count).Select(ColorOf).ToArray(),
+                                          ModelConfig(modelPath, engine)),
+                ClassNames = engine.Contract.ClassNames,
+                ClassColors = Enumerable.Range(0, engine.Contract.ClassNames.Count).Select(ColorOf).ToArray(),
                 Tags = tags ?? new Dictionary<string, string>(),
             },
             Writer = writer,
         });
+
+    /// <summary>The recorded model's configuration: a checkpoint's own header, or an ONNX model's contract.</summary>
+    private static string ModelConfig(string modelPath, Core.Inference.ISegmentationEngine engine) =>
+        modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+            ? JsonSerializer.Serialize(engine.Contract, Checkpoint.JsonOptions)
+            : JsonSerializer.Serialize(Checkpoint.ReadInfo(modelPath), Checkpoint.JsonOptions);
 
     internal static RecordingWriterOptions WriterOptionsOf(RecordOptions o) => WriterOptionsOf(o.Image, o.Masks, o.Probabilities, o.Fsync);
 

@@ -33,9 +33,10 @@ public static class ReplayCommand
         var threshold = CommonOptions.Threshold();
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();
+        var engineKind = CommonOptions.Engine();
         var cmd = new Command("replay", "Play a recorded session back through the pipeline (same or another model), optionally recording the new predictions")
         {
-            file, fps, speed, max, repeat, frames, model, record, image, masks, prob, fsync, overwrite, tags, mode, maxBatch, maxWait, threshold, device, threads,
+            file, fps, speed, max, repeat, frames, model, record, image, masks, prob, fsync, overwrite, tags, mode, maxBatch, maxWait, threshold, device, threads, engineKind,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -49,10 +50,11 @@ public static class ReplayCommand
                 Fps = p.GetValue(fps) ?? 25, Speed = p.GetValue(speed), Repeat = p.GetValue(repeat), Frames = p.GetValue(frames),
             }, pool);
             string checkpoint = p.GetValue(model) ?? SessionCheckpoint(path);
-            using var engine = InferenceEngine.Load(checkpoint, new InferenceEngineOptions
+            using var engine = Engines.EngineFactory.Create(new Engines.EngineRequest
             {
-                Device = p.GetValue(device)!, Threads = p.GetValue(threads), MaxBatch = p.GetValue(maxBatch), Threshold = p.GetValue(threshold),
-            });
+                Model = checkpoint, Engine = p.GetValue(engineKind), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
+                MaxBatch = p.GetValue(maxBatch), Threshold = p.GetValue(threshold),
+            }, StreamCommand.Say);
             string? outPath = p.GetValue(record);
             var recorder = outPath is null ? null : RecordCommand.CreateRecorder(outPath, p.GetValue(overwrite), checkpoint, engine, source,
                 RecordCommand.WriterOptionsOf(RecordCommand.ParseImage(p.GetValue(image)!), RecordCommand.ParseMasks(p.GetValue(masks)!), p.GetValue(prob), p.GetValue(fsync)!),
@@ -60,7 +62,7 @@ public static class ReplayCommand
             var options = new PipelineOptions
             {
                 Mode = p.GetValue(mode), MaxBatch = p.GetValue(maxBatch), MaxWait = CommonOptions.MaxWait(p.GetValue(maxWait)),
-                Postprocess = new PostprocessOptions { Threshold = p.GetValue(threshold) ?? engine.Info.Threshold },
+                Postprocess = new PostprocessOptions { Threshold = p.GetValue(threshold) ?? engine.Contract.Threshold },
             };
             var result = await StreamCommand.RunAsync(options, engine, source, recorder is null ? [] : [recorder], ct).ConfigureAwait(false);
             if (source.End is { Clean: false } end) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(end.Message)}");

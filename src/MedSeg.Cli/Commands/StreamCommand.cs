@@ -1,7 +1,8 @@
 using System.CommandLine;
+using MedSeg.Cli.Engines;
 using MedSeg.Cli.Reports;
+using MedSeg.Core.Inference;
 using MedSeg.Core.Frames;
-using MedSeg.Model;
 using MedSeg.Pipeline;
 using MedSeg.Pipeline.Sinks;
 using MedSeg.Pipeline.Sources;
@@ -39,16 +40,18 @@ public static class StreamCommand
         var report = new Option<string?>("--report") { Description = "Write the final report as JSON to this file" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();
+        var engineKind = CommonOptions.Engine();
         var cmd = new Command("stream", "Run a frame source through the real-time pipeline (preprocess → micro-batch → U-Net → postprocess → sinks)")
         {
-            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, overwrite, report, device, threads,
+            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, overwrite, report, device, threads, engineKind,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
-            using var engine = InferenceEngine.Load(p.GetValue(model)!, new InferenceEngineOptions
+            using var engine = EngineFactory.Create(new EngineRequest
             {
-                Device = p.GetValue(device)!, Threads = p.GetValue(threads), MaxBatch = p.GetValue(maxBatch), Threshold = p.GetValue(threshold),
-            });
+                Model = p.GetValue(model)!, Engine = p.GetValue(engineKind), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
+                MaxBatch = p.GetValue(maxBatch), Threshold = p.GetValue(threshold),
+            }, Say);
             using var pool = new FramePool();
             var src = SourceFactory.Create(p.GetValue(source)!, pool);
             var options = new PipelineOptions
@@ -59,7 +62,7 @@ public static class StreamCommand
                 Postprocess = new PostprocessOptions
                 {
                     SmoothingAlpha = p.GetValue(smooth), LargestComponent = p.GetValue(largest), FillHoles = p.GetValue(fill),
-                    Threshold = p.GetValue(threshold) ?? engine.Info.Threshold,
+                    Threshold = p.GetValue(threshold) ?? engine.Contract.Threshold,
                 },
             };
             var sinks = new List<IFrameSink>();
@@ -79,6 +82,9 @@ public static class StreamCommand
         return cmd;
     }
 
+    /// <summary>How the engine factory tells the user what it chose (one grey line).</summary>
+    internal static void Say(string message) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
+
     /// <summary>
     /// Live sources (synthetic, video, cameras, OpenIGTLink) default to Newest: show the newest
     /// frame, drop the oldest when behind. Replayed stacks and recordings default to All: a
@@ -91,7 +97,7 @@ public static class StreamCommand
     }
 
     /// <summary>Runs a built pipeline with the once-a-second status line and prints the report; shared with other commands.</summary>
-    public static async Task<PipelineReport> RunAsync(PipelineOptions options, InferenceEngine engine, IFrameSource source,
+    public static async Task<PipelineReport> RunAsync(PipelineOptions options, ISegmentationEngine engine, IFrameSource source,
                                                       IReadOnlyList<IFrameSink> sinks, CancellationToken ct)
     {
         var pipeline = PipelineBuilder.Build(options, engine, source, sinks);

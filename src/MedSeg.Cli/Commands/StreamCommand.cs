@@ -67,7 +67,12 @@ public static class StreamCommand
             };
             var sinks = new List<IFrameSink>();
             if (p.GetValue(sendLabels))
-                sinks.Add(src is Pipeline.Sources.Igtl.IgtlSource igtl ? new IgtlLabelSink(igtl) : throw new ArgumentException("--send-labels needs an igtl:// source"));
+            {
+                if (src is not Pipeline.Sources.Igtl.IgtlSource igtl) throw new ArgumentException("--send-labels needs an igtl:// source");
+                var names = engine.Description.ClassNames;
+                igtl.DescribeLabels(names, Enumerable.Range(0, names.Count).Select(Core.Frames.ClassPalette.For).ToArray());
+                sinks.Add(new IgtlLabelSink(igtl));
+            }
             if (p.GetValue(record) is { } recordPath)
                 sinks.Add(RecordCommand.CreateRecorder(recordPath, p.GetValue(overwrite), p.GetValue(model)!, engine, src, new Core.Recording.RecordingWriterOptions()));
             var result = await RunAsync(options, engine, src, sinks, ct).ConfigureAwait(false);

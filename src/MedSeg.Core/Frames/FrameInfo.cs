@@ -11,4 +11,14 @@ public readonly record struct FrameInfo(long Seq, TimeSpan Timestamp, int Width,
 {
     /// <summary>Size of the raw pixel buffer in bytes.</summary>
     public int PixelBytes => checked(Width * Height * Format.BytesPerPixel());
+
+    private readonly FrameGeometry? _geometry;
+
+    /// <summary>Where the pixels lie in the patient and which slice of which volume this is;
+    /// <see cref="FrameGeometry.Unknown"/> unless the source sets it (init-only, so positional constructions still compile).</summary>
+    public FrameGeometry Geometry
+    {
+        get => _geometry ?? FrameGeometry.Unknown;
+        init => _geometry = value;
+    }
 }

@@ -13,13 +13,14 @@ namespace MedSeg.Pipeline.Sources;
 /// <summary>Turns a <c>--source</c> spec into a source: <c>scheme:rest?key=value&amp;…</c>.</summary>
 public static class SourceFactory
 {
-    private static readonly string[] s_supported = ["synthetic", "dicom", "nifti", "tiff", "folder", "video", "igtl", "recording"];
+    private static readonly string[] s_supported = ["synthetic", "dicom", "nifti", "tiff", "folder", "video", "igtl", "recording", "scanconvert"];
     private static readonly string[] s_replayKeys = ["fps", "play", "loop", "pingpong", "frames"];
 
     /// <summary>
     /// Specs understood now (every replay also takes <c>fps=25&amp;play=once|loop|pingpong&amp;frames=0</c>, <c>loop</c> / <c>pingpong</c> as shorthands):
     /// <list type="bullet">
-    /// <item><c>synthetic:lesion|lungs|mri?fps=25&amp;frames=1000&amp;size=128&amp;seed=1</c></item>
+    /// <item><c>synthetic:lesion|lungs|mri?fps=25&amp;frames=1000&amp;size=128&amp;seed=1</c> (<c>&amp;prescan=1</c>: ultrasound pre-scan frames)</item>
+    /// <item><c>scanconvert:SPEC</c>: SPEC's pre-scan frames scan-converted with the sector their geometry carries</item>
     /// <item><c>dicom:DIR|FILE</c>: a series folder or one (multi-frame) file</item>
     /// <item><c>nifti:FILE?axis=z&amp;volume=0</c>: .nii / .nii.gz, sliced along x, y or z</item>
     /// <item><c>tiff:FILE|DIR</c>: a multi-page TIFF, or a folder of .tif/.tiff files</item>
@@ -43,6 +44,8 @@ public static class SourceFactory
         switch (scheme)
         {
             case "synthetic": return new SyntheticSource(ParseSynthetic(rest), pool);
+            // Wraps any source of pre-scan frames (their geometry names the sector): the pipeline sees Cartesian frames.
+            case "scanconvert": return new ScanConvertedSource(Create(rest, pool, logger), pool);
             case "video": return new VideoSource(ParseVideo(rest), pool, logger);
             case "igtl": return new IgtlSource(ParseIgtl(rest), pool, logger);
             case "recording": return Recording.RecordingSource.FromSpec(rest, pool);
@@ -141,7 +144,8 @@ public static class SourceFactory
         if (query.Get<int>("maxbackoff") is { } m) options = options with { BackoffMax = TimeSpan.FromMilliseconds(m) };
         if (query.Get<int>("retries") is { } r) options = options with { MaxReconnects = r };
         if (query.Get<int>("timeout") is { } t) options = options with { MessageTimeout = TimeSpan.FromMilliseconds(t) };
-        query.EnsureConsumed("device", "frames", "maxbody", "labels", "backoff", "maxbackoff", "retries", "timeout");
+        if (query.GetBool("start") is { } start) options = options with { StartImage = start };
+        query.EnsureConsumed("device", "frames", "maxbody", "labels", "backoff", "maxbackoff", "retries", "timeout", "start");
         return options.Validate();
     }
 
@@ -168,7 +172,8 @@ public static class SourceFactory
                 "size" => options with { Size = Parse<int>(key, value) },
                 "seed" => options with { Seed = Parse<int>(key, value) },
                 "loop" => options with { Loop = Parse<int>(key, value) },
-                _ => throw new ArgumentException($"unknown synthetic option '{key}'; expected fps, frames, size, seed or loop", nameof(rest)),
+                "prescan" => options with { PreScan = value is "1" or "true" ? true : value is "0" or "false" ? false : throw new ArgumentException($"prescan={value} is not 0/1", nameof(rest)) },
+                _ => throw new ArgumentException($"unknown synthetic option '{key}'; expected fps, frames, size, seed, loop or prescan", nameof(rest)),
             };
         }
         return options.Validate();

@@ -23,6 +23,7 @@ public static class Program
             EvalCommand.Create(),
             QuickstartCommand.Create(),
             DemoCommand.Create(),
+            RunCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }

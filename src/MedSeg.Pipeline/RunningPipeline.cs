@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using MedSeg.Core.Frames;
 using MedSeg.Core.Timing;
 using MedSeg.Pipeline.Sinks;
+using MedSeg.Pipeline.Sources;
 using Microsoft.Extensions.Logging;
 
 namespace MedSeg.Pipeline;
@@ -38,7 +39,7 @@ public sealed class RunningPipeline
     public LiveSummary Snapshot()
     {
         long now = StageTimes.Now();
-        long framesIn = _p.SourceEdge.Writer.Written, framesOut = _p.FanOut.Frames;
+        long framesIn = FramesIn(), framesOut = _p.FanOut.Frames;
         long dropped = _p.InnerEdges.Sum(e => e.Dropped);
         double fpsIn, fpsOut;
         lock (_snapshotGate)
@@ -52,6 +53,11 @@ public sealed class RunningPipeline
         return new LiveSummary(framesIn, framesOut, fpsIn, fpsOut, dropped, _p.BadFrames.Total, _p.Stats.Recent(now));
     }
 
+    /// <summary>Streams (sources) of this pipeline; frame stream ids are 0 … Streams − 1.</summary>
+    public int Streams => _p.Sources.Count;
+
+    private long FramesIn() => _p.SourceEdges.Sum(static e => e.Writer.Written);
+
     public async Task<PipelineReport> RunAsync(CancellationToken ct)
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) throw new InvalidOperationException("a pipeline runs once; build a new one");
@@ -62,7 +68,7 @@ public sealed class RunningPipeline
         var warnings = new ConcurrentQueue<string>();
         _startTicks = StageTimes.Now();
         _p.Logger.LogInformation("Pipeline starting: {Source} → {Engine}, mode {Mode}, batch ≤ {MaxBatch} / {MaxWait} ms",
-            _p.Source.Description, _p.Engine.Description.Model, _p.Options.Mode, _p.Options.MaxBatch, _p.Options.EffectiveMaxWait.TotalMilliseconds);
+            SourceDescription(), _p.Engine.Description.Model, _p.Options.Mode, _p.Options.MaxBatch, _p.Options.EffectiveMaxWait.TotalMilliseconds);
 
         Task Start(int order, string name, Func<Task> body) => Task.Run(async () =>
         {
@@ -79,7 +85,12 @@ public sealed class RunningPipeline
             }
         });
 
-        var producers = new List<Task> { Start(0, "source", () => RunSourceAsync(stopSource.Token)) };
+        var producers = new List<Task>();
+        for (int i = 0; i < _p.Sources.Count; i++)
+        {
+            var (source, edge) = (_p.Sources[i], _p.SourceEdges[i]);
+            producers.Add(Start(0, _p.Sources.Count == 1 ? "source" : $"source s{i}", () => RunSourceAsync(source, edge, stopSource.Token)));
+        }
         for (int i = 0; i < _p.Stages.Count; i++)
         {
             var stage = _p.Stages[i];
@@ -100,7 +111,7 @@ public sealed class RunningPipeline
         // Anything still queued (only after a fault or a sink timeout) goes back to the pool.
         foreach (var edge in _p.InnerEdges) edge.DrainAndRelease();
         foreach (var edge in _p.SinkEdges) edge.DrainAndRelease();
-        _p.Preprocess.Dispose();
+        foreach (var preprocess in _p.Preprocess) preprocess.Dispose();
 
         var origin = faults.Where(f => !f.Consequence).OrderBy(f => f.Order).FirstOrDefault();
         foreach (var f in faults.Where(f => f.Consequence && f.Order >= SinkOrder && closeSinks.IsCancellationRequested && !abort.IsCancellationRequested))
@@ -116,12 +127,12 @@ public sealed class RunningPipeline
         throw new PipelineException(origin.Name, origin.Error, report);
     }
 
-    private async Task RunSourceAsync(CancellationToken stop)
+    private static async Task RunSourceAsync(IFrameSource source, PipelineEdge<Frame> edge, CancellationToken stop)
     {
         Exception? error = null;
         try
         {
-            await _p.Source.RunAsync(_p.SourceEdge.Writer, stop).ConfigureAwait(false);
+            await source.RunAsync(edge.Writer, stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -134,7 +145,7 @@ public sealed class RunningPipeline
         }
         finally
         {
-            _p.SourceEdge.Writer.TryComplete(error);
+            edge.Writer.TryComplete(error);
         }
     }
 
@@ -178,12 +189,12 @@ public sealed class RunningPipeline
                 warnings.Enqueue($"sink '{sink.Name}' fell behind: it held the pipeline back {stalls} time(s), {stallMs:F0} ms in total");
         }
         var latency = _p.Stats.Summarize();
-        long framesIn = _p.SourceEdge.Writer.Written, framesOut = _p.FanOut.Frames;
+        long framesIn = FramesIn(), framesOut = _p.FanOut.Frames;
         long dropped = _p.InnerEdges.Sum(e => e.Dropped), bad = _p.BadFrames.Total;
         long batches = _p.Batcher.ClosedBySize + _p.Batcher.ClosedByTime + _p.Batcher.ClosedByEnd;
         return new PipelineReport
         {
-            Source = _p.Source.Description,
+            Source = SourceDescription(),
             Engine = $"{_p.Engine.Description.Model} on {_p.Engine.Description.Device}",
             Mode = _p.Options.Mode,
             MaxBatch = _p.Options.MaxBatch,
@@ -204,10 +215,16 @@ public sealed class RunningPipeline
             MeanBatch = batches == 0 ? 0 : (double)_p.Batcher.Frames / batches,
             Latency = latency,
             EndToEnd = latency.FirstOrDefault(l => l.Name == StatsSink.EndToEnd, LatencySummary.Empty(StatsSink.EndToEnd)),
+            Streams = [.. Enumerable.Range(0, _p.Sources.Count).Select(i => new StreamReport(
+                i, _p.Sources[i].Description, _p.Options.ModeOf(i), _p.SourceEdges[i].Writer.Written, _p.Stats.StreamFrames(i), _p.SourceEdges[i].Dropped,
+                _p.Stats.SummarizeStream(i)))],
             Warnings = [.. warnings],
             Fault = origin is null ? null : $"{origin.Name}: {origin.Error.GetType().Name}: {origin.Error.Message}",
         };
     }
+
+    private string SourceDescription() =>
+        _p.Sources.Count == 1 ? _p.Sources[0].Description : string.Join(" | ", _p.Sources.Select((s, i) => $"s{i}: {s.Description}"));
 
     private sealed record Fault(int Order, string Name, Exception Error, bool Consequence);
 }

@@ -24,7 +24,7 @@ public static class CommandErrors
             AnsiConsole.MarkupLine("[yellow]cancelled[/]");
             return Cancelled;
         }
-        catch (PipelineFailedException)
+        catch (Sessions.PipelineFailedException)
         {
             return Failed; // already reported with the stage's name
         }

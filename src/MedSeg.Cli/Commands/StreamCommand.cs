@@ -1,32 +1,24 @@
 using System.CommandLine;
-using MedSeg.Cli.Reports;
-using MedSeg.Core.Frames;
-using MedSeg.Model;
-using MedSeg.Pipeline;
-using MedSeg.Pipeline.Sinks;
-using MedSeg.Pipeline.Sources;
-using MedSeg.Pipeline.Stages;
-using Spectre.Console;
+using MedSeg.Cli.Sessions;
+using MedSeg.Pipeline.Session;
 
 namespace MedSeg.Cli.Commands;
 
 /// <summary>
-/// `medseg stream`: a source through the whole pipeline with a checkpoint; a status line every
+/// `medseg stream`: sources through the whole pipeline with a checkpoint; a status line every
 /// second and a final report. Ctrl+C drains in-flight frames and still prints the report.
+/// A front-end: its flags become a <see cref="SessionSpec"/> (<c>--print-spec</c> shows it).
 /// </summary>
 public static class StreamCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Checkpoint (best.ckpt from `medseg train`)", Required = true };
-        var source = new Option<string>("--source")
-        {
-            Description = "Frame source: synthetic:lesion|lungs|mri[?fps=25&frames=N&size=128&seed=1&loop=N], dicom:DIR|FILE, " +
-                          "nifti:FILE[?axis=z], tiff:FILE|DIR, folder:DIR, video:FILE|INDEX|URL, igtl://host:port; replays take " +
-                          "fps=25&play=once|loop|pingpong&frames=N (fps=0: as fast as possible; frames=0: until Ctrl+C)",
-            DefaultValueFactory = _ => "synthetic:lesion?fps=25&frames=500",
-        };
-        var mode = new Option<PipelineMode?>("--mode") { Description = "Newest: always show the newest frame, drop the oldest when behind (default for live sources); All: process every frame" };
+        var source = SpecFlags.Sources("synthetic:lesion?fps=25&frames=500",
+            "Frame source: synthetic:lesion|lungs|mri[?fps=25&frames=N&size=128&seed=1&loop=N], dicom:DIR|FILE, " +
+            "nifti:FILE[?axis=z], tiff:FILE|DIR, folder:DIR, video:FILE|INDEX|URL, igtl://host:port, recording:FILE; replays take " +
+            "fps=25&play=once|loop|pingpong&frames=N (fps=0: as fast as possible; frames=0: until Ctrl+C)");
+        var mode = SpecFlags.Mode();
         var maxBatch = CommonOptions.MaxBatch();
         var maxWait = CommonOptions.MaxWaitMs();
         var smooth = new Option<double>("--smooth") { Description = "Temporal smoothing: EMA weight of the new frame's probabilities (1 = off)", DefaultValueFactory = _ => 1 };
@@ -34,88 +26,32 @@ public static class StreamCommand
         var fill = new Option<bool>("--fill-holes") { Description = "Fill holes in the mask" };
         var threshold = CommonOptions.Threshold();
         var sendLabels = new Option<bool>("--send-labels") { Description = "igtl:// sources: send each predicted label map back to the server as an IMAGE message" };
-        var record = new Option<string?>("--record") { Description = "Record the session (MessagePack, recordings/FORMAT.md) to this file; never drops a frame" };
+        var record = new Option<string?>("--record") { Description = "Record the session (MessagePack, recordings/FORMAT.md) to this file (stream k: -sK suffix); never drops a frame" };
         var report = new Option<string?>("--report") { Description = "Write the final report as JSON to this file" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();
-        var cmd = new Command("stream", "Run a frame source through the real-time pipeline (preprocess → micro-batch → U-Net → postprocess → sinks)")
+        var print = SpecFlags.PrintSpec();
+        var cmd = new Command("stream", "Run frame sources through the real-time pipeline (preprocess → micro-batch → U-Net → postprocess → sinks)")
         {
-            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, report, device, threads,
+            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, report, device, threads, print,
         };
-        cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
-            using var engine = InferenceEngine.Load(p.GetValue(model)!, new InferenceEngineOptions
+            var spec = new SessionSpec
             {
-                Device = p.GetValue(device)!, Threads = p.GetValue(threads), MaxBatch = p.GetValue(maxBatch), Threshold = p.GetValue(threshold),
-            });
-            using var pool = new FramePool();
-            var src = SourceFactory.Create(p.GetValue(source)!, pool);
-            var options = new PipelineOptions
-            {
-                Mode = p.GetValue(mode) ?? DefaultMode(p.GetValue(source)!),
-                MaxBatch = p.GetValue(maxBatch),
-                MaxWait = CommonOptions.MaxWait(p.GetValue(maxWait)),
-                Postprocess = new PostprocessOptions
+                Sources = SpecFlags.SourceList(p.GetValue(source)!, p.GetValue(mode)!),
+                Engine = new EngineSection { Model = p.GetValue(model)!, Device = p.GetValue(device)!, Threads = p.GetValue(threads), Threshold = p.GetValue(threshold) },
+                Batcher = new BatcherSection { MaxBatch = p.GetValue(maxBatch), MaxWaitMs = p.GetValue(maxWait) },
+                Postprocess = new PostprocessSection { Smoothing = p.GetValue(smooth), LargestComponent = p.GetValue(largest), FillHoles = p.GetValue(fill) },
+                Sinks = new SinksSection
                 {
-                    SmoothingAlpha = p.GetValue(smooth), LargestComponent = p.GetValue(largest), FillHoles = p.GetValue(fill),
-                    Threshold = p.GetValue(threshold) ?? engine.Info.Threshold,
+                    Recorder = new RecorderSection { Path = p.GetValue(record) },
+                    Labels = new LabelsSection { Enabled = p.GetValue(sendLabels) },
                 },
+                Report = new ReportSection { Path = p.GetValue(report) },
             };
-            var sinks = new List<IFrameSink>();
-            if (p.GetValue(sendLabels))
-                sinks.Add(src is Pipeline.Sources.Igtl.IgtlSource igtl ? new IgtlLabelSink(igtl) : throw new ArgumentException("--send-labels needs an igtl:// source"));
-            if (p.GetValue(record) is { } recordPath)
-                sinks.Add(RecordCommand.CreateRecorder(recordPath, overwrite: false, p.GetValue(model)!, engine, src, new Core.Recording.RecordingWriterOptions()));
-            var result = await RunAsync(options, engine, src, sinks, ct).ConfigureAwait(false);
-            if (p.GetValue(report) is { } path) PipelineReportWriter.Save(path, result);
-            return result.Fault == null ? CommandErrors.Ok : CommandErrors.Failed;
+            return SessionRunner.PrintOrRunAsync(spec, p.GetValue(print), ct);
         }));
         return cmd;
     }
-
-    /// <summary>
-    /// Live sources (synthetic, video, cameras, OpenIGTLink) default to Newest: show the newest
-    /// frame, drop the oldest when behind. Replayed stacks and recordings default to All: a
-    /// replay waits rather than skipping slices.
-    /// </summary>
-    public static PipelineMode DefaultMode(string sourceSpec)
-    {
-        string scheme = sourceSpec.Split(':', 2)[0].ToLowerInvariant();
-        return scheme is "dicom" or "nifti" or "tiff" or "folder" or "recording" ? PipelineMode.All : PipelineMode.Newest;
-    }
-
-    /// <summary>Runs a built pipeline with the once-a-second status line and prints the report; shared with other commands.</summary>
-    public static async Task<PipelineReport> RunAsync(PipelineOptions options, InferenceEngine engine, IFrameSource source,
-                                                      IReadOnlyList<IFrameSink> sinks, CancellationToken ct)
-    {
-        var pipeline = PipelineBuilder.Build(options, engine, source, sinks);
-        AnsiConsole.MarkupLine($"[grey]{Markup.Escape(source.Description)} → {Markup.Escape(engine.Description.Model)} on {engine.Description.Device}, " +
-                               $"{options.Mode} mode, batch ≤ {options.MaxBatch} / {options.EffectiveMaxWait.TotalMilliseconds} ms[/]");
-        using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        var run = pipeline.RunAsync(ct);
-        var status = Task.Run(async () =>
-        {
-            while (!run.IsCompleted && await ticker.WaitForNextTickAsync(CancellationToken.None).ConfigureAwait(false))
-                if (!run.IsCompleted) AnsiConsole.MarkupLine(Markup.Escape(pipeline.Snapshot().ToString()));
-        }, CancellationToken.None);
-        PipelineReport report;
-        try
-        {
-            report = await run.ConfigureAwait(false);
-        }
-        catch (PipelineException e)
-        {
-            ticker.Dispose();
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            if (e.Report is { } partial) PipelineReportWriter.Print(partial);
-            throw new PipelineFailedException(e);
-        }
-        ticker.Dispose();
-        await status.ConfigureAwait(false);
-        PipelineReportWriter.Print(report);
-        return report;
-    }
 }
-
-/// <summary>A pipeline fault that was already reported to the user; maps to exit code 1.</summary>
-public sealed class PipelineFailedException(PipelineException inner) : Exception(inner.Message, inner);

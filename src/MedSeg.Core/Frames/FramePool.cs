@@ -21,15 +21,22 @@ public sealed class FramePool : IDisposable
     private long _rented, _returned, _created, _buffersRented, _buffersReturned;
     private bool _disposed;
 
-    public FramePool(MemoryPool<byte>? memory = null, int maxRetained = 64)
+    /// <param name="streamId">Stamped into every rented frame's <see cref="FrameInfo.StreamId"/> (one pool
+    /// per stream of a session); null keeps the id the caller's info carries.</param>
+    public FramePool(MemoryPool<byte>? memory = null, int maxRetained = 64, int? streamId = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxRetained);
+        if (streamId < 0) throw new ArgumentOutOfRangeException(nameof(streamId), streamId, "must be ≥ 0");
+        StreamId = streamId;
         Memory = memory ?? MemoryPool<byte>.Shared;
         _maxRetained = maxRetained;
         _idle = new Stack<Frame>(maxRetained);
     }
 
     public MemoryPool<byte> Memory { get; }
+
+    /// <summary>The stream whose frames this pool rents (null: whatever the caller's info says).</summary>
+    public int? StreamId { get; }
 
     /// <summary>Frames handed out by <see cref="Rent"/>.</summary>
     public long Rented => Interlocked.Read(ref _rented);
@@ -65,7 +72,7 @@ public sealed class FramePool : IDisposable
             frame = new Frame(this);
             Interlocked.Increment(ref _created);
         }
-        frame.Reset(info);
+        frame.Reset(StreamId is { } stream ? info with { StreamId = stream } : info);
         Interlocked.Increment(ref _rented);
         return frame;
     }

@@ -36,6 +36,7 @@ public sealed class SessionRecorder : IFrameSink
     }
 
     public string Name => _options.Name;
+    public int? Stream => _options.Stream;
     public SinkPolicy Policy => SinkPolicy.NeverDrop;
     public int Capacity => _options.Capacity;
     public long Discarded => 0;

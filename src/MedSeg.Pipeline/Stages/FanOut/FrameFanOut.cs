@@ -10,7 +10,7 @@ namespace MedSeg.Pipeline.Stages;
 /// </summary>
 /// <remarks>
 /// Inputs: finished frames. Outputs: one channel per sink (the builder sets each edge's policy).
-/// Options: the sink names, for logs and stall counts.
+/// Options: the sink names, for logs and stall counts; per sink, the one stream it takes (or all).
 /// Memory: counters only.
 /// Notes: a full DropOldest (Latest) edge never refuses a write, so only a NeverDrop sink can
 /// hold the fan-out back. When that happens the fan-out counts a stall for that sink, logs a
@@ -22,14 +22,18 @@ namespace MedSeg.Pipeline.Stages;
 public sealed class FrameFanOut
 {
     private readonly string[] _names;
+    private readonly int?[] _streams;
     private readonly long[] _stalls, _stallTicks;
     private readonly ILogger _logger;
     private long _frames;
 
-    public FrameFanOut(IReadOnlyList<string> sinkNames, ILogger? logger = null)
+    /// <param name="sinkStreams">Per sink, the one stream it receives (null: all); null: every sink gets every frame.</param>
+    public FrameFanOut(IReadOnlyList<string> sinkNames, ILogger? logger = null, IReadOnlyList<int?>? sinkStreams = null)
     {
         ArgumentNullException.ThrowIfNull(sinkNames);
         _names = [.. sinkNames];
+        _streams = sinkStreams is null ? new int?[_names.Length] : [.. sinkStreams];
+        if (_streams.Length != _names.Length) throw new ArgumentException($"{_streams.Length} stream filters for {_names.Length} sinks", nameof(sinkStreams));
         _stalls = new long[_names.Length];
         _stallTicks = new long[_names.Length];
         _logger = logger ?? NullLogger.Instance;
@@ -54,7 +58,9 @@ public sealed class FrameFanOut
             {
                 try
                 {
-                    for (int i = 0; i < outputs.Count; i++) await DeliverAsync(frame.AddRef(), i, outputs[i], ct).ConfigureAwait(false);
+                    for (int i = 0; i < outputs.Count; i++)
+                        if (_streams[i] is not { } only || only == frame.Info.StreamId)
+                            await DeliverAsync(frame.AddRef(), i, outputs[i], ct).ConfigureAwait(false);
                 }
                 finally
                 {

@@ -13,7 +13,7 @@ namespace MedSeg.Pipeline.Stages;
 /// <see cref="StageTimes.Postprocessed"/>; the emptied batch goes back to its pool.
 /// Options: <see cref="PostprocessOptions"/>, plus the engine's output size and class count.
 /// Memory: the moving-average plane and the cleanup scratch arrays are made in the constructor.
-/// Notes: smoothing keeps ema = α·p + (1 − α)·ema across consecutive frames (seeded by the first),
+/// Notes: every stream has its own average (frames carry their stream id). Smoothing keeps ema = α·p + (1 − α)·ema across consecutive frames (seeded by the first),
 /// writes ema back into <see cref="Frame.Foreground"/> and re-thresholds. Binary models get
 /// label = ema &gt; threshold. Multi-class models only have P(foreground), so smoothing can turn a
 /// pixel to background but never invents a class: label stays the engine's argmax where
@@ -24,19 +24,22 @@ public sealed class PostprocessStage : IPipelineStage<FrameBatch, Frame>
     private readonly PostprocessOptions _options;
     private readonly bool _binary;
     private readonly int _width, _height;
-    private readonly float[] _ema;
+    private readonly float[][] _ema;
+    private readonly bool[] _seeded;
     private readonly MaskCleanup? _cleanup;
     private readonly float _alpha, _threshold;
-    private bool _seeded;
 
-    public PostprocessStage(PostprocessOptions options, EngineDescription engine)
+    /// <param name="streams">Streams of the session (frame stream ids 0 … streams − 1): each has its own moving average.</param>
+    public PostprocessStage(PostprocessOptions options, EngineDescription engine, int streams = 1)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(engine);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(streams);
         _options = options.Validate();
         _binary = engine.ClassNames.Count <= 2;
         (_width, _height) = (engine.Width, engine.Height);
-        _ema = options.Smoothing ? new float[engine.Width * engine.Height] : [];
+        _ema = [.. Enumerable.Range(0, streams).Select(_ => options.Smoothing ? new float[engine.Width * engine.Height] : [])];
+        _seeded = new bool[streams];
         _cleanup = options.LargestComponent || options.FillHoles ? new MaskCleanup(engine.Width, engine.Height) : null;
         (_alpha, _threshold) = ((float)options.SmoothingAlpha, (float)options.Threshold);
     }
@@ -83,23 +86,27 @@ public sealed class PostprocessStage : IPipelineStage<FrameBatch, Frame>
         if (frame.OutputWidth != _width || frame.OutputHeight != _height)
             throw new InvalidOperationException($"frame {frame.Info.Seq} has a {frame.OutputWidth}×{frame.OutputHeight} output; expected {_width}×{_height}");
         var labels = frame.Labels;
-        if (_options.Smoothing) Smooth(frame.Foreground, labels);
+        int stream = frame.Info.StreamId;
+        if ((uint)stream >= (uint)_ema.Length)
+            throw new InvalidOperationException($"frame {frame.Info.Seq} is from stream {stream}; this stage serves streams 0–{_ema.Length - 1}");
+        if (_options.Smoothing) Smooth(stream, frame.Foreground, labels);
         if (_options.Smoothing) frame.Flags |= FrameFlags.Smoothed;
         if (_options.LargestComponent) _cleanup!.KeepLargestComponent(labels);
         if (_options.FillHoles) _cleanup!.FillHoles(labels);
     }
 
-    private void Smooth(Span<float> foreground, Span<byte> labels)
+    private void Smooth(int stream, Span<float> foreground, Span<byte> labels)
     {
-        if (!_seeded)
+        var ema = _ema[stream];
+        if (!_seeded[stream])
         {
-            foreground.CopyTo(_ema);
-            _seeded = true;
+            foreground.CopyTo(ema);
+            _seeded[stream] = true;
         }
         float a = _alpha, b = 1 - _alpha, t = _threshold;
-        for (int p = 0; p < _ema.Length; p++)
+        for (int p = 0; p < ema.Length; p++)
         {
-            float e = _ema[p] = a * foreground[p] + b * _ema[p];
+            float e = ema[p] = a * foreground[p] + b * ema[p];
             foreground[p] = e;
             if (_binary) labels[p] = e > t ? (byte)1 : (byte)0;
             else if (e <= t) labels[p] = 0;

@@ -28,6 +28,7 @@ public sealed class PreprocessStage : IPipelineStage<Frame, Frame>, IDisposable
     private readonly Preprocessor _preprocessor;
     private readonly Mat _image = new();
     private readonly int _inputLength;
+    private readonly int? _stream;
     private int _streamWidth, _streamHeight;
     private long _lastSeq = -1;
 
@@ -38,6 +39,7 @@ public sealed class PreprocessStage : IPipelineStage<Frame, Frame>, IDisposable
         _preprocessor = new Preprocessor(options.Preprocess);
         var p = options.Preprocess;
         _inputLength = p.Channels * p.Height * p.Width;
+        _stream = options.Stream;
         BadFrames = badFrames ?? new BadFrameLog();
     }
 
@@ -90,6 +92,8 @@ public sealed class PreprocessStage : IPipelineStage<Frame, Frame>, IDisposable
     private bool Prepare(Frame frame)
     {
         var info = frame.Info;
+        if (_stream is { } stream && info.StreamId != stream)
+            throw new InvalidOperationException($"frame {info.Seq} of stream {info.StreamId} reached the preprocessing of stream {stream}: give each source its own FramePool(streamId)");
         if (_lastSeq >= 0 && info.Seq > _lastSeq + 1) frame.Flags |= FrameFlags.DroppedUpstream;
         _lastSeq = Math.Max(_lastSeq, info.Seq);
 

@@ -41,7 +41,7 @@ public static class StreamsBenchmark
         {
             ct.ThrowIfCancellationRequested();
             AnsiConsole.MarkupLine($"[grey]{n} stream(s) × {frames} frames at {fps} fps…[/]");
-            using var session = SessionBuilder.Build(Spec(n, model, fps, frames, size, device, threads, warmup: (int)Math.Min(25, frames / 4)), CheckpointEngineLoader.Instance);
+            using var session = SessionBuilder.Build(Spec(n, model, fps, frames, size, device, threads, WarmupFor(frames)), CheckpointEngineLoader.Instance);
             foreach (var source in session.Sources) (source as SyntheticSource)?.Prerender(ct);
             var r = await session.RunAsync(ct).ConfigureAwait(false);
             double processed = 100.0 * r.FramesOut / Math.Max(1, r.FramesIn);
@@ -52,6 +52,9 @@ public static class StreamsBenchmark
         }
         return cells;
     }
+
+    /// <summary>Frames per stream left out of the latency statistics: 1 s at 25 fps, at most a quarter of the run.</summary>
+    public static int WarmupFor(long frames) => (int)Math.Min(25, frames / 4);
 
     /// <summary>The largest stream count that was sustained (0 when none was).</summary>
     public static int LargestSustained(IReadOnlyList<StreamsCell> cells) => cells.Where(static c => c.Sustained).Select(static c => c.Streams).DefaultIfEmpty(0).Max();

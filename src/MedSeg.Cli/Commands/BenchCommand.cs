@@ -33,12 +33,13 @@ public static class BenchCommand
         var streamFrames = new Option<int>("--stream-frames") { Description = "--streams: frames per stream (default 250 = 10 s at 25 fps)", DefaultValueFactory = _ => 250 };
         var streamFps = new Option<double>("--stream-fps") { Description = "--streams: frame rate of each stream", DefaultValueFactory = _ => 25 };
         var streamModel = new Option<string>("--model") { Description = "--streams: checkpoint every stream shares", DefaultValueFactory = _ => DemoCommand.DefaultModel };
+        var print = SpecFlags.PrintSpec();
         var output = CommonOptions.Out("out/bench");
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var cmd = new Command("bench", "Benchmark the inference engine and the whole pipeline (latency percentiles, throughput, GFLOP/s, allocations)")
         {
-            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, eager, render, streams, streamFrames, streamFps, streamModel, output, device, threads,
+            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, eager, render, streams, streamFrames, streamFps, streamModel, print, output, device, threads,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -49,6 +50,14 @@ public static class BenchCommand
                 int size = Checkpoint.ReadInfo(ckpt).Preprocess.Width;
                 // 0 (one per core) would leave the pipeline's own threads no core: cores − 1 as for every streaming command.
                 int streamThreads = p.GetValue(threads) is int t and > 0 ? t : Pipeline.Session.EngineSection.DefaultThreads;
+                if (p.GetValue(print))
+                {
+                    // One spec per stream count: print the one asked for.
+                    if (counts.Length != 1) throw new ArgumentException("--print-spec with --streams: give one stream count");
+                    var one = StreamsBenchmark.Spec(counts[0], ckpt, p.GetValue(streamFps), p.GetValue(streamFrames), size, p.GetValue(device)!, streamThreads, StreamsBenchmark.WarmupFor(p.GetValue(streamFrames)));
+                    Console.Out.Write(Pipeline.Session.SessionSpecFile.ToYaml(one.Validate()));
+                    return CommandErrors.Ok;
+                }
                 var cells = await StreamsBenchmark.RunAsync(counts, ckpt, p.GetValue(streamFps), p.GetValue(streamFrames), size, p.GetValue(device)!, streamThreads, ct).ConfigureAwait(false);
                 string streamsMd = StreamsBenchmark.ToMarkdown(cells, $"{Environment.ProcessorCount} cores, {streamThreads} engine thread(s)", Path.GetFileName(ckpt));
                 StreamsBenchmark.Save(p.GetValue(output)!, cells, streamsMd);

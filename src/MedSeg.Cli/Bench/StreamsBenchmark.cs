@@ -72,12 +72,19 @@ public static class StreamsBenchmark
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {c.Streams} | {c.Fps:0.#} | {c.MaxBatch} | {c.MeanBatch:F2} | {c.ProcessedPercent:F1} ({c.MinProcessedPercent:F1}) | {c.Drops} | " +
                 $"{c.Total.Median:F1} | {c.Total.P99:F1} | {c.Total.P99 / c.Total.Median:F2} | " +
-                $"{s.Min(x => x.EndToEnd.Median):F1}–{s.Max(x => x.EndToEnd.Median):F1} | {s.Min(x => x.EndToEnd.P99):F1}–{s.Max(x => x.EndToEnd.P99):F1} | {(c.Sustained ? "yes" : "no")} |");
+                $"{Range(s, static x => x.EndToEnd.Median)} | {Range(s, static x => x.EndToEnd.P99)} | {(c.Sustained ? "yes" : "no")} |");
         }
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture,
             $"Largest number of {cells.FirstOrDefault()?.Fps ?? 25:0.#} fps streams sustained (every stream ≥ {MinProcessed} % processed, p99 ≤ {MaxTailRatio}× median): **{LargestSustained(cells)}**");
         return md.ToString();
+    }
+
+    /// <summary>"min–max" over the streams that have latency samples (a stream that kept fewer frames than its warm-up has none).</summary>
+    private static string Range(IReadOnlyList<Pipeline.StreamReport> streams, Func<Pipeline.StreamReport, double> value)
+    {
+        var v = streams.Where(static s => s.EndToEnd.Count > 0).Select(value).ToArray();
+        return v.Length == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{v.Min():F1}–{v.Max():F1}") + (v.Length < streams.Count ? $" ({streams.Count - v.Length} without samples)" : "");
     }
 
     public static void Save(string outDir, IReadOnlyList<StreamsCell> cells, string md)

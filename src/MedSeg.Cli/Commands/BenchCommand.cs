@@ -61,7 +61,7 @@ public static class BenchCommand
                 var cells = await StreamsBenchmark.RunAsync(counts, ckpt, p.GetValue(streamFps), p.GetValue(streamFrames), size, p.GetValue(device)!, streamThreads, ct).ConfigureAwait(false);
                 string streamsMd = StreamsBenchmark.ToMarkdown(cells, $"{Environment.ProcessorCount} cores, {streamThreads} engine thread(s)", Path.GetFileName(ckpt));
                 StreamsBenchmark.Save(p.GetValue(output)!, cells, streamsMd);
-                AnsiConsole.WriteLine(streamsMd);
+                Console.Out.Write(streamsMd); // not AnsiConsole: it would wrap the table at the terminal width
                 return CommandErrors.Ok;
             }
             var model = new UNetOptions { BaseWidth = p.GetValue(baseWidth), Depth = p.GetValue(depth) }.Validate();

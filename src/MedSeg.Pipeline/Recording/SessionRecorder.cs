@@ -68,18 +68,12 @@ public sealed class SessionRecorder : IFrameSink
         ArgumentNullException.ThrowIfNull(input);
         try
         {
-            await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
+            await StageHost.ConsumeAsync(input, (frame, _) =>
             {
-                try
-                {
-                    if (_paused) Interlocked.Increment(ref _skipped);
-                    else Write(frame);
-                }
-                finally
-                {
-                    frame.Dispose();
-                }
-            }
+                if (_paused) Interlocked.Increment(ref _skipped);
+                else Write(frame);
+                return default;
+            }, ct).ConfigureAwait(false);
         }
         finally
         {

@@ -26,14 +26,9 @@ public sealed class IgtlLabelSink(IgtlSource source, int? stream = null) : IFram
     public int Capacity => 2;
     public long Discarded => Interlocked.Read(ref _unsent);
 
-    public async Task RunAsync(ChannelReader<Frame> input, CancellationToken ct)
-    {
-        await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
+    public Task RunAsync(ChannelReader<Frame> input, CancellationToken ct) =>
+        StageHost.ConsumeAsync(input, async (frame, token) =>
         {
-            using (frame)
-            {
-                if (!await source.SendLabelMapAsync(frame, ct).ConfigureAwait(false)) Interlocked.Increment(ref _unsent);
-            }
-        }
-    }
+            if (!await source.SendLabelMapAsync(frame, token).ConfigureAwait(false)) Interlocked.Increment(ref _unsent);
+        }, ct);
 }

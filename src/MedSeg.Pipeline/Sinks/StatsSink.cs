@@ -71,20 +71,12 @@ public sealed class StatsSink : IFrameSink
     /// <summary>Frames that arrived after a gap (frames dropped upstream).</summary>
     public long FramesAfterGap => Interlocked.Read(ref _gaps);
 
-    public async Task RunAsync(ChannelReader<Frame> input, CancellationToken ct)
-    {
-        await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
+    public Task RunAsync(ChannelReader<Frame> input, CancellationToken ct) =>
+        StageHost.ConsumeAsync(input, (frame, _) =>
         {
-            try
-            {
-                Record(frame);
-            }
-            finally
-            {
-                frame.Dispose();
-            }
-        }
-    }
+            Record(frame);
+            return default;
+        }, ct);
 
     /// <summary>Per-stage summaries in pipeline order, end-to-end last.</summary>
     public LatencySummary[] Summarize()

@@ -53,16 +53,19 @@ public sealed class MicroBatcher : IPipelineStage<Frame, FrameBatch>
     /// batch smaller than the stream count still serves every stream in turn. Output completes
     /// when every input has completed (or with the first input's error).
     /// </summary>
-    public async Task RunAsync(IReadOnlyList<ChannelReader<Frame>> inputs, ChannelWriter<FrameBatch> output, CancellationToken ct)
+    public Task RunAsync(IReadOnlyList<ChannelReader<Frame>> inputs, ChannelWriter<FrameBatch> output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count == 0) throw new ArgumentException("at least one input", nameof(inputs));
-        Exception? error = null;
+        return StageHost.RunAsync(token => BatchAsync(new FairInputs(inputs), output, token), error => output.TryComplete(error), ct);
+    }
+
+    /// <summary>The stage's step, a time window rather than one item: read, close on size / time / end, hand on.</summary>
+    private async Task BatchAsync(FairInputs streams, ChannelWriter<FrameBatch> output, CancellationToken ct)
+    {
         FrameBatch? open = null;
-        var streams = new FairInputs(inputs);
         try
         {
-            ct.ThrowIfCancellationRequested();
             while (await streams.WaitAnyAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false))
             {
                 if (!streams.TryRead(out var first)) continue;
@@ -96,15 +99,9 @@ public sealed class MicroBatcher : IPipelineStage<Frame, FrameBatch>
                 await CloseAsync(batch, closedBy, output, ct).ConfigureAwait(false);
             }
         }
-        catch (Exception e)
-        {
-            error = e;
-            throw;
-        }
         finally
         {
             open?.Dispose();
-            output.TryComplete(error);
         }
     }
 
@@ -120,14 +117,6 @@ public sealed class MicroBatcher : IPipelineStage<Frame, FrameBatch>
         Interlocked.Add(ref _frames, batch.Count);
         long now = StageTimes.Now();
         for (int i = 0; i < batch.Count; i++) batch[i].Times.Batched = now;
-        try
-        {
-            await output.WriteAsync(batch, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            batch.Dispose();
-            throw;
-        }
+        await output.HandOffAsync(batch, ct).ConfigureAwait(false);
     }
 }

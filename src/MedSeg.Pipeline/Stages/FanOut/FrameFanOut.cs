@@ -47,37 +47,29 @@ public sealed class FrameFanOut
 
     public double StallMilliseconds(int index) => StageTimes.Milliseconds(0, Interlocked.Read(ref _stallTicks[index]));
 
-    public async Task RunAsync(ChannelReader<Frame> input, IReadOnlyList<ChannelWriter<Frame>> outputs, CancellationToken ct)
+    public Task RunAsync(ChannelReader<Frame> input, IReadOnlyList<ChannelWriter<Frame>> outputs, CancellationToken ct)
     {
         if (outputs.Count != _names.Length) throw new ArgumentException($"{outputs.Count} outputs for {_names.Length} sinks", nameof(outputs));
-        Exception? error = null;
+        return StageHost.RunAsync(input, (frame, token) => DeliverAllAsync(frame, outputs, token), error =>
+        {
+            foreach (var output in outputs) output.TryComplete(error);
+        }, ct);
+    }
+
+    /// <summary>The stage's step: one reference per sink that takes the frame's stream, then the fan-out's own released.</summary>
+    private async ValueTask DeliverAllAsync(Frame frame, IReadOnlyList<ChannelWriter<Frame>> outputs, CancellationToken ct)
+    {
         try
         {
-            ct.ThrowIfCancellationRequested();
-            await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
-            {
-                try
-                {
-                    for (int i = 0; i < outputs.Count; i++)
-                        if (_streams[i] is not { } only || only == frame.Info.StreamId)
-                            await DeliverAsync(frame.AddRef(), i, outputs[i], ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    frame.Dispose();
-                }
-                Interlocked.Increment(ref _frames);
-            }
-        }
-        catch (Exception e)
-        {
-            error = e;
-            throw;
+            for (int i = 0; i < outputs.Count; i++)
+                if (_streams[i] is not { } only || only == frame.Info.StreamId)
+                    await DeliverAsync(frame.AddRef(), i, outputs[i], ct).ConfigureAwait(false);
         }
         finally
         {
-            foreach (var output in outputs) output.TryComplete(error);
+            frame.Dispose();
         }
+        Interlocked.Increment(ref _frames);
     }
 
     private async ValueTask DeliverAsync(Frame frame, int sink, ChannelWriter<Frame> output, CancellationToken ct)

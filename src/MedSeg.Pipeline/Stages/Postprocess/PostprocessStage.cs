@@ -44,39 +44,26 @@ public sealed class PostprocessStage : IPipelineStage<FrameBatch, Frame>
         (_alpha, _threshold) = ((float)options.SmoothingAlpha, (float)options.Threshold);
     }
 
-    public async Task RunAsync(ChannelReader<FrameBatch> input, ChannelWriter<Frame> output, CancellationToken ct)
+    public Task RunAsync(ChannelReader<FrameBatch> input, ChannelWriter<Frame> output, CancellationToken ct) =>
+        StageHost.RunAsync(input, (batch, token) => UnbatchAsync(batch, output, token), error => output.TryComplete(error), ct);
+
+    /// <summary>The stage's step: each frame finished and handed on in order; the emptied batch (and any frame not handed on) released.</summary>
+    private async ValueTask UnbatchAsync(FrameBatch batch, ChannelWriter<Frame> output, CancellationToken ct)
     {
-        Exception? error = null;
         try
         {
-            ct.ThrowIfCancellationRequested();
-            await foreach (var batch in input.ReadAllAsync(ct).ConfigureAwait(false))
+            for (int i = 0; i < batch.Count; i++)
             {
-                try
-                {
-                    for (int i = 0; i < batch.Count; i++)
-                    {
-                        Apply(batch[i]);
-                        batch[i].Times.Postprocessed = StageTimes.Now();
-                        // Taken only once written: if the write throws, the batch still releases it.
-                        await output.WriteAsync(batch[i], ct).ConfigureAwait(false);
-                        batch.Take(i);
-                    }
-                }
-                finally
-                {
-                    batch.Dispose();
-                }
+                Apply(batch[i]);
+                batch[i].Times.Postprocessed = StageTimes.Now();
+                // Taken only once written: if the write throws, the batch still releases it.
+                await output.WriteAsync(batch[i], ct).ConfigureAwait(false);
+                batch.Take(i);
             }
-        }
-        catch (Exception e)
-        {
-            error = e;
-            throw;
         }
         finally
         {
-            output.TryComplete(error);
+            batch.Dispose();
         }
     }
 

@@ -45,41 +45,19 @@ public sealed class PreprocessStage : IPipelineStage<Frame, Frame>, IDisposable
 
     public BadFrameLog BadFrames { get; }
 
-    public async Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken ct)
+    public Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken ct) =>
+        StageHost.RunAsync(input, output, Compute, ct);
+
+    /// <summary>The stage's step: network input written and stamped, or null (bad frame, recorded; the host releases it).</summary>
+    private Frame? Compute(Frame frame)
     {
-        Exception? error = null;
-        try
+        if (!Prepare(frame))
         {
-            ct.ThrowIfCancellationRequested();
-            await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
-            {
-                bool handedOn = false;
-                try
-                {
-                    if (!Prepare(frame))
-                    {
-                        BadFrames.Record(frame);
-                        continue;
-                    }
-                    frame.Times.Preprocessed = StageTimes.Now();
-                    await output.WriteAsync(frame, ct).ConfigureAwait(false);
-                    handedOn = true;
-                }
-                finally
-                {
-                    if (!handedOn) frame.Dispose();
-                }
-            }
+            BadFrames.Record(frame);
+            return null;
         }
-        catch (Exception e)
-        {
-            error = e;
-            throw;
-        }
-        finally
-        {
-            output.TryComplete(error);
-        }
+        frame.Times.Preprocessed = StageTimes.Now();
+        return frame;
     }
 
     public void Dispose()

@@ -141,7 +141,6 @@ public sealed class OverlayViewer : GameLoop, IDisposable
             if (frame is not null)
             {
                 long presented = StageTimes.Now();
-                frame.Times.Presented = presented;
                 _stats.OnPresented(frame.Info.Seq, frame.Times, presented);
             }
         }

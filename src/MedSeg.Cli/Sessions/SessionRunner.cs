@@ -67,6 +67,7 @@ public static class SessionRunner
     /// <summary>What every run says at the end: replays that ended early, what each recorder wrote.</summary>
     internal static void Finish(RunningSession session)
     {
+        if (session.LeaseMisuses > 0) AnsiConsole.MarkupLine($"[red]bug:[/] {session.LeaseMisuses} frame lease(s) released twice or after reuse (counted, not freed)");
         foreach (var source in session.Sources)
             if (source is RecordingSource { End: { Clean: false } end }) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(end.Message)}");
         foreach (var recorder in session.Recorders) PrintRecorded(recorder);

@@ -91,8 +91,10 @@ public sealed class SessionRecorder : IFrameSink
             Width = frame.Info.Width, Height = frame.Info.Height, PixelFormat = frame.Info.Format,
             MaskWidth = frame.OutputWidth, MaskHeight = frame.OutputHeight,
         }, _options.Writer, _options.Overwrite);
-        frame.Times.Recorded = StageTimes.Now();
-        _writer.Append(frame);
+        // The recorder's own stamp, in the record only: the frame is shared with the other sinks, read-only.
+        var times = frame.Times;
+        times.Recorded = StageTimes.Now();
+        _writer.Append(FrameData.From(frame) with { Times = times });
         Interlocked.Increment(ref _frames);
         Interlocked.Exchange(ref _bytes, _writer.BytesWritten);
     }

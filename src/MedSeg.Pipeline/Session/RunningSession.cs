@@ -40,6 +40,9 @@ public sealed class RunningSession : IDisposable
     /// <summary>Frames still held anywhere (0 once the run ended and every mailbox frame was released).</summary>
     public long FramesOutstanding => _pools.Sum(static p => p.Outstanding);
 
+    /// <summary>Doubled or stale frame releases counted by the pools (release builds count instead of throwing); 0 in a correct run.</summary>
+    public long LeaseMisuses => _pools.Sum(static p => p.LeaseMisuses);
+
     public Task<PipelineReport> RunAsync(CancellationToken ct) => Pipeline.RunAsync(ct);
 
     public void Dispose()

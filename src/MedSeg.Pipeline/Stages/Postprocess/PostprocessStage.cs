@@ -10,7 +10,7 @@ namespace MedSeg.Pipeline.Stages;
 /// </summary>
 /// <remarks>
 /// Inputs: inferred <see cref="FrameBatch"/>es. Outputs: their frames one by one, stamped
-/// <see cref="StageTimes.Postprocessed"/>; the emptied batch goes back to its pool.
+/// <see cref="StageTimes.Postprocessed"/> and sealed read-only (<see cref="Frame.Seal"/>); the emptied batch goes back to its pool.
 /// Options: <see cref="PostprocessOptions"/>, plus the engine's output size and class count.
 /// Memory: the moving-average plane and the cleanup scratch arrays are made in the constructor.
 /// Notes: every stream has its own average (frames carry their stream id). Smoothing keeps ema = α·p + (1 − α)·ema across consecutive frames (seeded by the first),
@@ -56,6 +56,8 @@ public sealed class PostprocessStage : IPipelineStage<FrameBatch, Frame>
             {
                 Apply(batch[i]);
                 batch[i].Times.Postprocessed = StageTimes.Now();
+                // Finished: from here every sink shares it, so nobody may change it any more.
+                batch[i].Seal();
                 // Taken only once written: if the write throws, the batch still releases it.
                 await output.WriteAsync(batch[i], ct).ConfigureAwait(false);
                 batch.Take(i);

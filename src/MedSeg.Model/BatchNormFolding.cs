@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MedSeg.Model;
@@ -31,7 +32,8 @@ public static class BatchNormFolding
                 var beta = source[bnPrefix + ".bias"];
                 var mean = source[bnPrefix + ".running_mean"];
                 var var_ = source[bnPrefix + ".running_var"];
-                var scale = gamma / (var_ + BatchNormEps).sqrt();
+                // Held Scalars, not `var_ + eps` (a temporary value and alpha): see HeldScalars.
+                var scale = gamma / var_.add(s_eps, HeldScalars.One).sqrt();
                 if (isBias)
                 {
                     // The source conv had no bias (it sat before a BN), so b = 0.
@@ -52,8 +54,8 @@ public static class BatchNormFolding
         return plain;
     }
 
-    /// <summary>TorchSharp's BatchNorm2d default ε, which DoubleConv uses.</summary>
-    private const double BatchNormEps = 1e-5;
+    /// <summary>The ε of the project's <see cref="BatchNorm2d"/> (TorchSharp's default), which DoubleConv uses.</summary>
+    private static readonly Scalar s_eps = BatchNorm2d.DefaultEps.ToScalar();
 
     /// <summary>"…double_conv.0.weight" → BN "…double_conv.1"; ".3." → ".4".</summary>
     private static bool TryBatchNormFor(string name, out string bnPrefix, out bool isBias)

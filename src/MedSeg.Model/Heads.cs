@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -12,11 +13,14 @@ public static class Heads
         if (logits.shape[1] == 1)
         {
             var p = functional.sigmoid(logits).squeeze(1);
-            return (p.gt(threshold).to_type(ScalarType.Byte), p);
+            // A using local, not gt(threshold): the Scalar must outlive the native call (HeldScalars).
+            using var t = threshold.ToScalar();
+            return (p.gt(t).to_type(ScalarType.Byte), p);
         }
         var soft = functional.softmax(logits, 1);
         var labels = soft.argmax(1).to_type(ScalarType.Byte);
-        var fg = 1 - soft.select(1, 0);
+        // 1 − p(background), spelled as TorchSharp's `1 - x` computes it but with held Scalars.
+        var fg = soft.select(1, 0).neg().add(HeldScalars.One, HeldScalars.One);
         return (labels, fg);
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -12,6 +13,8 @@ public enum LossKind { Bce, Dice, BceDice, CrossEntropy, CrossEntropyDice }
 public static class Losses
 {
     private const double Smooth = 1.0;
+    // Held for every call (HeldScalars): a plain `+ Smooth` would be a temporary Scalar.
+    private static readonly Scalar s_smooth = Smooth.ToScalar();
 
     public static LossKind DefaultFor(UNetOptions model) => model.IsBinary ? LossKind.BceDice : LossKind.CrossEntropyDice;
 
@@ -43,7 +46,8 @@ public static class Losses
     {
         using (a)
         using (b)
-            return a + b;
+            return a.add(b, HeldScalars.One); // `a + b` passes a temporary alpha = 1
+
     }
 
     /// <summary>
@@ -67,10 +71,12 @@ public static class Losses
             onehot = functional.one_hot(target, classes).permute(0, 3, 1, 2).to_type(prob.dtype).narrow(1, 1, classes - 1);
         }
         long[] dims = [2, 3];
+        // The arithmetic of (2·inter + s) / (denom + s) and 1 − mean, with held Scalars and every
+        // alpha spelled out (HeldScalars): the operators would create temporary Scalars.
         var inter = (prob * onehot).sum(dims);
-        var denom = prob.sum(dims) + onehot.sum(dims);
-        var dice = (2 * inter + Smooth) / (denom + Smooth);
-        return (1 - dice.mean()).MoveToOuterDisposeScope();
+        var denom = prob.sum(dims).add(onehot.sum(dims), HeldScalars.One);
+        var dice = inter.mul(HeldScalars.Two).add(s_smooth, HeldScalars.One) / denom.add(s_smooth, HeldScalars.One);
+        return dice.mean().neg().add(HeldScalars.One, HeldScalars.One).MoveToOuterDisposeScope();
     }
 
     public static LossKind Parse(string s) => s.Trim().ToLowerInvariant() switch

@@ -20,7 +20,9 @@ public sealed class ScriptedUNet : IDisposable
 
     private readonly jit.CompilationUnit _unit;
     private readonly Tensor[] _weights;
-    private readonly long _depth;
+    // The script's int argument as a held Scalar: a boxed long in the argument list would become a
+    // temporary Scalar inside invoke that a GC can free before libtorch reads it (issue 10).
+    private readonly Scalar _depth;
     private readonly bool _bilinear, _binary;
 
     public ScriptedUNet(UNet model)
@@ -33,7 +35,7 @@ public sealed class ScriptedUNet : IDisposable
         _weights = WeightNames(options).Select(n => state.TryGetValue(n, out var t)
             ? t
             : throw new ArgumentException($"the model has no parameter '{n}' (not a {nameof(UNet)} of {options.Describe()}?)", nameof(model))).ToArray();
-        _depth = options.Depth;
+        _depth = ((long)options.Depth).ToScalar();
         _bilinear = options.Upsampling == Upsampling.Bilinear;
         _binary = options.IsBinary;
         _unit = jit.compile(s_source.Value);
@@ -43,11 +45,26 @@ public sealed class ScriptedUNet : IDisposable
     /// Argument list for <see cref="Run"/>; build it once per input tensor and reuse it, so a
     /// steady stream does not allocate one per call.
     /// </summary>
-    public object[] Arguments(Tensor input, double threshold) => [input, _weights, _depth, _bilinear, _binary, threshold];
+    /// <remarks>
+    /// Every native object the script reads is a managed object in this list: the numbers are
+    /// <see cref="Scalar"/>s made here, not boxed doubles and longs. TorchSharp's invoke turns a
+    /// boxed number into a temporary Scalar, stores only its native pointer and then calls the
+    /// script; a GC in between freed it (issue 10). bool arguments go by value and are safe.
+    /// The threshold Scalar lives as long as the list (its finalizer frees it after that).
+    /// </remarks>
+    public object[] Arguments(Tensor input, double threshold) => [input, _weights, _depth, _bilinear, _binary, threshold.ToScalar()];
 
     /// <summary>Runs the network and the head on the input in <paramref name="arguments"/>.</summary>
     /// <returns>uint8 labels [N,H,W] and float foreground probability [N,H,W], in the caller's dispose scope.</returns>
-    public (Tensor Labels, Tensor Foreground) Run(object[] arguments) => ((Tensor, Tensor))_unit.invoke("forward", arguments);
+    public (Tensor Labels, Tensor Foreground) Run(object[] arguments)
+    {
+        var result = ((Tensor, Tensor))_unit.invoke("forward", arguments);
+        // invoke reads the list's handles, then only native pointers: the list (and so its input
+        // tensor, weights and Scalars) must stay reachable until the script has returned.
+        GC.KeepAlive(arguments);
+        GC.KeepAlive(this);
+        return result;
+    }
 
     /// <summary>State-dict names of the weights in the order the script reads them.</summary>
     public static IReadOnlyList<string> WeightNames(UNetOptions options)
@@ -79,7 +96,11 @@ public sealed class ScriptedUNet : IDisposable
 
     // NOTE: TorchSharp 0.107's CompilationUnit.Dispose only forgets its native handle, so the
     // compiled graph stays until exit; engines are made once per command, so this is bounded.
-    public void Dispose() => _unit.Dispose();
+    public void Dispose()
+    {
+        _unit.Dispose();
+        _depth.Dispose();
+    }
 
     private static string ReadSource()
     {

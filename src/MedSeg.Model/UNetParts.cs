@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 
 namespace MedSeg.Model;
 
-/// <summary>(conv => [BN] => ReLU) * 2, then optional Dropout2d.</summary>
+/// <summary>(conv => [BN] => ReLU) * 2, then optional Dropout2d. BN is the project's own <see cref="BatchNorm2d"/> (issue 10).</summary>
 public sealed class DoubleConv : Module<Tensor, Tensor>
 {
     private readonly Sequential double_conv;
@@ -17,10 +17,10 @@ public sealed class DoubleConv : Module<Tensor, Tensor>
         var layers = new List<(string, Module<Tensor, Tensor>)>();
         // A conv bias before batch norm is redundant (BN re-centres), so it is dropped as in Pytorch-UNet.
         layers.Add(("0", Conv2d(inChannels, mid, 3, padding: 1, bias: !batchNorm)));
-        if (batchNorm) layers.Add(("1", BatchNorm2d(mid)));
+        if (batchNorm) layers.Add(("1", new BatchNorm2d(mid)));
         layers.Add(("2", ReLU(inplace: true)));
         layers.Add(("3", Conv2d(mid, outChannels, 3, padding: 1, bias: !batchNorm)));
-        if (batchNorm) layers.Add(("4", BatchNorm2d(outChannels)));
+        if (batchNorm) layers.Add(("4", new BatchNorm2d(outChannels)));
         layers.Add(("5", ReLU(inplace: true)));
         if (dropout > 0) layers.Add(("6", Dropout2d(dropout)));
         double_conv = Sequential(layers);

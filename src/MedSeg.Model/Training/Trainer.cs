@@ -53,7 +53,8 @@ public static class Trainer
         model.to(device);
         var lossKind = o.Loss ?? Losses.DefaultFor(modelOptions);
         Losses.CheckCompatible(lossKind, modelOptions);
-        using var optimizer = optim.Adam(model.parameters(), lr: o.LearningRate, weight_decay: o.WeightDecay);
+        // TorchSharp's Adam with held Scalars: its own step frees temporaries under a GC (issue 10).
+        using var optimizer = new HeldScalarAdam(model.parameters(), lr: o.LearningRate, weight_decay: o.WeightDecay);
         string best = Path.Combine(o.OutDir, "best.ckpt"), last = Path.Combine(o.OutDir, "last.ckpt");
         string optimState = Path.Combine(o.OutDir, "last.optim");
         int startEpoch = 1;

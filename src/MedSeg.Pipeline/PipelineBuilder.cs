@@ -13,7 +13,8 @@ using static System.Threading.Channels.BoundedChannelFullMode;
 namespace MedSeg.Pipeline;
 
 /// <summary>
-/// The one composition root: creates every stage and every bounded channel, each with its policy.
+/// The pipeline graph: creates every stage and every bounded channel, each with its policy. Internal:
+/// <see cref="Session.SessionBuilder"/>, the one composition root, is its only caller (tests aside).
 /// </summary>
 /// <remarks>
 /// <code>
@@ -26,7 +27,7 @@ namespace MedSeg.Pipeline;
 /// at the batch edge (a newer batch replaces the waiting one); every other edge waits, so latency
 /// stays bounded by the (small) capacities. In All mode nothing is dropped and the source is slowed down.
 /// </remarks>
-public static class PipelineBuilder
+internal static class PipelineBuilder
 {
     public static RunningPipeline Build(PipelineOptions options, ISegmentationEngine engine, IFrameSource source,
                                         IReadOnlyList<IFrameSink> extraSinks, ILogger? logger = null) =>

@@ -29,21 +29,22 @@ public static class DemoCommand
         // Leave a core to the renderer, the source and the video encoder: inference never waits on
         // the display, and on a 2-core machine that only holds if they don't fight for the same cores.
         var threads = CommonOptions.StreamingThreads();
+        var engineKind = SpecFlags.Engine();
         var print = SpecFlags.PrintSpec();
         var cmd = new Command("demo", "Live demo: synthetic ultrasound through the real-time pipeline with OpenGL overlays (window, or headless without a display)")
         {
-            headless, frames, fps, model, output, snapshotEvery, device, threads, print,
+            headless, frames, fps, model, output, snapshotEvery, device, threads, engineKind, print,
         };
         // Synchronous on purpose: a GLFW window must live on the main thread, and the action runs on
         // the caller's thread until its first await.
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() => SessionRunner.PrintOrRunAsync(Spec(
             p.GetValue(headless), p.GetValue(frames), p.GetValue(fps), ResolveModel(p.GetValue(model)!), p.GetValue(output)!,
-            p.GetValue(snapshotEvery), p.GetValue(device)!, p.GetValue(threads)), p.GetValue(print), ct)));
+            p.GetValue(snapshotEvery), p.GetValue(device)!, p.GetValue(threads), p.GetValue(engineKind)!), p.GetValue(print), ct)));
         return cmd;
     }
 
     /// <summary>The demo as a session: a pre-rendered 10 s cine loop (the phantom renderer off the streaming path), batch ≤ 2, a view, a recording.</summary>
-    public static SessionSpec Spec(bool headless, int frames, double fps, string model, string outDir, int snapshotEvery, string device, int threads)
+    public static SessionSpec Spec(bool headless, int frames, double fps, string model, string outDir, int snapshotEvery, string device, int threads, string engine = "auto")
     {
         bool display = !headless && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY"));
         long n = frames >= 0 ? frames : display ? 0 : 250;
@@ -52,7 +53,7 @@ public static class DemoCommand
         return new SessionSpec
         {
             Sources = [new SourceSection { Uri = string.Create(CultureInfo.InvariantCulture, $"synthetic:lesion?fps={fps}&frames={n}&size={size}&loop=250"), Mode = "newest" }],
-            Engine = new EngineSection { Model = model, Device = device, Threads = threads },
+            Engine = new EngineSection { Model = model, Kind = engine, Device = device, Threads = threads },
             Batcher = new BatcherSection { MaxBatch = 2 },
             Sinks = new SinksSection
             {

@@ -32,10 +32,11 @@ public static class ReplayCommand
         var threshold = CommonOptions.Threshold();
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();
+        var engineKind = SpecFlags.Engine();
         var print = SpecFlags.PrintSpec();
         var cmd = new Command("replay", "Play a recorded session back through the pipeline (same or another model), optionally recording the new predictions")
         {
-            file, fps, speed, max, repeat, frames, model, record, mode, maxBatch, maxWait, threshold, device, threads, print,
+            file, fps, speed, max, repeat, frames, model, record, mode, maxBatch, maxWait, threshold, device, threads, engineKind, print,
         };
         foreach (var o in writer.All) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
@@ -49,7 +50,7 @@ public static class ReplayCommand
                 Sources = SpecFlags.SourceList([uri], p.GetValue(mode)!),
                 Engine = new EngineSection
                 {
-                    Model = p.GetValue(model) ?? SessionCheckpoint(path), Device = p.GetValue(device)!, Threads = p.GetValue(threads), Threshold = p.GetValue(threshold),
+                    Model = p.GetValue(model) ?? SessionCheckpoint(path), Kind = p.GetValue(engineKind)!, Device = p.GetValue(device)!, Threads = p.GetValue(threads), Threshold = p.GetValue(threshold),
                 },
                 Batcher = new BatcherSection { MaxBatch = p.GetValue(maxBatch), MaxWaitMs = p.GetValue(maxWait) },
                 Sinks = new SinksSection { Recorder = recorder },

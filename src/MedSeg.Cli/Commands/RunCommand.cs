@@ -12,6 +12,7 @@ public static class RunCommand
         var file = new Argument<string>("FILE") { Description = "Session spec (.yaml / .yml / .json), e.g. from any streaming command's --print-spec" };
         var source = new Option<string[]>("--source") { Description = "Replace the spec's sources (repeat for several streams)", AllowMultipleArgumentsPerToken = false };
         var model = new Option<string?>("--model") { Description = "engine.model" };
+        var engine = new Option<string?>("--engine") { Description = "engine.kind" };
         var device = new Option<string?>("--device") { Description = "engine.device" };
         var threads = new Option<int?>("--threads") { Description = "engine.threads" };
         var maxBatch = new Option<int?>("--max-batch") { Description = "batcher.maxBatch" };
@@ -20,13 +21,14 @@ public static class RunCommand
         var print = SpecFlags.PrintSpec();
         var cmd = new Command("run", "Run a session spec: sources, engine, batcher, preprocess, postprocess, sinks, report; flags override the file")
         {
-            file, source, model, device, threads, maxBatch, record, report, print,
+            file, source, model, engine, device, threads, maxBatch, record, report, print,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
             var spec = SessionSpecFile.Load(p.GetValue(file)!);
             if (p.GetValue(source) is { Length: > 0 } sources) spec.Sources = [.. sources.Select(s => new SourceSection { Uri = s })];
             if (p.GetValue(model) is { } m) spec.Engine.Model = m;
+            if (p.GetValue(engine) is { } k) spec.Engine.Kind = k;
             if (p.GetValue(device) is { } d) spec.Engine.Device = d;
             if (p.GetValue(threads) is { } t) spec.Engine.Threads = t;
             if (p.GetValue(maxBatch) is { } b) spec.Batcher.MaxBatch = b;

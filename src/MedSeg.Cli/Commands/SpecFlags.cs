@@ -22,6 +22,13 @@ public static class SpecFlags
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary>--engine: engine.kind.</summary>
+    public static Option<string> Engine() => new("--engine")
+    {
+        Description = "auto (default): the faster runtime for this model on this machine | torch | onnx",
+        DefaultValueFactory = _ => "auto",
+    };
+
     public static Option<string> Mode() => new("--mode")
     {
         Description = "auto (default): live sources drop their oldest frame when behind (newest), replays wait (all) | newest | all",

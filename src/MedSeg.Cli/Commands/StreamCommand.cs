@@ -27,25 +27,27 @@ public static class StreamCommand
         var threshold = CommonOptions.Threshold();
         var sendLabels = new Option<bool>("--send-labels") { Description = "igtl:// sources: send each predicted label map back to the server as an IMAGE message" };
         var record = new Option<string?>("--record") { Description = "Record the session (MessagePack, recordings/FORMAT.md) to this file (stream k: -sK suffix); never drops a frame" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "--record: replace existing session files" };
         var report = new Option<string?>("--report") { Description = "Write the final report as JSON to this file" };
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();
+        var engineKind = SpecFlags.Engine();
         var print = SpecFlags.PrintSpec();
         var cmd = new Command("stream", "Run frame sources through the real-time pipeline (preprocess → micro-batch → U-Net → postprocess → sinks)")
         {
-            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, report, device, threads, print,
+            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, overwrite, report, device, threads, engineKind, print,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
             var spec = new SessionSpec
             {
                 Sources = SpecFlags.SourceList(p.GetValue(source)!, p.GetValue(mode)!),
-                Engine = new EngineSection { Model = p.GetValue(model)!, Device = p.GetValue(device)!, Threads = p.GetValue(threads), Threshold = p.GetValue(threshold) },
+                Engine = new EngineSection { Model = p.GetValue(model)!, Kind = p.GetValue(engineKind)!, Device = p.GetValue(device)!, Threads = p.GetValue(threads), Threshold = p.GetValue(threshold) },
                 Batcher = new BatcherSection { MaxBatch = p.GetValue(maxBatch), MaxWaitMs = p.GetValue(maxWait) },
                 Postprocess = new PostprocessSection { Smoothing = p.GetValue(smooth), LargestComponent = p.GetValue(largest), FillHoles = p.GetValue(fill) },
                 Sinks = new SinksSection
                 {
-                    Recorder = new RecorderSection { Path = p.GetValue(record) },
+                    Recorder = new RecorderSection { Path = p.GetValue(record), Overwrite = p.GetValue(overwrite) },
                     Labels = new LabelsSection { Enabled = p.GetValue(sendLabels) },
                 },
                 Report = new ReportSection { Path = p.GetValue(report) },

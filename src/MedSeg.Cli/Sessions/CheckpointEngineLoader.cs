@@ -13,6 +13,7 @@ public sealed class CheckpointEngineLoader : ISessionEngineLoader
     public SessionEngine Load(EngineSection spec, int maxBatch)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (SpecWords.EngineKind(spec.Kind) == "onnx") throw new NotSupportedException("engine.kind onnx: this build runs checkpoints on TorchSharp only");
         var engine = InferenceEngine.Load(spec.Model, new InferenceEngineOptions
         {
             Device = spec.Device, Threads = spec.Threads, MaxBatch = maxBatch, Threshold = spec.Threshold,

@@ -15,6 +15,13 @@ public static class SpecWords
         _ => throw new ArgumentException($"{key} '{value}': use auto, newest or all", key),
     };
 
+    /// <summary>auto | torch | onnx, lower-case.</summary>
+    public static string EngineKind(string value) => value.ToLowerInvariant() switch
+    {
+        "auto" or "torch" or "onnx" => value.ToLowerInvariant(),
+        _ => throw new ArgumentException($"engine.kind '{value}': use auto, torch or onnx", "engine.kind"),
+    };
+
     public static string ViewKind(string value) => value.ToLowerInvariant() switch
     {
         "none" or "auto" or "window" or "headless" => value.ToLowerInvariant(),

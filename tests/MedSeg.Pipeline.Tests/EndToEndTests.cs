@@ -19,16 +19,16 @@ public sealed class EndToEndTests
         manual_seed(5);
         using var net = new UNet(new UNetOptions { Depth = 2, BaseWidth = 4 });
         var info = new CheckpointInfo { Model = net.Options, Preprocess = new PreprocessOptions { Width = 32, Height = 32 } };
-        var engine = new InferenceEngine(net, info, new InferenceEngineOptions { Device = "cpu", MaxBatch = 4, Warmup = 0 });
+        using var engine = new InferenceEngine(net, info, new InferenceEngineOptions { Device = "cpu", MaxBatch = 4, Warmup = 0 });
         var sink = new CollectingSink();
-        // Built like every command's session: a spec, the one builder; the session owns (and disposes) the engine.
+        // Built like every command's session: a spec, the one builder; the engine stays the test's, to query after the run.
         var spec = new SessionSpec
         {
             Sources = [new() { Uri = $"synthetic:lesion?fps=0&frames={Frames}&size={Size}&seed={Seed}", Mode = "all" }],
             Batcher = new() { MaxBatch = 4, MaxWaitMs = 20 },
             Report = new() { Status = false },
         };
-        using var session = SessionBuilder.Build(spec, new FixedEngineLoader(new SessionEngine(engine, info.Preprocess, info.Threshold, null)), extraSinks: [sink]);
+        using var session = SessionBuilder.Build(spec, new FixedEngineLoader(new SessionEngine(engine, info.Preprocess, info.Threshold, null, OwnedBySession: false)), extraSinks: [sink]);
 
         var report = await session.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
 
@@ -61,11 +61,6 @@ public sealed class EndToEndTests
         Assert.Equal(0, session.FramesOutstanding);
     }
 
-    /// <summary>A session whose engine the test made (and keeps querying after the run).</summary>
-    private sealed class FixedEngineLoader(SessionEngine engine) : ISessionEngineLoader
-    {
-        public SessionEngine Load(EngineSection spec, int maxBatch) => engine;
-    }
 
     private static float[][] ReferenceInputs(PreprocessOptions preprocess)
     {

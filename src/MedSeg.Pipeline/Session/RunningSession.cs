@@ -6,7 +6,7 @@ using MedSeg.Pipeline.Sources;
 namespace MedSeg.Pipeline.Session;
 
 /// <summary>A session <see cref="SessionBuilder"/> built from a spec: the pipeline and everything a front-end shows or reports.</summary>
-/// <remarks>Owns the engine, the per-stream frame pools and the mailboxes: dispose after the run (and after the last draw).</remarks>
+/// <remarks>Owns the engine, the sources, the per-stream frame pools and the mailboxes: dispose after the run (and after the last draw).</remarks>
 public sealed class RunningSession : IDisposable
 {
     private readonly IReadOnlyList<FramePool> _pools;
@@ -48,7 +48,9 @@ public sealed class RunningSession : IDisposable
     public void Dispose()
     {
         foreach (var mailbox in Mailboxes) mailbox.Dispose();
-        Engine.Engine.Dispose();
+        if (Engine.OwnedBySession) Engine.Engine.Dispose();
+        // Sources that hold files or handles (a slice stack) close them.
+        foreach (var source in Sources) (source as IDisposable)?.Dispose();
         foreach (var pool in _pools) pool.Dispose();
     }
 }

@@ -77,7 +77,7 @@ public static class SessionBuilder
         }
         catch
         {
-            engine?.Engine.Dispose();
+            if (engine is { OwnedBySession: true }) engine.Engine.Dispose();
             foreach (var source in sources) (source as IDisposable)?.Dispose();
             foreach (var pool in pools) pool.Dispose();
             throw;

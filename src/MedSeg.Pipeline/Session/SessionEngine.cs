@@ -8,4 +8,5 @@ namespace MedSeg.Pipeline.Session;
 /// <param name="Preprocess">The checkpoint's preprocessing.</param>
 /// <param name="Threshold">The one threshold: <c>engine.threshold</c> or the checkpoint's; the engine was loaded with it and postprocessing uses it.</param>
 /// <param name="Model">What recordings name as their model (path, hash, checkpoint info).</param>
-public sealed record SessionEngine(ISegmentationEngine Engine, PreprocessOptions Preprocess, double Threshold, RecordedModel? Model);
+/// <param name="OwnedBySession">The session disposes the engine with itself (false: the caller keeps it).</param>
+public sealed record SessionEngine(ISegmentationEngine Engine, PreprocessOptions Preprocess, double Threshold, RecordedModel? Model, bool OwnedBySession = true);

@@ -39,6 +39,7 @@ if [ "$with_tests" -eq 1 ]; then
     libopenigtlink-dev     # headers + library to build the OpenIGTLink example server
     openigtlink-examples   # ImagerServer.cxx / ReceiveServer.cxx and their sample images
     g++
+    mricron-data           # Colin27 T1 MRI + brain-extracted copy: the real-MRI training check of issue 10
   )
 fi
 # The TorchSharp fix needs g++ (shim) and patchelf (NEEDED entry) only when libstdc++ is too old.

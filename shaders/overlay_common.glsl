@@ -1,8 +1,10 @@
 #version 450 core
 // Shared part of the overlay fragment shaders: loaded first, then one overlay_image_*.glsl
-// (how texels become display values) and one overlay_<mode>.frag with main(). One program per
-// mode and image path because llvmpipe (software GL) runs both sides of a branch, so a single
-// shader switching on uniforms would pay for every mode and window on every pixel.
+// (how texels become display values), one overlay_mask_*.glsl (where the class edges lie) and
+// one overlay_<mode>.frag with main(). One program per mode, image path and mask path because
+// llvmpipe (software GL) runs both sides of a branch, so a single shader switching on uniforms
+// would pay for every mode and window on every pixel. A new per-pixel input (a sector mask, say)
+// is one more uniform here and one more call in the mode files, not another program dimension.
 // Keep tests/MedSeg.Rendering.Tests/ReferenceBlend.cs in step with these files.
 in vec2 v_uv;
 out vec4 o_color;
@@ -15,7 +17,13 @@ vec3 imageColor(vec2 uv);
 // texture rather than R8UI: llvmpipe samples it on its fast path with the texture unit doing
 // the nearest-texel arithmetic, about a tenth of the frame cheaper at 512×512.
 uniform sampler2D u_mask;
-uniform sampler2D u_prob;     // foreground probability (R32F), same size as the mask
+uniform sampler2D u_prob;     // foreground probability (R16F, bilinear filtering), same size as the mask
+// The class drawn at uv and whether uv lies on a class boundary (contours): defined by
+// overlay_mask_labels.glsl (nearest class-id texel: multi-class) or overlay_mask_prob.glsl
+// (the probability upsampled bilinearly and thresholded here: smooth edges when a small mask is
+// drawn large; binary models).
+uint classAtUv(vec2 uv);
+bool onEdge(vec2 uv, uint c);
 
 uniform float u_opacity;      // heat map
 uniform bool u_hasProb;       // false: the heat map falls back to "labelled = 1"
@@ -31,26 +39,6 @@ uniform sampler2D u_palette;
 uint classId(float texel)
 {
     return uint(texel * 255.0 + 0.5);
-}
-
-// Class id of the nearest mask texel (the mask texture filters nearest: never interpolated).
-uint classAtUv(vec2 uv)
-{
-    return classId(texture(u_mask, uv).r);
-}
-
-ivec2 maskTexel(vec2 uv)
-{
-    // The texel classAtUv samples, as integer coordinates for neighbour lookups (contours).
-    // uv is within [0, 1], so only the top edge (uv = 1) needs clamping.
-    ivec2 size = textureSize(u_mask, 0);
-    return min(ivec2(uv * vec2(size)), size - 1);
-}
-
-uint classAt(ivec2 p)
-{
-    // Clamping makes the image border not an edge: regions touching it stay open there.
-    return classId(texelFetch(u_mask, clamp(p, ivec2(0), textureSize(u_mask, 0) - 1), 0).r);
 }
 
 vec4 paletteFor(uint c)

@@ -1,6 +1,6 @@
 // Heat map of the foreground probability; opacity grows with the probability so confident
 // background stays readable.
-// Appended to overlay_common.glsl and an overlay_image_*.glsl.
+// Appended to overlay_common.glsl, an overlay_image_*.glsl and an overlay_mask_*.glsl.
 void main()
 {
     float p = u_hasProb ? clamp(texture(u_prob, v_uv).r, 0.0, 1.0)

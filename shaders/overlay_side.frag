@@ -1,6 +1,6 @@
 // Side by side: the viewport is two images wide; the left half shows the image, the right the
 // filled overlay.
-// Appended to overlay_common.glsl and an overlay_image_*.glsl.
+// Appended to overlay_common.glsl, an overlay_image_*.glsl and an overlay_mask_*.glsl.
 void main()
 {
     bool right = v_uv.x >= 0.5;

@@ -9,12 +9,13 @@ using GlPixelFormat = Silk.NET.OpenGL.PixelFormat;
 namespace MedSeg.Rendering;
 
 /// <summary>
-/// Draws an image with its segmentation over it (shaders/fullscreen.vert + overlay_common.glsl + overlay_&lt;mode&gt;.frag),
+/// Draws an image with its segmentation over it (shaders/fullscreen.vert + overlay_common.glsl + overlay_image_*.glsl
+/// + overlay_mask_*.glsl + overlay_&lt;mode&gt;.frag),
 /// letterboxed into a framebuffer.
 /// </summary>
 /// <remarks>
 /// Inputs: <see cref="Upload(in RenderFrame)"/> per new frame; <see cref="Draw"/> per displayed frame.
-/// Memory: three textures (image, class ids as R8, probability R32F) reallocated only when a frame's
+/// Memory: three textures (image, class ids as R8, probability R16F) reallocated only when a frame's
 /// size or pixel format changes; otherwise updated in place with glTexSubImage2D, so the steady
 /// state allocates nothing on the CPU or the GPU. A fourth, the 256×1 class palette, is written
 /// only when colours, opacity or visibility change.
@@ -24,38 +25,32 @@ namespace MedSeg.Rendering;
 public sealed class OverlayRenderer : IDisposable
 {
     private readonly GL _gl;
-    private readonly ShaderProgram[] _programs;
+    private readonly OverlayPrograms _programs;
+    private readonly bool _ownsPrograms;
     private readonly uint _vao, _nearest, _linear;
     // RGBA8 per class id 0–255 (see overlay_common.glsl): the texels as drawn and the next ones.
     private readonly byte[] _palette = new byte[PaletteSize * 4], _nextPalette = new byte[PaletteSize * 4];
     private readonly GpuTexture _image, _mask, _prob, _paletteTexture;
     private CorePixelFormat _format;
-    private bool _hasProb;
+    private bool _hasProb, _binary;
     private const int PaletteSize = 256;   // every R8 class id has an entry, so the shader needs no range test
 
     /// <param name="shaderDirectory">Folder holding the .vert/.frag files; default <see cref="ShaderProgram.DefaultDirectory"/>.</param>
     /// <exception cref="ShaderCompileException">A shader failed to compile or link.</exception>
-    public OverlayRenderer(GL gl, string? shaderDirectory = null)
+    public OverlayRenderer(GL gl, string? shaderDirectory = null) : this(gl, new OverlayPrograms(gl, shaderDirectory), ownsPrograms: true)
+    {
+    }
+
+    /// <summary>A renderer with its own textures drawing with <paramref name="programs"/>, which stay the caller's (tiled views).</summary>
+    public OverlayRenderer(GL gl, OverlayPrograms programs) : this(gl, programs, ownsPrograms: false)
+    {
+    }
+
+    private OverlayRenderer(GL gl, OverlayPrograms programs, bool ownsPrograms)
     {
         _gl = gl;
-        string directory = shaderDirectory ?? ShaderProgram.DefaultDirectory;
-        // One program per mode and image path (see shaders/README.md for why), indexed by ProgramIndex.
-        string[] modes = ["overlay_filled.frag", "overlay_contour.frag", "overlay_heat.frag", "overlay_side.frag"];
-        string[] imagePaths = ["overlay_image_full.glsl", "overlay_image_window.glsl"];
-        Debug.Assert(modes.Length == Enum.GetValues<OverlayMode>().Length);
-        _programs = new ShaderProgram[modes.Length * imagePaths.Length];
-        try
-        {
-            for (int m = 0; m < modes.Length; m++)
-            for (int w = 0; w < imagePaths.Length; w++)
-                _programs[ProgramIndex((OverlayMode)m, windowed: w == 1)] =
-                    ShaderProgram.Load(gl, directory, "fullscreen.vert", "overlay_common.glsl", imagePaths[w], modes[m]);
-        }
-        catch
-        {
-            foreach (var p in _programs) p?.Dispose();
-            throw;
-        }
+        _programs = programs ?? throw new ArgumentNullException(nameof(programs));
+        _ownsPrograms = ownsPrograms;
         // At exactly 1:1 nearest sampling gives the same pixels as linear, and software GL does it
         // far faster; scaled views use linear. Sampler objects switch without touching the texture.
         _nearest = SamplerWith(gl, TextureMinFilter.Nearest);
@@ -64,21 +59,13 @@ public sealed class OverlayRenderer : IDisposable
         _vao = gl.GenVertexArray();
         _image = new GpuTexture(gl, TextureMinFilter.Linear);
         _mask = new GpuTexture(gl, TextureMinFilter.Nearest);   // class ids must never be interpolated
-        _prob = new GpuTexture(gl, TextureMinFilter.Linear);
+        _prob = new GpuTexture(gl, TextureMinFilter.Linear);   // bilinear: the smooth-edge path upsamples it
         _mask.Upload(1, 1, SizedInternalFormat.R8, GlPixelFormat.Red, PixelType.UnsignedByte, new byte[1]);
-        _prob.Upload(1, 1, SizedInternalFormat.R32f, GlPixelFormat.Red, PixelType.Float, new byte[4]);
+        _prob.Upload(1, 1, SizedInternalFormat.R16f, GlPixelFormat.Red, PixelType.Float, new byte[4]);
         _paletteTexture = new GpuTexture(gl, TextureMinFilter.Nearest);
         // Every id starts transparent (a = 1 − cover = 1); ids past MaxClasses stay so.
         for (int i = 3; i < _palette.Length; i += 4) _palette[i] = _nextPalette[i] = 255;
         UploadPalette(_palette);
-        foreach (var program in _programs)
-        {
-            program.Use();
-            gl.Uniform1(program.Uniform("u_image"), 0);
-            gl.Uniform1(program.Uniform("u_mask"), 1);
-            gl.Uniform1(program.Uniform("u_prob"), 2);
-            gl.Uniform1(program.Uniform("u_palette"), 3);
-        }
     }
 
     /// <summary>True once an image was uploaded.</summary>
@@ -93,9 +80,9 @@ public sealed class OverlayRenderer : IDisposable
     public void Upload(Frame frame, bool probabilities = true) => Upload(RenderFrame.From(frame), probabilities);
 
     /// <summary>Copies the frame into the textures; the spans can be reused when this returns.</summary>
-    /// <param name="probabilities">Upload the probability map too. Only the heat map reads it, and at
-    /// 512×512 it is a 1 MB float upload per frame, the largest of the three, so callers that draw
-    /// another mode skip it.</param>
+    /// <param name="probabilities">Upload the probability map too: the heat map and the smooth edges
+    /// (<see cref="OverlaySettings.SmoothEdges"/>) read it. Callers that draw neither skip it: it is
+    /// the largest of the three uploads (R16F, converted from floats by GL).</param>
     public void Upload(in RenderFrame frame, bool probabilities = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frame.Width, nameof(frame));
@@ -115,8 +102,11 @@ public sealed class OverlayRenderer : IDisposable
         else
             _mask.Upload(1, 1, SizedInternalFormat.R8, GlPixelFormat.Red, PixelType.UnsignedByte, stackalloc byte[1]);
         _hasProb = probabilities && plane > 0 && frame.Foreground.Length >= plane;
+        // Thresholding one probability can only tell foreground from background: a mask with class
+        // ids above 1 keeps the class-id path (one vectorised scan of the labels).
+        _binary = plane > 0 && frame.Labels.Length >= plane && frame.Labels[..plane].IndexOfAnyExcept((byte)0, (byte)1) < 0;
         if (_hasProb)
-            _prob.Upload(frame.MaskWidth, frame.MaskHeight, SizedInternalFormat.R32f, GlPixelFormat.Red, PixelType.Float,
+            _prob.Upload(frame.MaskWidth, frame.MaskHeight, SizedInternalFormat.R16f, GlPixelFormat.Red, PixelType.Float,
                 System.Runtime.InteropServices.MemoryMarshal.AsBytes(frame.Foreground[..plane]));
     }
 
@@ -130,28 +120,38 @@ public sealed class OverlayRenderer : IDisposable
 
     /// <summary>Draws the overlay letterboxed into <paramref name="framebuffer"/>, black around it.</summary>
     /// <returns>The rectangle the content covers (empty before the first upload).</returns>
-    public ViewportRect Draw(uint framebuffer, int targetWidth, int targetHeight, OverlaySettings settings)
+    public ViewportRect Draw(uint framebuffer, int targetWidth, int targetHeight, OverlaySettings settings) =>
+        Draw(framebuffer, new ViewportRect(0, 0, targetWidth, targetHeight), settings);
+
+    /// <summary>Draws the overlay letterboxed into <paramref name="area"/> of <paramref name="framebuffer"/> (a tile), black around it; the rest of the framebuffer is left as it is.</summary>
+    /// <returns>The rectangle the content covers (empty before the first upload).</returns>
+    public ViewportRect Draw(uint framebuffer, ViewportRect area, OverlaySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var gl = _gl;
         gl.BindFramebuffer(FramebufferTarget.Framebuffer, framebuffer);
-        gl.Viewport(0, 0, (uint)targetWidth, (uint)targetHeight);
         gl.Disable(EnableCap.Blend);
         gl.Disable(EnableCap.DepthTest);
-        var rect = ContentRect(targetWidth, targetHeight, settings.Mode);
-        // Only the letterbox bars need clearing: when the content covers the whole target the
+        var fit = ContentRect(area.Width, area.Height, settings.Mode);
+        var rect = fit.IsEmpty ? fit : fit with { X = area.X + fit.X, Y = area.Y + fit.Y };
+        // Only the letterbox bars need clearing: when the content covers the whole area the
         // opaque quad writes every pixel, and a clear would cost a pass over the framebuffer
-        // (a tenth of the frame on llvmpipe at 512×512).
-        if (rect.IsEmpty || rect.Width < targetWidth || rect.Height < targetHeight)
+        // (a tenth of the frame on llvmpipe at 512×512). The scissor keeps the clear in the tile.
+        if (rect.IsEmpty || rect.Width < area.Width || rect.Height < area.Height)
         {
+            gl.Enable(EnableCap.ScissorTest);
+            gl.Scissor(area.X, area.Y, (uint)area.Width, (uint)area.Height);
             gl.ClearColor(0, 0, 0, 1);
             gl.Clear(ClearBufferMask.ColorBufferBit);
+            gl.Disable(EnableCap.ScissorTest);
         }
         if (rect.IsEmpty) return rect;
 
         gl.Viewport(rect.X, rect.Y, (uint)rect.Width, (uint)rect.Height);
         var (gain, offset) = Level(settings.Window ?? DefaultWindow(_format), Scale(_format));
-        var program = _programs[ProgramIndex(settings.Mode, windowed: !IsFullRange(_format, gain, offset))];
+        // Smooth edges need the probabilities and a binary mask; the heat map reads the probabilities itself.
+        bool smooth = settings.SmoothEdges && _hasProb && _binary && settings.Mode != OverlayMode.HeatMap;
+        var program = _programs.For(settings.Mode, windowed: !IsFullRange(_format, gain, offset), smooth);
         program.Use();
         _image.Bind(TextureUnit.Texture0);
         int contentWidth = settings.Mode == OverlayMode.SideBySide ? ImageWidth * 2 : ImageWidth;
@@ -165,6 +165,8 @@ public sealed class OverlayRenderer : IDisposable
         gl.Uniform2(program.Uniform("u_level"), gain, offset);   // −1 (ignored) in the full-range programs
         gl.Uniform1(program.Uniform("u_opacity"), settings.Opacity);
         gl.Uniform1(program.Uniform("u_hasProb"), _hasProb ? 1 : 0);
+        gl.Uniform1(program.Uniform("u_threshold"), settings.Threshold);        // −1 (ignored) in the class-id programs
+        gl.Uniform2(program.Uniform("u_pixel"), 1f / rect.Width, 1f / rect.Height);
         gl.BindVertexArray(_vao);
         gl.DrawArrays(PrimitiveType.TriangleStrip, 0, 4);
         gl.BindSampler(0, 0);   // later draws on unit 0 (the HUD) use their texture's own filtering
@@ -181,7 +183,7 @@ public sealed class OverlayRenderer : IDisposable
         _gl.DeleteVertexArray(_vao);
         _gl.DeleteSampler(_nearest);
         _gl.DeleteSampler(_linear);
-        foreach (var program in _programs) program.Dispose();
+        if (_ownsPrograms) _programs.Dispose();
     }
 
     /// <summary>
@@ -223,8 +225,6 @@ public sealed class OverlayRenderer : IDisposable
         gl.SamplerParameter(sampler, SamplerParameterI.WrapT, (int)TextureWrapMode.ClampToEdge);
         return sampler;
     }
-
-    private static int ProgramIndex(OverlayMode mode, bool windowed) => (int)mode * 2 + (windowed ? 1 : 0);
 
     /// <summary>
     /// True when the window maps the texels' own [0, 1] onto black..white, so the shader can show

@@ -14,6 +14,7 @@ public sealed class OverlaySettings
     public const int MaxClasses = ClassPalette.Count;
     private readonly Vector3[] _colors = new Vector3[MaxClasses];
     private float _opacity = 0.5f;
+    private float _threshold = 0.5f;
 
     public OverlaySettings()
     {
@@ -39,6 +40,24 @@ public sealed class OverlaySettings
 
     /// <summary>Display window in raw units; null = the format's full range (8-bit 0..255, 16-bit 0..65535, signed −32768..32767, float 0..1).</summary>
     public WindowLevel? Window { get; set; }
+
+    /// <summary>
+    /// Draw a binary mask's edges from the probability map, upsampled bilinearly and thresholded at
+    /// <see cref="Threshold"/> in the shader, so a small mask drawn large is smooth (default). Used
+    /// only when the frame has probabilities and no class id above 1; otherwise class ids are drawn.
+    /// </summary>
+    public bool SmoothEdges { get; set; } = true;
+
+    /// <summary>Foreground probability drawn as foreground on the smooth path (≥); set it to the pipeline's threshold.</summary>
+    public float Threshold
+    {
+        get => _threshold;
+        set
+        {
+            if (!(value is >= 0f and <= 1f)) throw new ArgumentOutOfRangeException(nameof(value), value, "must be in [0, 1]");
+            _threshold = value;
+        }
+    }
 
     /// <summary>Colours (RGB, 0..1) by class id.</summary>
     public ReadOnlySpan<Vector3> ClassColors => _colors;

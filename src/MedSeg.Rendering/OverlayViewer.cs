@@ -4,68 +4,113 @@ using MedSeg.Rendering.Capture;
 using MedSeg.Rendering.Context;
 using MedSeg.Rendering.Hud;
 using MedSeg.Rendering.Loop;
-using OpenCvSharp;
 
 namespace MedSeg.Rendering;
 
 /// <summary>
-/// The live view: a <see cref="GameLoop"/> that takes the newest finished frame each draw,
-/// shows it with its overlay and HUD, and reacts to keys.
+/// The live view: a <see cref="GameLoop"/> that takes the newest finished frame of each stream
+/// each draw, shows every stream in its own tile (one stream: the whole surface) with its overlay
+/// and HUD, and reacts to keys.
 /// </summary>
 /// <remarks>
-/// Inputs: an <see cref="IFrameProvider"/> (never blocks), keys from the surface.
+/// Inputs: one <see cref="IFrameProvider"/> per stream (never blocks), keys from the surface.
 /// Outputs: the surface; optionally PNG snapshots and an MP4 (options); events for R and S.
-/// Options: <see cref="OverlayViewerOptions"/>; the overlay look lives in <see cref="Settings"/>.
-/// Memory: one read-back Mat reused for snapshots and video; frames are released right after
-/// they are drawn (their pixels live on in the textures).
-/// Notes: everything here runs on the GL thread (the thread that created the surface).
+/// Options: <see cref="OverlayViewerOptions"/>; the overlay look lives in <see cref="Settings"/> (shared by all tiles).
+/// Memory: per stream one renderer's textures and a HUD; the programs are shared. Frames are
+/// released right after they are drawn (their pixels live on in the textures).
+/// Notes: everything here runs on the GL thread (the thread that created the surface), and it
+/// only draws: captures are read back asynchronously (<see cref="AsyncReadback"/>, polled with a
+/// zero timeout) and written by the encoder thread (<see cref="CaptureEncoder"/>, bounded,
+/// drop-oldest), so neither the GPU nor ffmpeg nor the disk ever holds the loop up.
 /// Keys: space pause, O mode, +/− opacity, 1–9 classes, R recording, S screenshot, Esc quit.
 /// </remarks>
 public sealed class OverlayViewer : GameLoop, IDisposable
 {
     private readonly IRenderSurface _surface;
-    private readonly IFrameProvider _provider;
     private readonly OverlayViewerOptions _options;
-    private readonly HudRenderer? _hud;
-    private readonly PresentationStats _stats;
-    private readonly Mat _capture = new();
+    private readonly OverlayPrograms _programs;
+    private readonly StreamView[] _streams;
     private readonly long _hudRefreshTicks;
-    private VideoRecorder? _video;
-    private HudInfo _hudInfo = new();
-    private long _nextHudRefresh;
+    private readonly AsyncReadback _readback;
+    private readonly CaptureEncoder _encoder;
+    private readonly FileCaptureSink? _files;
+    private readonly Action<CapturedImage> _post;
+    private ViewportRect[] _tiles = [];
+    private int _tilesWidth, _tilesHeight;
+    private long _nextHudRefresh, _freshDraws;
     private string? _screenshotPath;
     private bool _screenshotRequested;
     // Something other than a new frame changed the picture (a key, a screenshot request) since the last draw.
     private bool _changed = true;
-    // Taken by BeginDraw, drawn and released by Draw in the same tick.
-    private Frame? _fresh;
-    private bool _sourceCompleted;
+    private CaptureSummary? _captureSummary;
 
     public OverlayViewer(IRenderSurface surface, IFrameProvider provider, OverlaySettings? settings = null,
+        OverlayViewerOptions? options = null, IGameClock? clock = null)
+        : this(surface, [provider ?? throw new ArgumentNullException(nameof(provider))], settings, options, clock)
+    {
+    }
+
+    /// <summary>A tiled view of several streams (<see cref="TileLayout.Grid"/>), one viewport and HUD each.</summary>
+    public OverlayViewer(IRenderSurface surface, IReadOnlyList<IFrameProvider> providers, OverlaySettings? settings = null,
         OverlayViewerOptions? options = null, IGameClock? clock = null) : base(clock)
     {
         _surface = surface ?? throw new ArgumentNullException(nameof(surface));
-        _provider = provider ?? throw new ArgumentNullException(nameof(provider));
+        ArgumentNullException.ThrowIfNull(providers);
+        ArgumentOutOfRangeException.ThrowIfZero(providers.Count, nameof(providers));
         _options = options ?? new OverlayViewerOptions();
         _options.Validate();
         Settings = settings ?? new OverlaySettings();
-        Renderer = new OverlayRenderer(surface.Gl, _options.ShaderDirectory);
-        if (_options.ShowHud) _hud = new HudRenderer(surface.Gl, _options.ShaderDirectory);
-        _stats = new PresentationStats(_options.LatencyWindow);
+        var gl = surface.Gl;
+        _programs = new OverlayPrograms(gl, _options.ShaderDirectory);
+        _streams = new StreamView[providers.Count];
+        try
+        {
+            for (int i = 0; i < _streams.Length; i++)
+                _streams[i] = new StreamView(i, providers[i], new OverlayRenderer(gl, _programs),
+                    _options.ShowHud ? new HudRenderer(gl, _options.ShaderDirectory) : null, _options.LatencyWindow);
+        }
+        catch
+        {
+            foreach (var s in _streams) s?.Dispose();
+            _programs.Dispose();
+            throw;
+        }
         _hudRefreshTicks = (long)(_options.HudRefreshInterval.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        _readback = new AsyncReadback(gl, _options.ReadbackRing);
+        ICaptureSink sink;
+        if (_options.CaptureSink is { } custom) sink = custom;
+        else
+        {
+            _files = new FileCaptureSink(_options.VideoPath, _options.VideoFps, _options.VideoEncoder);
+            _files.ScreenshotSaved += path => ScreenshotSaved?.Invoke(path);
+            sink = _files;
+        }
+        _encoder = new CaptureEncoder(sink, _options.EncoderQueue);
+        _post = _encoder.Post;
     }
 
     /// <summary>R was pressed; the argument is the new state (true = record). The recorder is the caller's.</summary>
     public event Action<bool>? RecordingToggled;
 
-    /// <summary>A screenshot was written (path).</summary>
+    /// <summary>A screenshot was written (path). Raised on the encoder thread, at the latest before <see cref="GameLoop.Run"/> returns.</summary>
     public event Action<string>? ScreenshotSaved;
 
     public OverlaySettings Settings { get; }
 
-    public OverlayRenderer Renderer { get; }
+    /// <summary>The first stream's renderer.</summary>
+    public OverlayRenderer Renderer => _streams[0].Renderer;
 
-    public PresentationStats Stats => _stats;
+    /// <summary>The first stream's counters (the only stream's, untiled).</summary>
+    public PresentationStats Stats => _streams[0].Stats;
+
+    /// <summary>Counters per stream, in provider order.</summary>
+    public IReadOnlyList<PresentationStats> StreamStats => Array.ConvertAll(_streams, static s => s.Stats);
+
+    /// <summary>Where each stream is drawn in the last drawn frame (GL convention), in provider order.</summary>
+    public IReadOnlyList<ViewportRect> Tiles => _tiles;
+
+    /// <summary>Captures asked for, skipped, dropped and written so far (final once <see cref="GameLoop.Run"/> returned).</summary>
+    public CaptureSummary Capture => _captureSummary ?? _encoder.Summary(_readback.Requested, _readback.Skipped);
 
     /// <summary>Space: the view keeps the current frame and takes no new ones.</summary>
     public bool IsPaused { get; set; }
@@ -75,6 +120,9 @@ public sealed class OverlayViewer : GameLoop, IDisposable
 
     /// <summary>Saves the next drawn frame as PNG (to <paramref name="path"/> or the screenshot folder).</summary>
     public void RequestScreenshot(string? path = null) => (_screenshotRequested, _screenshotPath, _changed) = (true, path, true);
+
+    /// <summary>The first stream's summary with what happened to the captures.</summary>
+    public PresentationSummary Summarize() => Stats.Summarize() with { Capture = Capture };
 
     /// <summary>Applies one key command (what the keyboard does; also for scripted runs).</summary>
     public void Press(InputKey key)
@@ -98,11 +146,11 @@ public sealed class OverlayViewer : GameLoop, IDisposable
 
     public void Dispose()
     {
-        _fresh?.Dispose();
-        _video?.Dispose();
-        _hud?.Dispose();
-        Renderer.Dispose();
-        _capture.Dispose();
+        _encoder.Dispose();
+        _files?.Dispose();
+        _readback.Dispose();
+        foreach (var stream in _streams) stream.Dispose();
+        _programs.Dispose();
     }
 
     protected override void PollEvents()
@@ -119,10 +167,20 @@ public sealed class OverlayViewer : GameLoop, IDisposable
 
     protected override bool BeginDraw()
     {
-        // Read "completed" before taking: a frame posted before completion is then surely seen.
-        _sourceCompleted = _provider.IsCompleted;
-        if (!IsPaused && _provider.TryTakeNewest(out _fresh)) return true;
-        if (_changed || _surface.NeedsRedraw || _options.IdleWait is not { } idle) return true;
+        // Finished read-backs go to the encoder every tick, drawn or not; a pending one is left for later.
+        _readback.Collect(_post);
+        bool fresh = false;
+        foreach (var stream in _streams)
+        {
+            // Read "completed" before taking: a frame posted before completion is then surely seen.
+            stream.SourceCompleted = stream.Provider.IsCompleted;
+            if (!IsPaused && stream.Provider.TryTakeNewest(out var frame))
+            {
+                stream.Fresh = frame;
+                fresh = true;
+            }
+        }
+        if (fresh || _changed || _surface.NeedsRedraw || _options.IdleWait is not { } idle) return true;
         // Nothing new: the picture would be the same, so don't draw it again.
         if (SourceDone) Exit();
         else if (idle > TimeSpan.Zero) Idle(idle);
@@ -131,35 +189,58 @@ public sealed class OverlayViewer : GameLoop, IDisposable
 
     protected override void Draw(FrameTime time)
     {
-        var frame = _fresh;
-        _fresh = null;
+        bool fresh = false;
         try
         {
-            if (frame is not null) Renderer.Upload(frame, probabilities: Settings.Mode == OverlayMode.HeatMap);
+            foreach (var stream in _streams)
+            {
+                if (stream.Fresh is not { } frame) continue;
+                stream.Renderer.Upload(frame, probabilities: Settings.Mode == OverlayMode.HeatMap || Settings.SmoothEdges);
+                fresh = true;
+            }
             _changed = false;
-            DrawFrame(fresh: frame is not null);
-            if (frame is not null)
+            DrawFrame(fresh);
+            if (fresh)
             {
                 long presented = StageTimes.Now();
-                _stats.OnPresented(frame.Info.Seq, frame.Times, presented);
+                foreach (var stream in _streams)
+                {
+                    // The viewer keeps its Presented stamp in its own statistics: the frame is shared with the other sinks.
+                    if (stream.Fresh is not { } frame) continue;
+                    stream.Stats.OnPresented(frame.Info.Seq, frame.Times, presented);
+                }
             }
         }
         finally
         {
-            frame?.Dispose();
+            foreach (var stream in _streams)
+            {
+                stream.Fresh?.Dispose();
+                stream.Fresh = null;
+            }
         }
-        if (_options.MaxFrames > 0 && _stats.FramesPresented >= _options.MaxFrames) Exit();
-        if (frame is null && SourceDone) Exit();
+        if (_options.MaxFrames > 0 && EveryStreamReached(_options.MaxFrames)) Exit();
+        if (!fresh && SourceDone) Exit();
     }
 
-    /// <summary>The source ended (as read before this tick's take) and the view should close with it.</summary>
-    private bool SourceDone => _sourceCompleted && _options.ExitWhenSourceCompletes && !IsPaused;
+    /// <summary>Each stream has drawn <paramref name="frames"/> new frames or its source ended.</summary>
+    private bool EveryStreamReached(long frames)
+    {
+        foreach (var stream in _streams)
+            if (stream.Stats.FramesPresented < frames && !stream.SourceCompleted) return false;
+        return true;
+    }
+
+    /// <summary>Every source ended (as read before this tick's take) and the view should close with them.</summary>
+    private bool SourceDone => _options.ExitWhenSourceCompletes && !IsPaused && Array.TrueForAll(_streams, static s => s.SourceCompleted);
 
     protected override void OnExiting()
     {
-        // Finish the MP4 now, so the file is complete when Run returns.
-        _video?.Dispose();
-        _video = null;
+        // The end of the run may wait: finish the reads, the queue and the MP4, so the files are
+        // complete (and a failed encode throws) when Run returns.
+        _readback.Drain(_post);
+        _encoder.Complete();
+        _captureSummary = _encoder.Summary(_readback.Requested, _readback.Skipped);
     }
 
     private void DrawFrame(bool fresh)
@@ -167,67 +248,56 @@ public sealed class OverlayViewer : GameLoop, IDisposable
         int width = _surface.Width, height = _surface.Height;
         if (width <= 0 || height <= 0) return;   // minimised window
         uint fbo = _surface.Framebuffer;
-        var gl = _surface.Gl;
-        Renderer.Draw(fbo, width, height, Settings);
-        if (_hud is not null)
+        if (width != _tilesWidth || height != _tilesHeight || _tiles.Length != _streams.Length)
+            (_tiles, _tilesWidth, _tilesHeight) = (TileLayout.Grid(_streams.Length, width, height), width, height);
+        bool refreshHud = RefreshDue();
+        for (int i = 0; i < _streams.Length; i++)
         {
-            RefreshHud();
-            _hud.Draw(fbo, width, height, _hudInfo);
+            var stream = _streams[i];
+            stream.Renderer.Draw(fbo, _tiles[i], Settings);
+            if (stream.Hud is null) continue;
+            if (refreshHud) stream.HudInfo = HudFor(stream);
+            stream.Hud.Draw(fbo, _tiles[i], stream.HudInfo);
         }
-        bool snapshot = fresh && _options.SnapshotEvery > 0 && (_stats.FramesPresented % _options.SnapshotEvery) == 0;
-        bool video = fresh && _options.VideoPath is not null;
-        if (snapshot || video || _screenshotRequested) FramebufferCapture.ReadBgr(gl, fbo, width, height, _capture);
-        if (snapshot)
-        {
-            Directory.CreateDirectory(_options.SnapshotDirectory!);
-            Cv2.ImWrite(Path.Combine(_options.SnapshotDirectory!, $"overlay_{_stats.FramesPresented:D6}.png"), _capture);
-        }
-        if (video) WriteVideo();
-        if (_screenshotRequested) SaveScreenshot();
+        var request = new CaptureRequest(_streams[0].Fresh?.Info.Seq ?? _streams[0].Stats.LastSeq,
+            Video: fresh && _options.VideoPath is not null,
+            SnapshotPath: fresh && _options.SnapshotEvery > 0 && _freshDraws % _options.SnapshotEvery == 0
+                ? Path.Combine(_options.SnapshotDirectory!, $"overlay_{_freshDraws:D6}.png") : null,
+            ScreenshotPath: _screenshotRequested ? ScreenshotPath() : null);
+        if (fresh) _freshDraws++;
+        // Read before Present: a window's back buffer is undefined after the swap.
+        if (!request.IsEmpty) _readback.Begin(fbo, width, height, request);
+        _screenshotRequested = false;
         _surface.Present();
     }
 
-    private void WriteVideo()
-    {
-        _video ??= VideoRecorder.Open(_options.VideoPath!, _capture.Cols, _capture.Rows, _options.VideoFps, _options.VideoEncoder);
-        if (_capture.Cols == _video.Width && _capture.Rows == _video.Height)
-        {
-            _video.Write(_capture);
-            return;
-        }
-        // The window was resized mid-video: the file keeps its first size.
-        using var resized = _capture.Resize(new Size(_video.Width, _video.Height));
-        _video.Write(resized);
-    }
+    private string ScreenshotPath() => _screenshotPath ?? Path.Combine(_options.ScreenshotDirectory,
+        string.Create(CultureInfo.InvariantCulture, $"screenshot_{DateTime.Now:yyyyMMdd_HHmmss}_{_streams[0].Stats.LastSeq}.png"));
 
-    private void SaveScreenshot()
-    {
-        _screenshotRequested = false;
-        string path = _screenshotPath ?? Path.Combine(_options.ScreenshotDirectory,
-            string.Create(CultureInfo.InvariantCulture, $"screenshot_{DateTime.Now:yyyyMMdd_HHmmss}_{_stats.LastSeq}.png"));
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        if (!Cv2.ImWrite(path, _capture)) throw new IOException($"could not write screenshot '{path}'");
-        ScreenshotSaved?.Invoke(path);
-    }
-
-    private void RefreshHud()
+    private bool RefreshDue()
     {
         long now = StageTimes.Now();
-        if (now < _nextHudRefresh) return;
+        if (now < _nextHudRefresh) return false;
         _nextHudRefresh = now + _hudRefreshTicks;
-        var latency = _stats.Sample(now);
+        return true;
+    }
+
+    private HudInfo HudFor(StreamView stream)
+    {
+        var stats = stream.Stats;
+        var latency = stats.Sample(StageTimes.Now());
+        string prefix = _streams.Length > 1 ? string.Create(CultureInfo.InvariantCulture, $"stream {stream.Index}  ") : "";
         string status = string.Create(CultureInfo.InvariantCulture,
-            $"{Settings.Mode} {Settings.Opacity * 100:0}%{(IsPaused ? "  PAUSED" : "")}{(IsRecording ? "  REC" : "")}");
-        _hudInfo = new HudInfo
+            $"{prefix}{Settings.Mode} {Settings.Opacity * 100:0}%{(IsPaused ? "  PAUSED" : "")}{(IsRecording ? "  REC" : "")}");
+        return new HudInfo
         {
-            Fps = _stats.Fps,
+            Fps = stats.Fps,
             LatencyMedianMs = latency.Median,
             LatencyP99Ms = latency.P99,
-            DroppedFrames = _stats.DroppedFrames,
+            DroppedFrames = stats.DroppedFrames,
             ModelName = _options.ModelName,
             Device = _options.Device,
-            FrameNumber = _stats.LastSeq,
+            FrameNumber = stats.LastSeq,
             Status = status,
         };
     }

@@ -40,7 +40,16 @@ public sealed class OverlayViewerOptions
 
     public VideoEncoder VideoEncoder { get; init; } = VideoEncoder.Auto;
 
-    /// <summary>Stop after this many new frames were drawn; 0 = no limit.</summary>
+    /// <summary>Pixel buffers the asynchronous read-back cycles through (default 3): a capture finds one free unless the GPU is that many frames behind, when it is skipped and counted.</summary>
+    public int ReadbackRing { get; init; } = 3;
+
+    /// <summary>Read-back frames the encoder thread may have queued (default 4); when it falls further behind the oldest is dropped and counted.</summary>
+    public int EncoderQueue { get; init; } = 4;
+
+    /// <summary>Where captures go instead of the files (video, PNGs) the options name; null = those files. For tests and embedding.</summary>
+    public ICaptureSink? CaptureSink { get; init; }
+
+    /// <summary>Stop once every stream has drawn this many new frames (or its source ended); 0 = no limit.</summary>
     public long MaxFrames { get; init; }
 
     /// <summary>Stop once the provider is completed and its last frame was drawn (headless runs; a window may prefer to stay open).</summary>
@@ -63,6 +72,8 @@ public sealed class OverlayViewerOptions
         ArgumentOutOfRangeException.ThrowIfNegative(SnapshotEvery, nameof(SnapshotEvery));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxFrames, nameof(MaxFrames));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(VideoFps, nameof(VideoFps));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ReadbackRing, nameof(ReadbackRing));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EncoderQueue, nameof(EncoderQueue));
         if (SnapshotEvery > 0 && string.IsNullOrEmpty(SnapshotDirectory))
             throw new ArgumentException("SnapshotEvery needs a SnapshotDirectory", nameof(SnapshotDirectory));
     }

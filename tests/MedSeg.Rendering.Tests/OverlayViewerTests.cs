@@ -21,9 +21,12 @@ public sealed class OverlayViewerTests : IDisposable
         {
             ModelName = "unet-test", Device = "cpu",
             SnapshotEvery = 2, SnapshotDirectory = Path.Combine(_dir, "png"), VideoPath = video, VideoFps = 10,
+            // Room for every frame: this loop outruns ffmpeg's start-up, and a full queue would drop (by design).
+            ReadbackRing = 8, EncoderQueue = 8,
         }) { IsFixedTimeStep = false })
         {
             viewer.Run();
+            Assert.Equal(new CaptureSummary(Requested: 6, Skipped: 0, Dropped: 0, Written: 6, Failed: 0), viewer.Capture);
             Assert.Equal(6, viewer.Stats.FramesPresented);
             Assert.Equal(0, viewer.Stats.DroppedFrames);
             Assert.Equal(5, viewer.Stats.LastSeq);

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace MedSeg.Rendering.Tests;
 
 /// <summary>
-/// The CPU statement of shaders/overlay.frag for 1:1 draws: what each framebuffer pixel must be.
+/// The CPU statement of the overlay shaders (1:1 draws, and the smooth-edge path at any scale): what each framebuffer pixel must be.
 /// Kept deliberately plain (doubles, loops) so it reads as the specification.
 /// </summary>
 public static class ReferenceBlend
@@ -66,6 +66,63 @@ public static class ReferenceBlend
 
     private static Vector3 Heat(float p) => Vector3.Clamp(
         new Vector3(1.5f - Math.Abs(4 * p - 3), 1.5f - Math.Abs(4 * p - 2), 1.5f - Math.Abs(4 * p - 1)), Vector3.Zero, Vector3.One);
+
+    /// <summary>
+    /// The smooth-edge path (overlay_mask_prob.glsl) for a uniform image drawn into a
+    /// <paramref name="targetWidth"/> × <paramref name="targetHeight"/> target: the probability
+    /// stored as half floats, sampled bilinearly at each pixel centre as GL defines it (texel
+    /// centres at (i + ½) / n, clamp to edge), and compared with the threshold.
+    /// </summary>
+    /// <param name="ambiguous">Per pixel: some sample lay within <paramref name="margin"/> of the
+    /// threshold, where the GPU's fixed-point filter weights may decide either way.</param>
+    public static byte[] RenderSmooth(float[] prob, int maskWidth, int maskHeight, int targetWidth, int targetHeight, Vector3 image,
+        OverlaySettings settings, float margin, out bool[] ambiguous)
+    {
+        var half = prob.Select(p => (float)(Half)p).ToArray();
+        var rgb = new byte[targetWidth * targetHeight * 3];
+        ambiguous = new bool[targetWidth * targetHeight];
+        var color = settings.ClassColors[1];
+        bool visible = settings.IsClassVisible(1);
+        for (int y = 0; y < targetHeight; y++)
+        for (int x = 0; x < targetWidth; x++)
+        {
+            double u = (x + 0.5) / targetWidth, v = (y + 0.5) / targetHeight;
+            bool unsure = false;
+            bool Inside(double su, double sv)
+            {
+                double p = Bilinear(half, maskWidth, maskHeight, su, sv);
+                unsure |= Math.Abs(p - settings.Threshold) < margin;
+                return p >= settings.Threshold;
+            }
+            bool c = Inside(u, v);
+            Vector3 result = image;
+            if (settings.Mode == OverlayMode.Contour)
+            {
+                double du = 1.0 / targetWidth, dv = 1.0 / targetHeight;
+                bool edge = Inside(u + du, v) != c | Inside(u - du, v) != c | Inside(u, v + dv) != c | Inside(u, v - dv) != c;
+                if (edge && c && visible) result = color;
+            }
+            else if (c && visible)
+            {
+                result = Vector3.Lerp(image, color, settings.Opacity);
+            }
+            ambiguous[y * targetWidth + x] = unsure;
+            int o = (y * targetWidth + x) * 3;
+            rgb[o] = ToByte(result.X);
+            rgb[o + 1] = ToByte(result.Y);
+            rgb[o + 2] = ToByte(result.Z);
+        }
+        return rgb;
+    }
+
+    private static double Bilinear(float[] texels, int width, int height, double u, double v)
+    {
+        double tx = u * width - 0.5, ty = v * height - 0.5;
+        int x0 = (int)Math.Floor(tx), y0 = (int)Math.Floor(ty);
+        double a = tx - x0, b = ty - y0;
+        double At(int x, int y) => texels[Math.Clamp(y, 0, height - 1) * width + Math.Clamp(x, 0, width - 1)];
+        return (1 - a) * (1 - b) * At(x0, y0) + a * (1 - b) * At(x0 + 1, y0) + (1 - a) * b * At(x0, y0 + 1) + a * b * At(x0 + 1, y0 + 1);
+    }
 
     private static byte ToByte(float v) => (byte)Math.Round(Math.Clamp(v, 0f, 1f) * 255f);
 }

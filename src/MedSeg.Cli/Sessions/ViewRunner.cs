@@ -12,7 +12,7 @@ namespace MedSeg.Cli.Sessions;
 /// A session whose spec has a view (<c>sinks.view</c>): the pipeline on the thread pool, the
 /// overlay viewer on this (the GL) thread taking the newest frame from the session's mailbox.
 /// </summary>
-/// <remarks>Draws stream 0's mailbox; a tiled view of every stream takes <see cref="RunningSession.Mailboxes"/> in order.</remarks>
+/// <remarks>Several streams: a tiled view, one tile and HUD per stream, fed by <see cref="RunningSession.Mailboxes"/> in stream order.</remarks>
 public static class ViewRunner
 {
     public static int Run(SessionSpec spec, CancellationToken ct)
@@ -24,26 +24,27 @@ public static class ViewRunner
         AnsiConsole.MarkupLine($"[grey]{(windowed ? "window (Esc quits, space pauses, O overlay mode, +/− opacity, 1–9 classes, R pauses/resumes recording, S screenshot)" : "headless (EGL)")}[/]");
 
         using var session = SessionBuilder.Build(spec, CheckpointEngineLoader.Instance);
-        var mailbox = session.Mailboxes[0];
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var run = Task.Run(() => session.RunAsync(stop.Token), CancellationToken.None);
-        var provider = new DelegateFrameProvider(() => mailbox.TryTake(out var f) ? f : null, () => run.IsCompleted);
+        // One tile per stream, each fed by its stream's mailbox (index = stream id).
+        IFrameProvider[] providers = [.. session.Mailboxes.Select(m => new DelegateFrameProvider(() => m.TryTake(out var f) ? f : null, () => run.IsCompleted))];
 
         string? video = view.Video is { Length: > 0 } v ? Path.Combine(view.Out, v) : null;
         PresentationSummary display;
-        using (var viewer = new OverlayViewer(surface, provider, new OverlaySettings(), new OverlayViewerOptions
+        // Smooth edges threshold the probabilities in the shader: at the session's one threshold, as the labels were.
+        using (var viewer = new OverlayViewer(surface, providers, new OverlaySettings { Threshold = (float)session.Engine.Threshold }, new OverlayViewerOptions
         {
             ModelName = Path.GetFileNameWithoutExtension(spec.Engine.Model), Device = session.Engine.Engine.Description.Device,
             SnapshotEvery = view.SnapshotEvery, SnapshotDirectory = view.Out, ScreenshotDirectory = view.Out,
             VideoPath = video, VideoFps = view.VideoFps, ExitWhenSourceCompletes = true,
             // Draw only what changed: on 2 cores every redraw of an unchanged picture is taken from
-            // inference. Headless, nothing paces the loop, so between frames it sleeps in 1 ms steps
-            // (a frame waits ≤ 1 ms more); a window is paced by its fixed 60 Hz step.
-            IdleWait = windowed ? TimeSpan.Zero : TimeSpan.FromMilliseconds(1),
+            // inference. Between frames the loop sleeps in 1 ms steps (a frame waits ≤ 1 ms more).
+            IdleWait = TimeSpan.FromMilliseconds(1),
         }))
         {
-            // A window is paced at display rate; headless draws as soon as a new frame arrives.
-            viewer.IsFixedTimeStep = windowed;
+            // Window and headless alike draw as soon as a new frame arrives: a fixed 60 Hz step
+            // held each frame up to 16.7 ms (8 on average) before it reached the screen.
+            viewer.IsFixedTimeStep = false;
             // Sessions record from the start; R pauses and resumes them (one file each, with a gap).
             viewer.IsRecording = session.Recorders.Count > 0;
             viewer.RecordingToggled += on =>
@@ -51,7 +52,7 @@ public static class ViewRunner
                 foreach (var recorder in session.Recorders) recorder.Paused = !on;
             };
             viewer.Run();
-            display = viewer.Stats.Summarize();
+            display = viewer.Summarize();
         }
 
         // The window may close first (Esc): stop the sources, drain, report.
@@ -71,6 +72,9 @@ public static class ViewRunner
         var onScreen = display.CaptureToScreen;
         AnsiConsole.MarkupLine($"on screen: presented {display.FramesPresented} frames ({display.FramesNotShown} never shown); " +
                                $"capture → screen median {onScreen.Median:F1} ms, p99 {onScreen.P99:F1} ms, max {onScreen.Max:F1} ms");
+        if (display.Capture is { } captured)
+            AnsiConsole.MarkupLine($"captures (video, PNGs): {captured.Written} written, {captured.Dropped} dropped by the encoder queue, " +
+                                   $"{captured.Skipped} skipped (read-back ring full), {captured.Failed} failed");
         if (spec.Report.Path is { } reportPath) PipelineReportWriter.Save(reportPath, report, display);
         SessionRunner.Finish(session);
         AnsiConsole.MarkupLine($"outputs in {Markup.Escape(view.Out)}: overlay PNGs" + (video is null ? "" : $", {Markup.Escape(Path.GetFileName(video))}") +

@@ -43,15 +43,22 @@ public sealed class HudRenderer : IDisposable
     public int Height { get; }
 
     /// <summary>Draws <paramref name="info"/> over whatever is in the framebuffer (call after the overlay).</summary>
-    public void Draw(uint framebuffer, int targetWidth, int targetHeight, HudInfo info)
+    public void Draw(uint framebuffer, int targetWidth, int targetHeight, HudInfo info) =>
+        Draw(framebuffer, new ViewportRect(0, 0, targetWidth, targetHeight), info);
+
+    /// <summary>Draws <paramref name="info"/> in the top-left corner of <paramref name="area"/> (a tile), over what is there.</summary>
+    public void Draw(uint framebuffer, ViewportRect area, HudInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
         // Records compare by value: an unchanged HUD is neither redrawn nor re-uploaded.
         if (info != _shown) Rasterise(info);
         var gl = _gl;
         gl.BindFramebuffer(FramebufferTarget.Framebuffer, framebuffer);
-        int y = targetHeight - Margin - Height;   // GL's origin is bottom-left; the HUD sits top-left
-        gl.Viewport(Margin, y, (uint)Width, (uint)Height);
+        int y = area.Y + area.Height - Margin - Height;   // GL's origin is bottom-left; the HUD sits top-left
+        gl.Viewport(area.X + Margin, y, (uint)Width, (uint)Height);
+        // A tile smaller than the HUD keeps it inside: the scissor clips what would spill into a neighbour.
+        gl.Enable(EnableCap.ScissorTest);
+        gl.Scissor(area.X, area.Y, (uint)area.Width, (uint)area.Height);
         gl.Enable(EnableCap.Blend);
         gl.BlendFunc(BlendingFactor.SrcAlpha, BlendingFactor.OneMinusSrcAlpha);
         _program.Use();
@@ -60,7 +67,8 @@ public sealed class HudRenderer : IDisposable
         gl.BindVertexArray(_vao);
         gl.DrawArrays(PrimitiveType.TriangleStrip, 0, 4);
         gl.Disable(EnableCap.Blend);
-        gl.Viewport(0, 0, (uint)targetWidth, (uint)targetHeight);
+        gl.Disable(EnableCap.ScissorTest);
+        gl.Viewport(area.X, area.Y, (uint)area.Width, (uint)area.Height);
     }
 
     public void Dispose()

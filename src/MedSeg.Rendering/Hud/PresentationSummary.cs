@@ -1,4 +1,5 @@
 using MedSeg.Core.Timing;
+using MedSeg.Rendering.Capture;
 
 namespace MedSeg.Rendering.Hud;
 
@@ -6,4 +7,5 @@ namespace MedSeg.Rendering.Hud;
 /// <param name="FramesPresented">New frames drawn.</param>
 /// <param name="FramesNotShown">Frames between those drawn that never were (dropped upstream, replaced in the mailbox, taken while paused).</param>
 /// <param name="CaptureToScreen">Latency from capture to the draw that showed the frame, in ms.</param>
-public sealed record PresentationSummary(long FramesPresented, long FramesNotShown, LatencySummary CaptureToScreen);
+/// <param name="Capture">What happened to the video / PNG captures (read back, skipped, dropped by the encoder queue, written); null = not known.</param>
+public sealed record PresentationSummary(long FramesPresented, long FramesNotShown, LatencySummary CaptureToScreen, CaptureSummary? Capture = null);

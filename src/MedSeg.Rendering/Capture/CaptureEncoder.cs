@@ -1,0 +1,93 @@
+namespace MedSeg.Rendering.Capture;
+
+/// <summary>
+/// The encoder thread: read-back frames queue here (bounded, drop-oldest) and one dedicated
+/// thread writes them to an <see cref="ICaptureSink"/> (MP4 through ffmpeg's stdin, PNGs), so
+/// the GL thread never waits on an encoder or a disk.
+/// </summary>
+/// <remarks>
+/// Inputs: <see cref="Post"/> from the GL thread; never blocks. Outputs: the sink, on this thread.
+/// Memory: at most <c>capacity</c> queued images plus the one being written; the buffers are
+/// pooled (<see cref="CapturedImage"/>). Notes: when the encoder falls behind the oldest queued
+/// frame is dropped and counted (the video then skips a frame; the view never slows). A sink that
+/// throws stops writing; later frames are counted as failed and <see cref="Complete"/> rethrows.
+/// </remarks>
+public sealed class CaptureEncoder : IDisposable
+{
+    private readonly ICaptureSink _sink;
+    private readonly DropOldestQueue<CapturedImage> _queue;
+    private readonly Thread _thread;
+    private long _posted, _written, _failed;
+    private Exception? _error;
+    private bool _completed;
+
+    public CaptureEncoder(ICaptureSink sink, int capacity = 4)
+    {
+        _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        _queue = new DropOldestQueue<CapturedImage>(capacity, static image => image.Dispose());
+        // A thread of its own rather than the pool: ffmpeg's pipe blocks it for whole frames.
+        _thread = new Thread(Consume) { IsBackground = true, Name = "medseg capture encoder" };
+        _thread.Start();
+    }
+
+    /// <summary>Posted, dropped, written and failed so far (any thread).</summary>
+    public CaptureSummary Summary(long requested = 0, long skipped = 0) =>
+        new(requested, skipped, _queue.Dropped, Interlocked.Read(ref _written), Interlocked.Read(ref _failed));
+
+    public long Posted => Interlocked.Read(ref _posted);
+
+    /// <summary>Queues a frame; the encoder owns it from here. Never waits (a full queue drops its oldest).</summary>
+    public void Post(CapturedImage image)
+    {
+        Interlocked.Increment(ref _posted);
+        _queue.Add(image);
+    }
+
+    /// <summary>Writes what is queued, finishes the sink and waits for the thread; throws when the sink failed.</summary>
+    /// <exception cref="IOException">The sink failed (the first error is the inner exception).</exception>
+    public void Complete()
+    {
+        if (!_completed)
+        {
+            _completed = true;
+            _queue.Complete();
+            _thread.Join();
+        }
+        if (_error is not null) throw new IOException($"capture encoder failed: {_error.Message}", _error);
+    }
+
+    public void Dispose()
+    {
+        if (_completed) return;
+        _completed = true;
+        _queue.Complete();
+        _thread.Join();
+    }
+
+    private void Consume()
+    {
+        while (_queue.TryTake(out var image))
+        {
+            using (image)
+            {
+                if (_error is not null)
+                {
+                    Interlocked.Increment(ref _failed);
+                    continue;
+                }
+                try
+                {
+                    _sink.Write(image);
+                    Interlocked.Increment(ref _written);
+                }
+                catch (Exception e)
+                {
+                    _error = e;
+                    Interlocked.Increment(ref _failed);
+                }
+            }
+        }
+        try { _sink.Complete(); }
+        catch (Exception e) { _error ??= e; }
+    }
+}

@@ -1,0 +1,80 @@
+using OpenCvSharp;
+
+namespace MedSeg.Rendering.Capture;
+
+/// <summary>
+/// The viewer's files: video frames go to one MP4 (<see cref="VideoRecorder"/>, opened at the first
+/// frame's size), snapshots and screenshots to the PNG paths in their request.
+/// </summary>
+/// <remarks>Runs on the encoder thread (<see cref="CaptureEncoder"/>). A window resized mid-video
+/// is scaled to the video's first size. Memory: one resize Mat, made only when the size changes.</remarks>
+public sealed class FileCaptureSink : ICaptureSink, IDisposable
+{
+    private readonly string? _videoPath;
+    private readonly double _fps;
+    private readonly VideoEncoder _encoder;
+    private readonly Mat _resized = new();
+    private readonly Action<Mat> _writeVideo;   // made once: a method group would allocate a delegate per frame
+    private VideoRecorder? _video;
+
+    /// <param name="videoPath">The MP4 for <see cref="CaptureKind.Video"/> frames; null = none expected.</param>
+    public FileCaptureSink(string? videoPath, double fps = 30, VideoEncoder encoder = VideoEncoder.Auto)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fps);
+        (_videoPath, _fps, _encoder) = (videoPath, fps, encoder);
+        _writeVideo = WriteVideo;
+    }
+
+    /// <summary>A screenshot PNG was written (its path). Raised on the encoder thread.</summary>
+    public event Action<string>? ScreenshotSaved;
+
+    /// <summary>Video frames written so far.</summary>
+    public long VideoFrames => _video?.FramesWritten ?? 0;
+
+    public void Write(CapturedImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var request = image.Request;
+        if (request.Video) image.WithMat(_writeVideo);
+        if (request.SnapshotPath is { } snapshot) image.WithMat(mat => WritePng(mat, snapshot));
+        if (request.ScreenshotPath is { } screenshot)
+        {
+            image.WithMat(mat => WritePng(mat, screenshot));
+            ScreenshotSaved?.Invoke(screenshot);
+        }
+    }
+
+    public void Complete()
+    {
+        var video = _video;
+        _video = null;
+        video?.Dispose();   // waits for ffmpeg; throws with its messages when the encode failed
+    }
+
+    public void Dispose()
+    {
+        try { Complete(); }
+        finally { _resized.Dispose(); }
+    }
+
+    private void WriteVideo(Mat bgr)
+    {
+        var path = _videoPath ?? throw new InvalidOperationException("a video frame was captured but no video path was set");
+        _video ??= VideoRecorder.Open(path, bgr.Cols, bgr.Rows, _fps, _encoder);
+        if (bgr.Cols == _video.Width && bgr.Rows == _video.Height)
+        {
+            _video.Write(bgr);
+            return;
+        }
+        // The window was resized mid-video: the file keeps its first size.
+        Cv2.Resize(bgr, _resized, new Size(_video.Width, _video.Height));
+        _video.Write(_resized);
+    }
+
+    private static void WritePng(Mat bgr, string path)
+    {
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        if (!Cv2.ImWrite(path, bgr)) throw new IOException($"could not write PNG '{path}'");
+    }
+}

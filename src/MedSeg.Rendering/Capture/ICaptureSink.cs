@@ -1,0 +1,11 @@
+namespace MedSeg.Rendering.Capture;
+
+/// <summary>Where <see cref="CaptureEncoder"/> writes read-back frames; called on the encoder's thread only.</summary>
+public interface ICaptureSink
+{
+    /// <summary>Writes one frame (may take as long as it needs: only the encoder thread waits). The caller disposes the image afterwards.</summary>
+    void Write(CapturedImage image);
+
+    /// <summary>No frame will come any more: finish files (the MP4 waits for ffmpeg here).</summary>
+    void Complete();
+}

@@ -49,6 +49,36 @@ public sealed class PrintSpecTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_TwoStreamsWithAHeadlessView_DrawsTilesAndRecordsEachStream()
+    {
+        string outDir = Path.Combine(_dir, "tiles"), spec = Path.Combine(_dir, "tiles.yaml");
+        File.WriteAllText(spec, $"""
+            sources:
+              - uri: synthetic:lesion?fps=25&frames=10&size=32
+              - uri: synthetic:mri?fps=25&frames=10&size=32
+            engine:
+              model: {Tiny()}
+              device: cpu
+              threads: 1
+            sinks:
+              recorder:
+                path: {Path.Combine(outDir, "s.msgpack")}
+              view:
+                kind: headless
+                out: {outDir}
+                snapshotEvery: 5
+            report:
+              status: false
+            """);
+        var (code, output) = await CliRunner.RunAsync("run", spec);
+        Assert.True(code == 0, output);
+        Assert.NotEmpty(Directory.GetFiles(outDir, "overlay_*.png"));
+        Assert.InRange(Frames(Path.Combine(outDir, "s.msgpack")), 1, 10);
+        Assert.InRange(Frames(Path.Combine(outDir, "s-s1.msgpack")), 1, 10);
+        Assert.Contains("streams (one model)", output);
+    }
+
+    [Fact]
     public async Task BenchStreams_PrintedSpecRuns()
     {
         var output = await PrintThenRun("bench", "--streams", "2", "--model", Tiny(), "--stream-frames", "8", "--stream-fps", "50", "--threads", "1", "--device", "cpu");

@@ -38,6 +38,8 @@ if [ "$with_tests" -eq 1 ]; then
     dcmtk                  # writes and dumps the DICOM files the DICOM reader is tested against
     libopenigtlink-dev     # headers + library to build the OpenIGTLink example server
     openigtlink-examples   # ImagerServer.cxx / ReceiveServer.cxx and their sample images
+    python3-nibabel        # writes the .nii.gz files the NIfTI damage tests corrupt (/usr/bin/python3)
+    python3-numpy
     g++
     mricron-data           # Colin27 T1 MRI + brain-extracted copy: the real-MRI training check of issue 10
   )

@@ -1,9 +1,16 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using MedSeg.Cli.Commands;
+using MedSeg.Pipeline.Shutdown;
 
 namespace MedSeg.Cli;
 
 /// <summary>The composition root of the `medseg` command: every sub-command is registered here.</summary>
+/// <remarks>
+/// Every command runs under one error contract (<see cref="CliErrorContract"/>: 0 done, 2 bad
+/// input or options, 70 a bug of ours, 130 interrupted) and one shutdown handler
+/// (<see cref="GracefulShutdown"/>: the first Ctrl+C / SIGTERM stops cleanly, a second at once).
+/// </remarks>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -25,6 +32,31 @@ public static class Program
             DemoCommand.Create(),
             RunCommand.Create(),
         };
-        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
+        {
+            // Option names as typed (System.CommandLine's messages quote them); exit 2, not 1.
+            foreach (var e in parse.Errors) Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"see `medseg {string.Join(' ', CommandPath(parse.CommandResult.Command))} --help`");
+            return CliErrorContract.BadInput;
+        }
+        using var shutdown = new GracefulShutdown();
+        try
+        {
+            // No handler of System.CommandLine's own: exceptions and signals follow our contract.
+            var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return await parse.InvokeAsync(config, shutdown.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            return CliErrorContract.Report(e);
+        }
+    }
+
+    private static IEnumerable<string> CommandPath(Command command)
+    {
+        var names = new List<string>();
+        for (Symbol? s = command; s is Command c && c is not RootCommand; s = c.Parents.FirstOrDefault()) names.Insert(0, c.Name);
+        return names;
     }
 }

@@ -44,6 +44,15 @@ public sealed record PipelineReport
     /// <summary>Things an operator must see: sinks that fell behind or did not close, the fault.</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
 
+    /// <summary>Items the source skipped (unreadable files, slices, messages), each with its reason.</summary>
+    public long SourceSkipped { get; init; }
+    /// <summary>The first skipped items (the source keeps about 20), name and reason.</summary>
+    public IReadOnlyList<Imaging.Formats.SkippedItem> SourceSkippedExamples { get; init; } = [];
+    /// <summary>The source's last state when the run ended (e.g. OpenIGTLink "lost: …"), null when it has none.</summary>
+    public string? SourceStatus { get; init; }
+    /// <summary>Events of the source's life (connects, losses, reconnects), oldest first; a few dozen at most.</summary>
+    public IReadOnlyList<string> SourceEvents { get; init; } = [];
+
     /// <summary>"stage: cause" when the run stopped on a fault.</summary>
     public string? Fault { get; init; }
 

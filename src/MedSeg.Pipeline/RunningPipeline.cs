@@ -50,7 +50,9 @@ public sealed class RunningPipeline
             fpsOut = seconds > 0 ? (framesOut - _lastOut) / seconds : 0;
             (_lastTicks, _lastIn, _lastOut) = (now, framesIn, framesOut);
         }
-        return new LiveSummary(framesIn, framesOut, fpsIn, fpsOut, dropped, _p.BadFrames.Total, _p.Stats.Recent(now));
+        string? last = Diagnostics().Select(d => d.Problems.Last).FirstOrDefault(l => l is not null) is { } item ? $"{item.Item}: {item.Reason}" : null;
+        return new LiveSummary(framesIn, framesOut, fpsIn, fpsOut, dropped, _p.BadFrames.Total, _p.Stats.Recent(now),
+                               Diagnostics().Sum(static d => d.Problems.Total), SourceStatus(), last);
     }
 
     /// <summary>Streams (sources) of this pipeline; frame stream ids are 0 … Streams − 1.</summary>
@@ -219,8 +221,23 @@ public sealed class RunningPipeline
                 i, _p.Sources[i].Description, _p.Options.ModeOf(i), _p.SourceEdges[i].Writer.Written, _p.Stats.StreamFrames(i), _p.SourceEdges[i].Dropped,
                 _p.Stats.SummarizeStream(i)))],
             Warnings = [.. warnings],
+            SourceSkipped = Diagnostics().Sum(static d => d.Problems.Total),
+            SourceSkippedExamples = [.. Diagnostics().SelectMany(static d => d.Problems.Examples())],
+            SourceStatus = SourceStatus(),
+            SourceEvents = [.. Diagnostics().SelectMany(static d => d.Problems.Events())],
             Fault = origin is null ? null : $"{origin.Name}: {origin.Error.GetType().Name}: {origin.Error.Message}",
         };
+    }
+
+    /// <summary>The sources that report what they skipped and what they are doing (files, OpenIGTLink).</summary>
+    private IEnumerable<ISourceDiagnostics> Diagnostics() => _p.Sources.OfType<ISourceDiagnostics>();
+
+    /// <summary>What the sources are doing now; with several streams each status names its stream.</summary>
+    private string? SourceStatus()
+    {
+        var states = _p.Sources.Select((s, i) => (s as ISourceDiagnostics)?.Status is { } status ? (_p.Sources.Count == 1 ? status : $"s{i} {status}") : null)
+                               .OfType<string>().ToArray();
+        return states.Length == 0 ? null : string.Join(", ", states);
     }
 
     private string SourceDescription() =>

@@ -30,11 +30,11 @@ public static class CommonOptions
         DefaultValueFactory = _ => "auto",
     };
 
-    public static Option<int> Threads() => new("--threads")
+    public static Option<int> Threads() => new Option<int>("--threads")
     {
         Description = "Torch intra-op threads (0 = one per core)",
         DefaultValueFactory = _ => 0,
-    };
+    }.Between(0, 1024);
 
     /// <summary>
     /// --threads for commands that stream (stream, record, replay, demo): by default one core is left
@@ -43,27 +43,27 @@ public static class CommonOptions
     /// thread against 7.4 ms with two, and a lower end-to-end median although the engine alone is
     /// faster with two.
     /// </summary>
-    public static Option<int> StreamingThreads() => new("--threads")
+    public static Option<int> StreamingThreads() => new Option<int>("--threads")
     {
         Description = "Torch intra-op threads (default: cores − 1, leaving a core to the pipeline's own threads; 0 = one per core)",
         DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount - 1),
-    };
+    }.Between(0, 1024);
 
     /// <summary>--max-batch of the micro-batcher (also the engine's staging size) for the streaming commands.</summary>
-    public static Option<int> MaxBatch() => new("--max-batch")
+    public static Option<int> MaxBatch() => new Option<int>("--max-batch")
     {
         Description = "A batch closes at this many frames…",
         DefaultValueFactory = _ => 4,
-    };
+    }.Between(1, 1024);
 
     /// <summary>--threshold of a streaming command's engine and postprocessing; unset means the checkpoint's.</summary>
-    public static Option<double?> Threshold() => new("--threshold") { Description = "Probability threshold (default: the checkpoint's)" };
+    public static Option<double?> Threshold() => new Option<double?>("--threshold") { Description = "Probability threshold (default: the checkpoint's)" }.Between(0.0, 1.0);
 
     /// <summary>--max-wait-ms of the micro-batcher; unset means the pipeline mode's default.</summary>
-    public static Option<double?> MaxWaitMs() => new("--max-wait-ms")
+    public static Option<double?> MaxWaitMs() => new Option<double?>("--max-wait-ms")
     {
         Description = "…or this long after its first frame (default: 0 in Newest mode, a live frame never waits for company; 2 in All mode)",
-    };
+    }.Between(0.0, 60_000);
 
     public static TimeSpan? MaxWait(double? milliseconds) => milliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
 

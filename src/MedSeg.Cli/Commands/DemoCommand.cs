@@ -20,11 +20,11 @@ public static class DemoCommand
     public static Command Create()
     {
         var headless = new Option<bool>("--headless") { Description = "Render off-screen (EGL) even when a display is available" };
-        var frames = new Option<int>("--frames") { Description = "Frames to stream (0 = until Esc; headless default 250)", DefaultValueFactory = _ => -1 };
-        var fps = new Option<double>("--fps") { Description = "Source frame rate", DefaultValueFactory = _ => 25 };
+        var frames = new Option<int>("--frames") { Description = "Frames to stream (0 = until Esc; headless default 250)", DefaultValueFactory = _ => -1 }.Between(-1, int.MaxValue);
+        var fps = new Option<double>("--fps") { Description = "Source frame rate (0: as fast as possible)", DefaultValueFactory = _ => 25 }.Between(0.0, 1000);
         var model = new Option<string>("--model") { Description = "Checkpoint", DefaultValueFactory = _ => DefaultModel };
         var output = CommonOptions.Out("out/demo");
-        var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Save an overlay PNG every N frames", DefaultValueFactory = _ => 50 };
+        var snapshotEvery = new Option<int>("--snapshot-every") { Description = "Save an overlay PNG every N frames", DefaultValueFactory = _ => 50 }.Between(0, int.MaxValue);
         var device = CommonOptions.Device();
         // Leave a core to the renderer, the source and the video encoder: inference never waits on
         // the display, and on a 2-core machine that only holds if they don't fight for the same cores.

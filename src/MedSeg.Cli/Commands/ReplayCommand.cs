@@ -18,11 +18,11 @@ public static class ReplayCommand
     public static Command Create()
     {
         var file = new Argument<string>("FILE") { Description = "Session file (.msgpack) to play back" };
-        var fps = new Option<double?>("--fps") { Description = "Play at this fixed frame rate instead of the recorded timestamps" };
-        var speed = new Option<double>("--speed") { Description = "Play the recorded timestamps N× faster", DefaultValueFactory = _ => 1 };
+        var fps = new Option<double?>("--fps") { Description = "Play at this fixed frame rate instead of the recorded timestamps" }.Between(0.0, 10000);
+        var speed = new Option<double>("--speed") { Description = "Play the recorded timestamps N× faster", DefaultValueFactory = _ => 1 }.Between(0.001, 10000);
         var max = new Option<bool>("--max") { Description = "As fast as possible" };
         var repeat = new Option<bool>("--repeat") { Description = "Start again at the end (until --frames or Ctrl+C)" };
-        var frames = new Option<long>("--frames") { Description = "Frames to play (0 = the whole session once)", DefaultValueFactory = _ => 0 };
+        var frames = new Option<long>("--frames") { Description = "Frames to play (0 = the whole session once)", DefaultValueFactory = _ => 0 }.Between(0L, long.MaxValue);
         var model = new Option<string?>("--model") { Description = "Checkpoint to run (default: the one named in the session, if it is still there with the same hash)" };
         var record = new Option<string?>("--record") { Description = "Record the replay (new predictions) to this new session file" };
         var writer = SpecFlags.Writer.Create();

@@ -99,8 +99,10 @@ public static class ScoreCommand
             scorer = SessionScorer.AgainstStoredTruth(reader, o.Hd95, ct);
             reference = "stored ground truth";
         }
+        foreach (string problem in scorer.Problems) AnsiConsole.MarkupLine($"[yellow]skipped:[/] {Markup.Escape($"{o.Session} {problem}")}");
         if (scorer.Frames.Count == 0)
-            throw new ArgumentException($"{o.Session}: no frame could be scored against {reference} ({scorer.Skipped} frames without prediction or reference)");
+            throw new ArgumentException($"{o.Session}: no frame could be scored against {reference} ({scorer.Skipped} frames without prediction or reference" +
+                                        (scorer.Problems.Count > 0 ? $"; first: {scorer.Problems[0]}" : "") + ")");
 
         var report = ScoreReport.From(o.Session, reference, reader.Header.Model, scorer, reader.End!);
         string outDir = o.OutDir ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(o.Session))!, Path.GetFileNameWithoutExtension(o.Session) + "-score");

@@ -21,7 +21,7 @@ public static class StreamCommand
         var mode = SpecFlags.Mode();
         var maxBatch = CommonOptions.MaxBatch();
         var maxWait = CommonOptions.MaxWaitMs();
-        var smooth = new Option<double>("--smooth") { Description = "Temporal smoothing: EMA weight of the new frame's probabilities (1 = off)", DefaultValueFactory = _ => 1 };
+        var smooth = new Option<double>("--smooth") { Description = "Temporal smoothing: EMA weight of the new frame's probabilities (1 = off)", DefaultValueFactory = _ => 1 }.Between(0.001, 1);
         var largest = new Option<bool>("--largest-component") { Description = "Keep only the largest connected component per class" };
         var fill = new Option<bool>("--fill-holes") { Description = "Fill holes in the mask" };
         var threshold = CommonOptions.Threshold();

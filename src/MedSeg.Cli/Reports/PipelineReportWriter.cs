@@ -45,6 +45,14 @@ public static class PipelineReportWriter
         AnsiConsole.Write(edges);
         foreach (var (reason, count) in r.BadFrameReasons) AnsiConsole.MarkupLine($"[yellow]bad frames[/] {reason}: {count}");
         foreach (var b in r.BadFrameExamples.Take(5)) AnsiConsole.MarkupLine($"  {Markup.Escape(b.ToString())}");
+        if (r.SourceSkipped > 0)
+        {
+            AnsiConsole.MarkupLine($"[yellow]source skipped[/] {r.SourceSkipped} item(s):");
+            foreach (var s in r.SourceSkippedExamples) AnsiConsole.MarkupLine($"  {Markup.Escape(s.Item)}: {Markup.Escape(s.Reason)}");
+            if (r.SourceSkipped > r.SourceSkippedExamples.Count) AnsiConsole.MarkupLine($"  … and {r.SourceSkipped - r.SourceSkippedExamples.Count} more (see the log)");
+        }
+        foreach (var e in r.SourceEvents) AnsiConsole.MarkupLine($"[grey]source:[/] {Markup.Escape(e)}");
+        if (r.SourceStatus is { } status) AnsiConsole.MarkupLine($"source at the end: {Markup.Escape(status)}");
         foreach (var w in r.Warnings) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
         if (r.Fault is { } f) AnsiConsole.MarkupLine($"[red]fault:[/] {Markup.Escape(f)}");
     }

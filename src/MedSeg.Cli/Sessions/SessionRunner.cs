@@ -52,9 +52,9 @@ public static class SessionRunner
         catch (PipelineException e)
         {
             ticker.Dispose();
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            // The partial report first; the error contract prints the one error line last.
             if (e.Report is { } partial) PipelineReportWriter.Print(partial);
-            throw new PipelineFailedException(e);
+            throw;
         }
         ticker.Dispose();
         await status.ConfigureAwait(false);
@@ -77,6 +77,3 @@ public static class SessionRunner
         AnsiConsole.MarkupLine($"recorded [bold]{recorder.Frames}[/] frames to {Markup.Escape(recorder.Path)}: {recorder.Bytes / 1024.0:F1} KiB" +
                                (recorder.Frames > 0 ? $", {recorder.Bytes / (double)recorder.Frames / 1024.0:F1} KiB per frame" : ""));
 }
-
-/// <summary>A pipeline fault that was already reported to the user; maps to exit code 1.</summary>
-public sealed class PipelineFailedException(PipelineException inner) : Exception(inner.Message, inner);

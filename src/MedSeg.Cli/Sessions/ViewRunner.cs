@@ -64,9 +64,9 @@ public static class ViewRunner
         }
         catch (Pipeline.PipelineException e)
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            // The partial report first; the error contract prints the one error line last.
             if (e.Report is { } partial) PipelineReportWriter.Print(partial);
-            throw new PipelineFailedException(e);
+            throw;
         }
         PipelineReportWriter.Print(report);
         var onScreen = display.CaptureToScreen;

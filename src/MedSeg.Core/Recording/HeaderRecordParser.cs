@@ -9,15 +9,19 @@ namespace MedSeg.Core.Recording;
 /// </summary>
 internal static class HeaderRecordParser
 {
+    private static readonly string[] s_required = ["version", "width", "height", "pixel_format", "mask_width", "mask_height", "clock_hz", "classes"];
+
     public static SessionHeader Parse(ReadOnlyMemory<byte> payload, RecordingReaderOptions o, MessagePackSecurity security)
     {
         var r = new BoundedReader(payload, o, security);
         var h = new SessionHeader();
         bool sawFormat = false;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         int n = r.EnterMap("header");
         for (int i = 0; i < n; i++)
         {
             string key = r.String("header key");
+            seen.Add(key);
             switch (key)
             {
                 case "format":
@@ -59,6 +63,12 @@ internal static class HeaderRecordParser
         }
         r.Leave();
         if (!sawFormat) throw r.Bad("the header has no \"format\": \"medseg-recording\" entry");
+        // Every key the writer always writes must be there: a header missing them is damaged, not old.
+        var missing = s_required.Where(k => !seen.Contains(k)).ToArray();
+        if (missing.Length > 0) throw r.Bad($"the header lacks required key(s) {string.Join(", ", missing)}");
+        // 0×0 means "no frame size declared" (a session closed before its first frame); one side 0 is damage.
+        if ((h.Width == 0) != (h.Height == 0)) throw r.Bad($"frame size {h.Width}×{h.Height}: one side is 0");
+        if ((h.MaskWidth == 0) != (h.MaskHeight == 0)) throw r.Bad($"mask size {h.MaskWidth}×{h.MaskHeight}: one side is 0");
         if (h.ClassNames.Count is < 2 or > 256) throw r.Bad($"{h.ClassNames.Count} classes; expected 2–256 (background first)");
         if ((long)h.Width * h.Height * h.PixelFormat.BytesPerPixel() > o.MaxPlaneBytes || (long)h.MaskWidth * h.MaskHeight > o.MaxPlaneBytes)
             throw r.Bad($"frames of {h.Width}×{h.Height} {h.PixelFormat.Name()} exceed the {o.MaxPlaneBytes}-byte plane limit");

@@ -30,11 +30,17 @@ public sealed class SessionScorer
 
     public IReadOnlyList<FrameScore> Frames => _frames;
 
-    /// <summary>Frames that had no prediction or no reference and were left out.</summary>
+    /// <summary>Frames that had no prediction or no reference, or held class ids outside the classes, and were left out.</summary>
     public long Skipped { get; private set; }
 
+    /// <summary>Why frames were left out, beyond a missing plane ("frame 7: prediction holds class id 200 …"); the first 20.</summary>
+    public IReadOnlyList<string> Problems => _problems;
+
+    private readonly List<string> _problems = [];
+
     /// <summary>Scores the frame's labels (which must be decoded) against <paramref name="reference"/>.</summary>
-    public FrameScore Add(FrameRecord frame, ReadOnlySpan<byte> reference, int referenceWidth, int referenceHeight)
+    /// <returns>Null when a class id is outside the session's classes: the frame is skipped, counted and named in <see cref="Problems"/>.</returns>
+    public FrameScore? Add(FrameRecord frame, ReadOnlySpan<byte> reference, int referenceWidth, int referenceHeight)
     {
         ArgumentNullException.ThrowIfNull(frame);
         if (!frame.HasLabels || frame.Labels is null) throw new ArgumentException($"frame {frame.Seq} has no decoded prediction", nameof(frame));
@@ -46,6 +52,12 @@ public sealed class SessionScorer
             MaskResize.NearestExact(reference, referenceWidth, referenceHeight, _resized, w, h);
             truth = _resized;
         }
+        // A damaged or foreign mask must cost one frame, not the run.
+        if ((OutOfRange(frame.Labels.AsSpan(0, w * h), "prediction") ?? OutOfRange(truth[..Math.Min(truth.Length, w * h)], "reference")) is { } bad)
+        {
+            Skip($"frame {frame.Seq}: {bad}");
+            return null;
+        }
         string id = RecordingFormat.FrameId(frame.Seq);
         var metrics = ImageMetrics.Compute(id, frame.Labels, truth, w, h, ClassNames.Count, _hd95);
         _aggregator.Add(metrics);
@@ -56,6 +68,21 @@ public sealed class SessionScorer
 
     /// <summary>Counts a frame that could not be scored.</summary>
     public void Skip() => Skipped++;
+
+    /// <summary>Counts a frame that could not be scored and keeps why.</summary>
+    public void Skip(string reason)
+    {
+        Skipped++;
+        if (_problems.Count < 20) _problems.Add(reason);
+    }
+
+    private string? OutOfRange(ReadOnlySpan<byte> labels, string what)
+    {
+        int classes = ClassNames.Count;
+        if (classes > 255) return null;
+        int at = labels.IndexOfAnyInRange((byte)classes, byte.MaxValue);
+        return at < 0 ? null : $"{what} holds class id {labels[at]} at pixel {at}, but the session has {classes} classes (0–{classes - 1})";
+    }
 
     public MetricsSummary Summarize() => _aggregator.Summarize();
 

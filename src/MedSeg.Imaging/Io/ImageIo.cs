@@ -84,7 +84,18 @@ public static class ImageIo
             throw new DatasetException(path, "file is empty (0 bytes)");
         }
 
-        Mat m = Cv2.ImRead(path, ImreadModes.Unchanged);
+        Mat m;
+        try
+        {
+            // OpenCV checks the header's size against OPENCV_IO_MAX_IMAGE_PIXELS before it allocates.
+            OpenCvLimits.EnsureApplied();
+            m = Cv2.ImRead(path, ImreadModes.Unchanged);
+        }
+        catch (OpenCVException e)
+        {
+            throw new DatasetException(path, $"OpenCV refused it: {e.ErrMsg}");
+        }
+
         if (m.Empty())
         {
             m.Dispose();

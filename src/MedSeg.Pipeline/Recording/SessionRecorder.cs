@@ -66,6 +66,7 @@ public sealed class SessionRecorder : IFrameSink
     public async Task RunAsync(ChannelReader<Frame> input, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
+        bool failed = false;
         try
         {
             await StageHost.ConsumeAsync(input, (frame, _) =>
@@ -75,12 +76,26 @@ public sealed class SessionRecorder : IFrameSink
                 return default;
             }, ct).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk or a lost volume: stop recording, say what the file still holds.
+            failed = true;
+            throw new IOException($"{_options.Path}: recording stopped, cannot write: {e.Message}; the file holds the {Frames} frame(s) written before, " +
+                                  $"readable as they are (`medseg info {_options.Path}`)", e);
+        }
         finally
         {
-            // An empty run still leaves a readable session (header + footer) behind.
-            _writer ??= RecordingWriter.Create(_options.Path, _options.Header, _options.Writer, _options.Overwrite);
-            _writer.Complete();
-            Interlocked.Exchange(ref _bytes, _writer.BytesWritten);
+            try
+            {
+                // An empty run still leaves a readable session (header + footer) behind.
+                _writer ??= RecordingWriter.Create(_options.Path, _options.Header, _options.Writer, _options.Overwrite);
+                _writer.Complete();
+                Interlocked.Exchange(ref _bytes, _writer.BytesWritten);
+            }
+            catch (Exception e) when (failed && e is IOException or UnauthorizedAccessException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The footer cannot be written either; the records before the failure stay readable.
+            }
         }
     }
 

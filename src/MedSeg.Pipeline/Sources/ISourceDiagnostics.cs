@@ -12,4 +12,7 @@ public interface ISourceDiagnostics
     SourceProblemLog Problems { get; }
 
     DisplayWindow? Window { get; }
+
+    /// <summary>What the source is doing now, for the status line ("connected", "lost: … reconnecting in 2 s"); null when there is nothing to say.</summary>
+    string? Status => null;
 }

@@ -25,7 +25,7 @@ public static class SourceFactory
     /// <item><c>folder:DIR</c>: the images of a folder in natural order</item>
     /// <item><c>video:FILE|DEVICE_INDEX|URL?fps=&amp;loop&amp;gray&amp;live=&amp;frames=&amp;backoff=250&amp;maxbackoff=8000</c> (ms)</item>
     /// <item><c>recording:FILE.msgpack?speed=1|fps=25|max=1&amp;repeat=1&amp;frames=0</c>: a recorded session (see recordings/FORMAT.md)</item>
-    /// <item><c>igtl://host:port?device=NAME&amp;frames=0&amp;maxbody=67108864&amp;labels=MedSegLabels&amp;backoff=250&amp;maxbackoff=8000</c></item>
+    /// <item><c>igtl://host:port?device=NAME&amp;frames=0&amp;maxbody=67108864&amp;labels=MedSegLabels&amp;backoff=250&amp;maxbackoff=8000&amp;timeout=5000</c> (timeout: ms for the rest of a message once it began)</item>
     /// </list>
     /// </summary>
     /// <exception cref="ArgumentException">An unknown scheme, task or key, or a malformed value.</exception>
@@ -156,7 +156,8 @@ public static class SourceFactory
         if (query.Get<int>("backoff") is { } b) options = options with { BackoffInitial = TimeSpan.FromMilliseconds(b) };
         if (query.Get<int>("maxbackoff") is { } m) options = options with { BackoffMax = TimeSpan.FromMilliseconds(m) };
         if (query.Get<int>("retries") is { } r) options = options with { MaxReconnects = r };
-        query.EnsureConsumed("device", "frames", "maxbody", "labels", "backoff", "maxbackoff", "retries");
+        if (query.Get<int>("timeout") is { } t) options = options with { MessageTimeout = TimeSpan.FromMilliseconds(t) };
+        query.EnsureConsumed("device", "frames", "maxbody", "labels", "backoff", "maxbackoff", "retries", "timeout");
         return options.Validate();
     }
 

@@ -16,6 +16,8 @@ public sealed class SourceProblemLog
     private readonly string _source;
     private readonly int _maxExamples;
     private readonly List<SkippedItem> _examples = [];
+    private readonly Queue<string> _events = new();
+    private SkippedItem? _last;
     private readonly Lock _gate = new();
     private long _total;
 
@@ -35,9 +37,33 @@ public sealed class SourceProblemLog
         lock (_gate) return _examples.ToArray();
     }
 
+    /// <summary>The most recent skipped item, null before the first.</summary>
+    public SkippedItem? Last
+    {
+        get { lock (_gate) return _last; }
+    }
+
+    /// <summary>The source's own events (connected, lost, reconnecting…), the latest <c>maxExamples</c>·2 kept, oldest first.</summary>
+    public IReadOnlyList<string> Events()
+    {
+        lock (_gate) return _events.ToArray();
+    }
+
+    /// <summary>Notes a state change of the source (not a skipped item): kept for the report and logged.</summary>
+    public void Event(string what)
+    {
+        lock (_gate)
+        {
+            _events.Enqueue(what);
+            while (_events.Count > Math.Max(2 * _maxExamples, 8)) _events.Dequeue();
+        }
+        _logger.LogInformation("{Source}: {Event}", _source, what);
+    }
+
     public void Record(string item, string reason)
     {
         long n = Interlocked.Increment(ref _total);
+        lock (_gate) _last = new SkippedItem(item, reason);
         if (n <= _maxExamples)
         {
             lock (_gate) _examples.Add(new SkippedItem(item, reason));

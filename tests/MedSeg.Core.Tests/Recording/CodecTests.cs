@@ -94,14 +94,17 @@ public sealed class ScorerTests
                 t[i] = (byte)(rng.Next(4) == 0 ? 1 : 0);
             }
             var scorer = new SessionScorer(["background", "fg"]);
-            var fast = scorer.Add(Fill(new FrameRecord(), p, w, h), t, w, h).Metrics;
+            var fast = scorer.Add(Fill(new FrameRecord(), p, w, h), t, w, h)!.Metrics;
             var slow = MedSeg.Core.Metrics.ImageMetrics.Compute(fast.Id, p, t, w, h, 2, computeHd95: false);
             Assert.Equal(slow.Classes[0].Counts, fast.Classes[0].Counts);
             Assert.Equal(slow.PixelAccuracy, fast.PixelAccuracy);
             Assert.Equal(slow.MeanIou, fast.MeanIou);
         }
         var bad = new SessionScorer(["background", "fg"]);
-        Assert.Throws<ArgumentException>(() => bad.Add(Fill(new FrameRecord(), [0, 255], 2, 1), [0, 1], 2, 1));
+        // A class id outside the classes costs that frame, not the run: skipped, counted and named.
+        Assert.Null(bad.Add(Fill(new FrameRecord(), [0, 255], 2, 1), [0, 1], 2, 1));
+        Assert.Equal(1, bad.Skipped);
+        Assert.Contains("class id 255", Assert.Single(bad.Problems));
     }
 
     private static FrameRecord Fill(FrameRecord f, byte[] labels, int width, int height)

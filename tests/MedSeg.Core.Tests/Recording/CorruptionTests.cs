@@ -275,7 +275,18 @@ public sealed class CorruptionTests : IDisposable
         ["header deep tags"] = () => [0x82, 0xa6, .. "format"u8, 0xb0, .. "medseg-recording"u8, 0xa4, .. "tags"u8, .. Enumerable.Repeat((byte)0x91, 100_000), 0xc0],
         ["header frames of 60000² float32"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); w.Write("width"); w.Write(16000); w.Write("height"); w.Write(16000); w.Write("pixel_format"); w.Write("float32"); }),
         ["header negative clock"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); w.Write("clock_hz"); w.Write(-1); }),
+        ["header every key but format missing"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); }),
+        ["header width 0, height 24"] = () => Map((ref MessagePackWriter w) => Required(ref w, 0, 24)),
     };
+
+    // Every key the writer always writes, with the frame size given.
+    private static void Required(ref MessagePackWriter w, int width, int height)
+    {
+        w.Write("format"); w.Write("medseg-recording"); w.Write("version"); w.Write(RecordingFormat.Version);
+        w.Write("width"); w.Write(width); w.Write("height"); w.Write(height); w.Write("pixel_format"); w.Write("gray8");
+        w.Write("mask_width"); w.Write(width); w.Write("mask_height"); w.Write(height); w.Write("clock_hz"); w.Write(1_000_000_000L);
+        w.Write("classes"); w.WriteArrayHeader(2); w.Write("bg"); w.Write("fg");
+    }
 
     /// <summary>Writes into the caller's writer: MessagePackWriter is a struct whose copies would each keep their own position.</summary>
     private delegate void Body(ref MessagePackWriter w);

@@ -137,6 +137,50 @@ public sealed class IgtlSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_RefusedThenStoppedMidHeaderThenFrames_StatusSaysEachAndFrameLimitCountsAcrossReconnects()
+    {
+        // A port with nothing behind it first: the listener is created, its port noted, and only started later.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var source = new IgtlSource(Options(port) with { Frames = 3, MessageTimeout = TimeSpan.FromMilliseconds(300) }, _pool);
+        var output = Channels.Unbounded<Frame>();
+        var run = source.RunAsync(output.Writer, CancellationToken.None);
+        await WaitUntil(() => source.Status?.StartsWith("refused", StringComparison.Ordinal) == true || source.Problems.Events().Any(e => e.StartsWith("refused", StringComparison.Ordinal)));
+
+        listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Start();
+        ulong t0 = IgtlHeader.FromTime(TimeSpan.FromSeconds(1_700_000_000));
+        var server = Task.Run(async () =>
+        {
+            using (var first = await listener.AcceptTcpClientAsync())
+            {
+                var s = first.GetStream();
+                await s.WriteAsync(Image(t0, 1));
+                await s.WriteAsync(Image(t0, 2).AsMemory(0, 20)); // and then silence, connection open
+                await Task.Delay(3000);
+            }
+            using var second = await listener.AcceptTcpClientAsync();
+            await second.GetStream().WriteAsync(Image(t0, 3));
+            await second.GetStream().WriteAsync(Image(t0, 4));
+            await Task.Delay(3000);
+        });
+
+        await run.WaitAsync(Channels.Patience); // ends: 3 frames given, across the reconnect
+        output.Writer.Complete();
+        var frames = await Channels.ReadAllAsync(output.Reader);
+        Assert.Equal([1, 3, 4], frames.Select(f => (int)f.Pixels[0]));
+        Assert.Equal(3, source.Frames);
+        var events = source.Problems.Events();
+        Assert.Contains(events, e => e.StartsWith("refused", StringComparison.Ordinal) && e.Contains("reconnecting in"));
+        Assert.Contains(events, e => e.Contains("stopped mid-header (20 of 58 bytes"));
+        Assert.Equal(2, events.Count(e => e == "connected"));
+        foreach (var f in frames) f.Dispose();
+        listener.Stop();
+    }
+
+    [Fact]
     public void IgtlImageHeader_WriteThenParse_RoundTrips()
     {
         var header = new IgtlImageHeader { ScalarType = IgtlImageHeader.UInt16, Size = [3, 2, 1], SubSize = [3, 2, 1], Matrix = [1, 0, 0, 0, -1, 0, 0, 0, 1, 5, 6, 7] };

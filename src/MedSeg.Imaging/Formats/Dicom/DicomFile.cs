@@ -110,6 +110,7 @@ public static class DicomFile
 
     private static FileStream OpenOrThrow(string path)
     {
+        if (Core.Limits.InputFiles.Problem(path) is { } notAFile) throw new MedicalFormatException(path, notAFile);
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024);
@@ -137,6 +138,10 @@ public static class DicomFile
         if (bitsStored < 1 || bitsStored > bitsAllocated) throw new MedicalFormatException(path, $"Bits Stored {bitsStored} does not fit Bits Allocated {bitsAllocated}");
         if (pixelRep is not (0 or 1)) throw new MedicalFormatException(path, $"Pixel Representation {pixelRep} is neither 0 (unsigned) nor 1 (signed)");
         if (frames < 1) throw new MedicalFormatException(path, $"Number of Frames {frames} is not positive");
+        // Caps before anything is allocated: a lying header must not cost gigabytes or hours.
+        var limits = Core.Limits.InputLimits.Current;
+        if (limits.ImageProblem(columns, rows, samples * (bitsAllocated / 8)) is { } tooLarge) throw new MedicalFormatException(path, tooLarge);
+        if (limits.FramesProblem(frames) is { } tooMany) throw new MedicalFormatException(path, $"Number of Frames: {tooMany}");
         bool grey = samples == 1 && photometric is "MONOCHROME1" or "MONOCHROME2";
         bool rgb = samples == 3 && photometric == "RGB" && bitsAllocated == 8;
         if (!grey && !rgb)

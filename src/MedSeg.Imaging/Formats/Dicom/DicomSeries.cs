@@ -70,7 +70,7 @@ public sealed class DicomSeries : ISliceStack
         foreach (string file in Directory.EnumerateFiles(path).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal))
         {
             try { headers.Add(DicomFile.ReadHeader(file)); }
-            catch (MedicalFormatException e) { skipped.Add(new SkippedItem(file, e.Message)); }
+            catch (MedicalFormatException e) { skipped.Add(new SkippedItem(file, e.Offset is { } at ? $"at byte {at}: {e.Reason}" : e.Reason)); }
         }
         if (headers.Count == 0)
             throw new MedicalFormatException(path, skipped.Count == 0 ? "folder holds no files" :
@@ -78,6 +78,7 @@ public sealed class DicomSeries : ISliceStack
 
         var groups = headers.GroupBy(h => (h.Rows, h.Columns, h.SamplesPerPixel, h.BitsAllocated)).OrderByDescending(g => g.Count()).ToArray();
         var kept = groups[0].ToList();
+        if (Core.Limits.InputLimits.Current.FramesProblem(kept.Sum(h => (long)h.Frames)) is { } tooMany) throw new MedicalFormatException(path, $"the series: {tooMany}");
         var size = groups[0].Key;
         foreach (var odd in groups.Skip(1).SelectMany(g => g))
             skipped.Add(new SkippedItem(odd.Path, $"{odd.Columns}×{odd.Rows}×{odd.SamplesPerPixel} at {odd.BitsAllocated} bit differs from the series' {size.Columns}×{size.Rows}×{size.SamplesPerPixel} at {size.BitsAllocated} bit"));

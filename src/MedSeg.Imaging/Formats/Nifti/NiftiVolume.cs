@@ -63,13 +63,13 @@ public sealed class NiftiVolume : ISliceStack
         ArgumentOutOfRangeException.ThrowIfNegative(axis);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(axis, 2);
         ArgumentOutOfRangeException.ThrowIfNegative(volume);
-        if (!File.Exists(path)) throw new MedicalFormatException(path, "no such file");
+        if (Core.Limits.InputFiles.Problem(path) is { } notAFile) throw new MedicalFormatException(path, notAFile);
         bool gz = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
             long available = gz ? GzipLength(file) : file.Length;
-            using Stream stream = gz ? new GZipStream(file, CompressionMode.Decompress) : file;
+            using Stream stream = gz ? new GzipIntegrity(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true)) : file;
             var head = new byte[NiftiHeader.Size];
             int got = ReadUpTo(stream, head);
             var header = NiftiHeader.Parse(head.AsSpan(0, got), path);
@@ -79,6 +79,13 @@ public sealed class NiftiVolume : ISliceStack
             if (volume >= header.Volumes) throw new MedicalFormatException(path, $"volume {volume} requested but the file holds {header.Volumes}");
             long volumeBytes = header.VolumeVoxels * bytes;
             if (volumeBytes > maxBytes) throw new MedicalFormatException(path, $"one volume takes {volumeBytes} bytes, more than the {maxBytes}-byte limit");
+            // Caps before the volume is allocated: the slice this axis cuts, and the slice count.
+            var limits = Core.Limits.InputLimits.Current;
+            var d = header.Dims;
+            var (sw, sh, count) = axis switch { 0 => (d[1], d[2], d[0]), 1 => (d[0], d[2], d[1]), _ => (d[0], d[1], d[2]) };
+            if (limits.ImageProblem(sw, sh, bytes) is { } slice) throw new MedicalFormatException(path, $"a slice along {"xyz"[axis]}: {slice}", 42);
+            if (limits.FramesProblem(count) is { } slices) throw new MedicalFormatException(path, $"slices along {"xyz"[axis]}: {slices}", 42);
+            if (limits.VolumeProblem(volumeBytes) is { } big) throw new MedicalFormatException(path, big, 42);
             long start = header.VoxOffset + volume * volumeBytes;
             if (available >= 0 && start + volumeBytes < 1L << 32 && start + volumeBytes > available)
                 throw new MedicalFormatException(path, $"truncated: volume {volume} needs {volumeBytes} bytes from offset {start} but the {(gz ? "decompressed data ends" : "file ends")} at {available}", Math.Min(available, start));
@@ -86,6 +93,7 @@ public sealed class NiftiVolume : ISliceStack
             var data = new byte[volumeBytes];
             int read = ReadUpTo(stream, data);
             if (read < data.Length) throw new MedicalFormatException(path, $"truncated: the data of volume {volume} stops after {read} of {volumeBytes} bytes", start + read);
+            if (stream is GzipIntegrity checkedGzip) checkedGzip.VerifyToEnd(path, file);
             return new NiftiVolume(path, header, data, axis, volume);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)

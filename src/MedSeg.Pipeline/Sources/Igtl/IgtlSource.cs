@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using MedSeg.Core.Frames;
@@ -17,28 +15,30 @@ namespace MedSeg.Pipeline.Sources.Igtl;
 /// Inputs: a TCP server. Outputs: one frame per IMAGE slice (8/16-bit or float32 scalars, 1 or 3
 /// components; RGB becomes Bgr24, int8 widens to Int16, big-endian pixels are swapped).
 /// Options: <see cref="IgtlSourceOptions"/>.
-/// Memory: one body buffer, grown to the largest message seen (bounded by MaxBodyBytes), and
-/// one send buffer; frames come from the pool.
+/// Parts: <see cref="IgtlConnection"/> (TCP, deadlines), <see cref="IgtlMessageCodec"/> (header,
+/// CRC, IMAGE decode), <see cref="IgtlLabelSender"/> (label maps back), <see cref="IgtlClock"/>
+/// (timestamps); this class is the connect / receive / reconnect loop and the accounting.
+/// Memory: one header and one body buffer (the body grown to the largest message, bounded by
+/// MaxBodyBytes); frames come from the pool; steady state allocates nothing per message.
 /// Notes: header versions 1 and 2 (v2's extended header and metadata are stripped). A body with
 /// a wrong CRC or an unusable IMAGE is skipped and counted in <see cref="Problems"/>; an absurd
 /// body size cannot be skipped (the stream would be out of step), so it is counted and the
 /// connection is reset. A lost connection is reopened with exponential backoff inside RunAsync:
-/// the pipeline never restarts. Frame timestamps are the sender's, relative to the first
-/// message received (monotonic time since the first frame when the sender sends none).
+/// the pipeline never restarts. <see cref="Status"/> says what is happening (connecting,
+/// connected, refused, lost, reconnecting in N s); each change is an event in the report.
+/// <c>Frames</c> counts frames given to the pipeline, across reconnects. Frame timestamps are
+/// the sender's, relative to the first message (monotonic time when the sender sends none).
 /// </remarks>
 public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
 {
     private readonly IgtlSourceOptions _options;
     private readonly FramePool _pool;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _sendGate = new(1, 1);
-    private readonly byte[] _header = new byte[IgtlHeader.Size];
-    private byte[] _body = new byte[64 * 1024];
-    private byte[] _send = [];
-    private volatile NetworkStream? _stream;
-    private IgtlImageHeader? _lastImage;
-    private ulong _firstTimestamp;
-    private long _firstLocal, _messages, _images, _ignored, _crcErrors, _oversize, _badImages, _connections, _reconnects, _sent;
+    private readonly IgtlClock _clock = new();
+    private readonly IgtlMessageCodec _codec;
+    private readonly IgtlLabelSender _labels;
+    private volatile string _status = "not started";
+    private long _seq, _messages, _images, _ignored, _crcErrors, _oversize, _badImages, _connections, _reconnects;
 
     public IgtlSource(IgtlSourceOptions options, FramePool pool, ILogger? logger = null)
     {
@@ -47,6 +47,8 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
         _options = options.Validate();
         _pool = pool;
         _logger = logger ?? NullLogger.Instance;
+        _codec = new IgtlMessageCodec(_options.MaxBodyBytes);
+        _labels = new IgtlLabelSender(_options.LabelDevice, _clock, _logger, Description);
         Problems = new SourceProblemLog(Description, logger);
     }
 
@@ -56,8 +58,13 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
 
     public DisplayWindow? Window => null;
 
-    public bool IsConnected => _stream is not null;
+    /// <summary>connecting, connected, refused / lost (why), reconnecting in N s.</summary>
+    public string? Status => _status;
 
+    public bool IsConnected => _labels.Connection is not null;
+
+    /// <summary>Frames given to the pipeline.</summary>
+    public long Frames => Interlocked.Read(ref _seq);
     /// <summary>Messages received with a valid CRC (any type).</summary>
     public long Messages => Interlocked.Read(ref _messages);
     public long Images => Interlocked.Read(ref _images);
@@ -70,116 +77,105 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
     public long Connections => Interlocked.Read(ref _connections);
     /// <summary>Connection losses and failed connects, each followed by a backoff wait.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
-    public long LabelMapsSent => Interlocked.Read(ref _sent);
+    public long LabelMapsSent => _labels.Sent;
+
+    private bool Done => _options.Frames > 0 && Interlocked.Read(ref _seq) >= _options.Frames;
 
     public async Task RunAsync(ChannelWriter<Frame> output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(output);
         var backoff = new ReconnectBackoff(_options.BackoffInitial, _options.BackoffMax);
-        long seq = 0;
-        while (_options.Frames == 0 || seq < _options.Frames)
+        while (!Done)
         {
             ct.ThrowIfCancellationRequested();
+            SetStatus($"connecting to {_options.Host}:{_options.Port}");
             string why;
-            using (var client = new TcpClient { NoDelay = true })
+            IgtlConnection? connection = null;
+            try
             {
-                try
+                connection = await IgtlConnection.ConnectAsync(_options, ct).ConfigureAwait(false);
+                Interlocked.Increment(ref _connections);
+                SetStatus("connected");
+                _labels.Connection = connection;
+                await ReceiveAsync(connection, output, backoff, ct).ConfigureAwait(false);
+                if (Done) return;
+                why = "lost: connection reset after an absurd message";
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is SocketException or IOException or OperationCanceledException or TimeoutException)
+            {
+                why = (e, connection) switch
                 {
-                    using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
-                    {
-                        timeout.CancelAfter(_options.ConnectTimeout);
-                        await client.ConnectAsync(_options.Host, _options.Port, timeout.Token).ConfigureAwait(false);
-                    }
-                    Interlocked.Increment(ref _connections);
-                    _logger.LogInformation("{Source}: connected", Description);
-                    _stream = client.GetStream();
-                    seq = await ReceiveAsync(_stream, output, seq, backoff, ct).ConfigureAwait(false);
-                    if (_options.Frames > 0 && seq >= _options.Frames) return;
-                    why = "connection reset after an absurd message";
-                }
-                catch (Exception e) when (!ct.IsCancellationRequested && e is SocketException or IOException or OperationCanceledException)
-                {
-                    why = e is EndOfStreamException ? "server closed the connection" : e is OperationCanceledException ? "connect timed out" : e.Message;
-                }
-                finally
-                {
-                    _stream = null;
-                }
+                    (SocketException { SocketErrorCode: SocketError.ConnectionRefused }, null) => "refused: nothing listens there",
+                    (SocketException s, null) => $"refused: {s.Message}",
+                    (OperationCanceledException, null) => $"refused: no answer within {_options.ConnectTimeout.TotalSeconds:0.#} s",
+                    (EndOfStreamException, _) => "lost: server closed the connection",
+                    (TimeoutException t, _) => $"lost: {t.Message}",
+                    _ => $"lost: {e.Message}",
+                };
+            }
+            finally
+            {
+                _labels.Connection = null;
+                connection?.Dispose();
             }
             if (_options.MaxReconnects > 0 && backoff.Failures >= _options.MaxReconnects)
+            {
+                SetStatus($"{why}; gave up after {backoff.Failures} reconnect attempts");
                 throw new IOException($"{Description}: {why}; gave up after {backoff.Failures} reconnect attempts");
+            }
             Interlocked.Increment(ref _reconnects);
             var wait = backoff.Next();
-            _logger.LogWarning("{Source}: {Why}; reconnecting in {Wait} ms", Description, why, wait.TotalMilliseconds);
+            SetStatus($"{why}; reconnecting in {wait.TotalSeconds:0.##} s");
             await Task.Delay(wait, ct).ConfigureAwait(false);
         }
     }
 
     /// <summary>
     /// Sends a label map (one class id per pixel, rows packed) to the server as an 8-bit IMAGE
-    /// from <see cref="IgtlSourceOptions.LabelDevice"/>, placed over the last received image
-    /// (its matrix, with spacing scaled to the label map's size) so 3D Slicer overlays it.
+    /// from <see cref="IgtlSourceOptions.LabelDevice"/>, placed over the last received image.
     /// </summary>
     /// <returns>False when there is no connection right now (the map is dropped, not queued).</returns>
-    public async ValueTask<bool> SendLabelMapAsync(ReadOnlyMemory<byte> labels, int width, int height, TimeSpan? sourceTime = null, CancellationToken ct = default)
+    public ValueTask<bool> SendLabelMapAsync(ReadOnlyMemory<byte> labels, int width, int height, TimeSpan? sourceTime = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         if (labels.Length < width * height) throw new ArgumentException($"{width}×{height} labels need {width * height} bytes, got {labels.Length}", nameof(labels));
-        await _sendGate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            int length = BuildLabelMessage(labels.Span, width, height, sourceTime);
-            return await SendAsync(length, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendGate.Release();
-        }
+        return _labels.SendAsync(labels, width, height, sourceTime, ct);
     }
 
     /// <summary>Sends <paramref name="frame"/>'s predicted <see cref="Frame.Labels"/> back, stamped with the frame's source time.</summary>
     /// <returns>False when there is no connection or the frame has no labels yet.</returns>
-    public async ValueTask<bool> SendLabelMapAsync(Frame frame, CancellationToken ct = default)
+    public ValueTask<bool> SendLabelMapAsync(Frame frame, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        if (frame.OutputWidth == 0) return false;
-        await _sendGate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            int length = BuildLabelMessage(frame.Labels, frame.OutputWidth, frame.OutputHeight, frame.Info.Timestamp);
-            return await SendAsync(length, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendGate.Release();
-        }
+        return frame.OutputWidth == 0 ? ValueTask.FromResult(false) : _labels.SendAsync(frame, ct);
     }
 
-    private async Task<long> ReceiveAsync(NetworkStream stream, ChannelWriter<Frame> output, long seq, ReconnectBackoff backoff, CancellationToken ct)
+    private void SetStatus(string status)
     {
-        while (_options.Frames == 0 || seq < _options.Frames)
+        if (status == _status) return;
+        _status = status;
+        Problems.Event(status);
+    }
+
+    private async Task ReceiveAsync(IgtlConnection connection, ChannelWriter<Frame> output, ReconnectBackoff backoff, CancellationToken ct)
+    {
+        while (!Done)
         {
-            await stream.ReadExactlyAsync(_header, ct).ConfigureAwait(false);
-            var h = IgtlHeader.Parse(_header);
-            string item = $"{(h.Type.Length > 0 ? h.Type : "?")} message from '{h.DeviceName}'";
-            if (h.BodySize > (ulong)_options.MaxBodyBytes || h.Version is not (1 or 2))
+            await connection.ReadAsync(_codec.Header, waitForFirst: true, "header", ct).ConfigureAwait(false);
+            var h = _codec.ParseHeader();
+            if (_codec.HeaderProblem(h) is { } fatal)
             {
                 Interlocked.Increment(ref _oversize);
-                Problems.Record(item, h.Version is 1 or 2
-                    ? $"absurd body size {h.BodySize} bytes (limit {_options.MaxBodyBytes}); connection reset to resynchronise"
-                    : $"header version {h.Version} is not 1 or 2 (stream out of step or not OpenIGTLink); connection reset");
-                return seq;
+                Problems.Record(ItemOf(h), fatal);
+                return;
             }
-            int size = (int)h.BodySize;
-            if (_body.Length < size) _body = new byte[Math.Max(size, _body.Length * 2 > _options.MaxBodyBytes ? size : _body.Length * 2)];
-            await stream.ReadExactlyAsync(_body.AsMemory(0, size), ct).ConfigureAwait(false);
-            var body = _body.AsMemory(0, size);
-            ulong crc = Crc64Ecma.Compute(body.Span);
-            if (crc != h.Crc)
+            var body = _codec.Body((int)h.BodySize);
+            await connection.ReadAsync(body, waitForFirst: false, "body", ct).ConfigureAwait(false);
+            if (IgtlMessageCodec.CrcProblem(h, body.Span) is { } crc)
             {
                 Interlocked.Increment(ref _crcErrors);
-                Problems.Record(item, $"CRC-64 mismatch (header 0x{h.Crc:X16}, body 0x{crc:X16}); message skipped");
+                Problems.Record(ItemOf(h), crc);
                 continue;
             }
             Interlocked.Increment(ref _messages);
@@ -189,43 +185,38 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
                 Interlocked.Increment(ref _ignored);
                 continue;
             }
-            seq = await EmitAsync(h, body, item, output, seq, ct).ConfigureAwait(false);
+            await EmitAsync(h, body, output, ct).ConfigureAwait(false);
         }
-        return seq;
     }
 
-    private async ValueTask<long> EmitAsync(IgtlHeader h, ReadOnlyMemory<byte> body, string item, ChannelWriter<Frame> output, long seq, CancellationToken ct)
+    private async ValueTask EmitAsync(IgtlHeader h, ReadOnlyMemory<byte> body, ChannelWriter<Frame> output, CancellationToken ct)
     {
         IgtlImageHeader image;
         ReadOnlyMemory<byte> pixels;
-        PixelFormat format;
         try
         {
-            var content = Content(h, body);
-            image = IgtlImageHeader.Parse(content.Span);
-            format = image.FrameFormat ?? throw new InvalidDataException($"{image.Components} component(s) of scalar type {image.ScalarType} are not supported (only 8/16-bit or float32 scalars, 1 component, or 8-bit RGB)");
-            if (content.Length - IgtlImageHeader.Length < image.PixelBytes)
-                throw new InvalidDataException($"image header announces {image.PixelBytes} pixel bytes but the body carries {content.Length - IgtlImageHeader.Length}");
-            pixels = content[IgtlImageHeader.Length..];
+            (image, pixels) = _codec.DecodeImage(h, body);
         }
         catch (InvalidDataException e)
         {
             Interlocked.Increment(ref _badImages);
-            Problems.Record(item, e.Message);
-            return seq;
+            Problems.Record(ItemOf(h), e.Message);
+            return;
         }
         Interlocked.Increment(ref _images);
-        _lastImage = image;
-        for (int k = 0; k < image.SubSize[2] && (_options.Frames == 0 || seq < _options.Frames); k++, seq++)
+        _labels.LastImage = image;
+        var format = image.FrameFormat!.Value;
+        for (int k = 0; k < image.SubSize[2] && !Done; k++)
         {
             long captured = StageTimes.Now();
-            var frame = _pool.Rent(new FrameInfo(seq, TimestampOf(h, captured), image.SubSize[0], image.SubSize[1], format));
+            var frame = _pool.Rent(new FrameInfo(Interlocked.Read(ref _seq), _clock.TimestampOf(h.Timestamp, captured), image.SubSize[0], image.SubSize[1], format));
             try
             {
                 image.CopySlice(pixels.Span, k, frame.Pixels);
                 frame.Times.Captured = captured;
                 frame.Times.Queued = StageTimes.Now();
                 await output.WriteAsync(frame, ct).ConfigureAwait(false);
+                Interlocked.Increment(ref _seq);
             }
             catch
             {
@@ -233,71 +224,7 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
                 throw;
             }
         }
-        return seq;
     }
 
-    // Version 2 bodies wrap the content: a 12-byte (or longer) extended header before it, metadata after it.
-    private static ReadOnlyMemory<byte> Content(IgtlHeader h, ReadOnlyMemory<byte> body)
-    {
-        if (h.Version < 2) return body;
-        var span = body.Span;
-        if (span.Length < 12) throw new InvalidDataException($"v2 body of {span.Length} bytes is shorter than its extended header");
-        int extended = BinaryPrimitives.ReadUInt16BigEndian(span);
-        long metaHeader = BinaryPrimitives.ReadUInt16BigEndian(span[2..]);
-        long metaSize = BinaryPrimitives.ReadUInt32BigEndian(span[4..]);
-        long end = span.Length - metaHeader - metaSize;
-        if (extended < 12 || end < extended) throw new InvalidDataException($"v2 extended header ({extended} bytes) and metadata ({metaHeader}+{metaSize} bytes) do not fit the {span.Length}-byte body");
-        return body[extended..(int)end];
-    }
-
-    private TimeSpan TimestampOf(IgtlHeader h, long captured)
-    {
-        if (_firstLocal == 0) (_firstLocal, _firstTimestamp) = (captured, h.Timestamp);
-        if (h.Timestamp != 0 && _firstTimestamp != 0 && h.Timestamp >= _firstTimestamp)
-            return IgtlHeader.ToTime(h.Timestamp) - IgtlHeader.ToTime(_firstTimestamp);
-        return TimeSpan.FromSeconds((captured - _firstLocal) / (double)Stopwatch.Frequency);
-    }
-
-    private int BuildLabelMessage(ReadOnlySpan<byte> labels, int width, int height, TimeSpan? sourceTime)
-    {
-        var header = new IgtlImageHeader
-        {
-            Coordinate = _lastImage?.Coordinate ?? IgtlImageHeader.CoordinateRas,
-            Size = [width, height, 1],
-            SubSize = [width, height, 1],
-            Matrix = LabelMatrix(_lastImage, width, height),
-        };
-        int length = IgtlImageMessage.LengthOf(header);
-        if (_send.Length < length) _send = new byte[length];
-        ulong stamp = sourceTime is { } t && _firstTimestamp != 0
-            ? IgtlHeader.FromTime(IgtlHeader.ToTime(_firstTimestamp) + t)
-            : IgtlHeader.FromTime(DateTime.UtcNow - DateTime.UnixEpoch);
-        return IgtlImageMessage.Write(_send, _options.LabelDevice, stamp, header, labels[..(width * height)]);
-    }
-
-    // Same placement as the image; the spacing grows when the label map is coarser (model input size).
-    private static float[] LabelMatrix(IgtlImageHeader? image, int width, int height)
-    {
-        if (image is null) return [1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0];
-        var m = (float[])image.Matrix.Clone();
-        float sx = image.SubSize[0] / (float)width, sy = image.SubSize[1] / (float)height;
-        for (int i = 0; i < 3; i++) (m[i], m[3 + i]) = (m[i] * sx, m[3 + i] * sy);
-        return m;
-    }
-
-    private async ValueTask<bool> SendAsync(int length, CancellationToken ct)
-    {
-        if (_stream is not { } stream) return false;
-        try
-        {
-            await stream.WriteAsync(_send.AsMemory(0, length), ct).ConfigureAwait(false);
-            Interlocked.Increment(ref _sent);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
-        {
-            _logger.LogWarning("{Source}: label map not sent: {Reason}", Description, e.Message);
-            return false;
-        }
-    }
+    private static string ItemOf(in IgtlHeader h) => $"{(h.Type.Length > 0 ? h.Type : "?")} message from '{h.DeviceName}'";
 }

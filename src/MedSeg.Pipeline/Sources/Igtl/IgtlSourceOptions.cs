@@ -22,6 +22,9 @@ public sealed record IgtlSourceOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Once a message's first byte has come, the rest of its header, and then its body, must arrive within this; else the connection counts as lost.</summary>
+    public TimeSpan MessageTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     public TimeSpan BackoffInitial { get; init; } = TimeSpan.FromMilliseconds(250);
 
     public TimeSpan BackoffMax { get; init; } = TimeSpan.FromSeconds(8);
@@ -37,6 +40,7 @@ public sealed record IgtlSourceOptions
         if (MaxBodyBytes < IgtlImageHeader.Length || MaxBodyBytes > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(MaxBodyBytes), MaxBodyBytes, $"must be {IgtlImageHeader.Length}–{int.MaxValue}");
         if (string.IsNullOrEmpty(LabelDevice) || LabelDevice.Length > 20) throw new ArgumentOutOfRangeException(nameof(LabelDevice), LabelDevice, "must be 1–20 ASCII characters");
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "must be > 0");
+        if (MessageTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MessageTimeout), MessageTimeout, "must be > 0");
         if (BackoffInitial <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(BackoffInitial), BackoffInitial, "must be > 0");
         if (BackoffMax < BackoffInitial) throw new ArgumentOutOfRangeException(nameof(BackoffMax), BackoffMax, "must be ≥ BackoffInitial");
         if (MaxReconnects < 0) throw new ArgumentOutOfRangeException(nameof(MaxReconnects), MaxReconnects, "must be ≥ 0 (0 = forever)");

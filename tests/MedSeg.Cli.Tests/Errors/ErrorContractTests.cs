@@ -1,0 +1,103 @@
+using MedSeg.Imaging.Formats;
+using MedSeg.Pipeline;
+
+namespace MedSeg.Cli.Tests.Errors;
+
+/// <summary>The one error contract, through the real entry point: exit class, the file or option named, one line.</summary>
+[Collection("console")]
+public sealed class ErrorContractTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("medseg-errors-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Ckpt() => CliRunner.TinyCheckpoint(Path.Combine(_dir, "tiny.ckpt"));
+
+    [Theory]
+    [InlineData("--threads", "-3")]
+    [InlineData("--max-batch", "0")]
+    [InlineData("--threshold", "1.5")]
+    [InlineData("--smooth", "7")]
+    public async Task Stream_OutOfRangeOption_Exit2NamingTheOptionAndRange(string option, string value)
+    {
+        var (code, output) = await CliRunner.RunAsync("stream", "--model", Ckpt(), option, value);
+        Assert.Equal(2, code);
+        Assert.Contains($"{option} {value}", output);
+        Assert.Contains("allowed range", output);
+    }
+
+    [Fact]
+    public async Task Video_Opacity5_Refused()
+    {
+        var (code, output) = await CliRunner.RunAsync("video", Path.Combine(_dir, "x.msgpack"), "--opacity", "5");
+        Assert.Equal(2, code);
+        Assert.Contains("--opacity 5", output);
+    }
+
+    [Theory]
+    [InlineData("stream")]
+    [InlineData("record")]
+    public async Task MissingRequiredOrUnknownOption_Exit2NamingIt(string command)
+    {
+        var (code, output) = await CliRunner.RunAsync(command, "--bogus-option");
+        Assert.Equal(2, code);
+        Assert.Contains("--model", output);
+        Assert.Contains("--bogus-option", output);
+    }
+
+    [Fact]
+    public async Task Stream_EmptyDicomFolder_Exit2NamingTheFolderWithoutTrace()
+    {
+        string empty = Directory.CreateDirectory(Path.Combine(_dir, "empty")).FullName;
+        var (code, output) = await CliRunner.RunAsync("stream", "--model", Ckpt(), "--source", $"dicom:{empty}");
+        Assert.Equal(2, code);
+        Assert.Contains(empty, output);
+        Assert.DoesNotContain("   at ", output); // no stack trace
+    }
+
+    [Fact]
+    public async Task Stream_ReportUnderAFile_Exit2NamingThePath()
+    {
+        string notADir = Path.Combine(_dir, "file.txt");
+        File.WriteAllText(notADir, "x");
+        string report = Path.Combine(notADir, "report.json");
+        var (code, output) = await CliRunner.RunAsync("stream", "--model", Ckpt(), "--source", "synthetic:lesion?fps=0&frames=2&size=32", "--report", report);
+        Assert.Equal(2, code);
+        Assert.Contains("file.txt", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public void Report_OurBug_Exit70WithTraceAndReportRequest()
+    {
+        var error = new StringWriter();
+        int code;
+        try { throw new NullReferenceException("boom"); }
+        catch (Exception e) { code = CliErrorContract.Report(e, error); }
+        Assert.Equal(70, code);
+        Assert.Contains("boom", error.ToString());
+        Assert.Contains("   at ", error.ToString());
+        Assert.Contains("report", error.ToString());
+    }
+
+    [Fact]
+    public void Report_UserErrorInsidePipeline_Exit2OneLineNamingStageAndFile()
+    {
+        var error = new StringWriter();
+        var cause = new MedicalFormatException("/data/ct/slice7.dcm", "truncated", 1234);
+        int code = CliErrorContract.Report(new PipelineException("source", cause, null), error);
+        Assert.Equal(2, code);
+        string line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("source: /data/ct/slice7.dcm: at byte 1234: truncated", line);
+    }
+
+    [Fact]
+    public void Report_OptionsRecordRange_NamesTheOptionAsTyped()
+    {
+        var error = new StringWriter();
+        int code = CliErrorContract.Report(new ArgumentOutOfRangeException("MaxBatch", 0, "must be 1–1024"), error);
+        Assert.Equal(2, code);
+        Assert.Contains("--max-batch 0: must be 1–1024", error.ToString());
+        Assert.DoesNotContain("MaxBatch", error.ToString());
+    }
+}

@@ -17,6 +17,7 @@ internal sealed class FairInputs(IReadOnlyList<ChannelReader<Frame>> inputs)
 {
     private readonly Task<bool>?[] _waits = new Task<bool>?[inputs.Count];
     private readonly bool[] _done = new bool[inputs.Count];
+    private readonly List<Task> _pending = new(inputs.Count + 1);
     private int _open = inputs.Count, _next;
 
     /// <summary>The next frame in round-robin order, if any stream has one queued.</summary>
@@ -56,12 +57,12 @@ internal sealed class FairInputs(IReadOnlyList<ChannelReader<Frame>> inputs)
             }
             if (any is null)
             {
-                var pending = new List<Task>(inputs.Count + 1);
+                _pending.Clear();
                 for (int i = 0; i < inputs.Count; i++)
-                    if (!_done[i]) pending.Add(_waits[i]!);
+                    if (!_done[i]) _pending.Add(_waits[i]!);
                 Task? timer = timeout == Timeout.InfiniteTimeSpan ? null : Task.Delay(timeout, ct);
-                if (timer is not null) pending.Add(timer);
-                any = await Task.WhenAny(pending).ConfigureAwait(false);
+                if (timer is not null) _pending.Add(timer);
+                any = await Task.WhenAny(_pending).ConfigureAwait(false);
                 if (any == timer)
                 {
                     await timer.ConfigureAwait(false); // throws if it was the cancellation

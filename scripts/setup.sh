@@ -41,6 +41,10 @@ if [ "$with_tests" -eq 1 ]; then
     python3-nibabel        # writes the .nii.gz files the NIfTI damage tests corrupt (/usr/bin/python3)
     python3-numpy
     g++
+    dicom3tools            # dciodvfy: the reference IOD validator every exported DICOM SEG must pass
+    python3-nibabel        # reads exported NIfTI label volumes back, writes NIfTI with sform / qform for the geometry tests
+    python3-pydicom        # writes the shuffled CT series of the export test
+    python3-onnx           # onnx.checker validates the graphs `medseg export-onnx` writes
     mricron-data           # Colin27 T1 MRI + brain-extracted copy: the real-MRI training check of issue 10
   )
 fi

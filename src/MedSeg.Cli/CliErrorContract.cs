@@ -73,7 +73,7 @@ public static class CliErrorContract
 
     /// <summary>Errors the user can fix: their input, their environment, their options.</summary>
     public static bool IsUserError(Exception e) => e is MedicalFormatException or RecordingFormatException or RecordingExistsException
-        or DatasetException or BadDataException or CheckpointMismatchException or InvalidDataException
+        or DatasetException or BadDataException or CheckpointMismatchException or InvalidDataException or Core.Inference.ModelFormatException
         or IOException or UnauthorizedAccessException or SecurityException or OpenCVException
         or ArgumentException or NotSupportedException
         or Rendering.GraphicsUnavailableException or Rendering.Shaders.ShaderCompileException;

@@ -23,6 +23,7 @@ public static class Program
             ReplayCommand.Create(),
             ScoreCommand.Create(),
             ExportCommand.Create(),
+            ExportOnnxCommand.Create(),
             InfoCommand.Create(),
             VideoCommand.Create(),
             BenchCommand.Create(),

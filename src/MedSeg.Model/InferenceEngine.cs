@@ -44,6 +44,7 @@ public sealed class InferenceEngine : ISegmentationEngine
         (_c, _h, _w) = (info.Preprocess.Channels, info.Preprocess.Height, info.Preprocess.Width);
         MaxBatch = options.MaxBatch;
         Info = info;
+        Contract = CheckpointContract.From(info, _threshold);
         bool cuda = _device.type == DeviceType.CUDA;
         long[] shape = [MaxBatch, _c, _h, _w];
         _staging = cuda
@@ -70,6 +71,7 @@ public sealed class InferenceEngine : ISegmentationEngine
 
     public EngineDescription Description { get; }
     public CheckpointInfo Info { get; }
+    public ModelContract Contract { get; }
     public int MaxBatch { get; }
 
     /// <summary>True when the forward pass runs as one TorchScript call (<see cref="InferenceEngineOptions.Scripted"/>).</summary>

@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using MedSeg.Core.Frames;
 using MedSeg.Core.Inference;
 using MedSeg.Imaging.Preprocess;
-using MedSeg.Model;
 using MedSeg.Pipeline.Sinks;
 using MedSeg.Pipeline.Sources;
 using MedSeg.Pipeline.Stages;
@@ -121,9 +120,8 @@ internal static class PipelineBuilder
 
     private static PreprocessOptions ResolvePreprocess(PipelineOptions options, ISegmentationEngine engine)
     {
-        var p = options.Preprocess
-            ?? (engine as InferenceEngine)?.Info.Preprocess
-            ?? throw new ArgumentException("PipelineOptions.Preprocess is required unless the engine is an InferenceEngine (whose checkpoint carries it)", nameof(options));
+        // The model's own preprocessing (its contract) unless the caller overrides it.
+        var p = options.Preprocess ?? engine.Contract.Preprocess;
         var d = engine.Description;
         if (p.Channels != d.Channels || p.Height != d.Height || p.Width != d.Width)
             throw new ArgumentException($"preprocessing makes {p.Channels}×{p.Height}×{p.Width} input but the engine takes {d.Channels}×{d.Height}×{d.Width}", nameof(options));

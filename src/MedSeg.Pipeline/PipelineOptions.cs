@@ -41,8 +41,7 @@ public sealed record PipelineOptions
     /// <summary>Items (frames or batches) each inner edge holds.</summary>
     public int StageCapacity { get; init; } = 2;
 
-    /// <summary>The checkpoint's preprocessing. Null: taken from the engine when it is a
-    /// <see cref="MedSeg.Model.InferenceEngine"/> (its CheckpointInfo); otherwise required.</summary>
+    /// <summary>Preprocessing of the input; null: the engine's model contract (what the model was trained on).</summary>
     public PreprocessOptions? Preprocess { get; init; }
 
     public PostprocessOptions Postprocess { get; init; } = new();

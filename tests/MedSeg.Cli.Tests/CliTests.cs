@@ -18,6 +18,7 @@ public sealed class CliTests : IDisposable
     [InlineData("quickstart")]
     [InlineData("stream")]
     [InlineData("bench")]
+    [InlineData("export-onnx")]
     public async Task Help_EveryCommand_ExitsZeroAndListsOptions(string command)
     {
         var (code, output) = await Run(command, "--help");

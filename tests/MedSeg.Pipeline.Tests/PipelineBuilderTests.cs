@@ -48,7 +48,18 @@ public sealed class PipelineBuilderTests : IDisposable
     {
         var wrong = s_options with { Preprocess = new PreprocessOptions { Width = 32, Height = 32 } };
         Assert.Contains("1×32×32", Assert.Throws<ArgumentException>(() => PipelineBuilder.Build(wrong, _engine, new ListSource(_pool, 1), [])).Message);
-        Assert.Throws<ArgumentException>(() => PipelineBuilder.Build(s_options with { Preprocess = null }, _engine, new ListSource(_pool, 1), []));
+    }
+
+    [Fact]
+    public void Build_NoPreprocessing_TakesTheEnginesContract()
+    {
+        // Every engine states its model's preprocessing (ISegmentationEngine.Contract): no downcast, no option needed.
+        var engine = new ThresholdEngine(24, 20);
+        var built = PipelineBuilder.Build(s_options with { Preprocess = null }, engine, new ListSource(_pool, 1), []);
+        Assert.NotNull(built);
+        var wrong = new ThresholdEngine(24, 20);
+        Assert.Contains("1×20×24", Assert.Throws<ArgumentException>(() => PipelineBuilder.Build(
+            s_options with { Preprocess = new PreprocessOptions { Width = 32, Height = 32 } }, wrong, new ListSource(_pool, 1), [])).Message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MedSeg.Core.Inference;
 using MedSeg.Model;
 using MedSeg.Pipeline.Session;
 using MedSeg.Pipeline.Sources;
@@ -43,10 +44,21 @@ public static class PipelineBenchmark
     public static async Task<(PipelineCell Cell, double[] Samples)> RunAsync(
         UNetOptions model, Scenario s, int frames, InferenceEngineOptions engineOptions, IReadOnlyList<EngineCell> engineCells, CancellationToken ct)
     {
-        int warmup = WarmupFor(frames);
         using var loader = new RandomWeightsEngineLoader(model, s.Size, engineOptions);
+        using var engine = loader.Load(new EngineSection(), s.MaxBatch).Engine;
+        return await RunOnAsync(engine, s, frames,
+            batch => engineCells.FirstOrDefault(e => e.Size == s.Size && e.Batch == batch)?.PerBatch.Median ?? double.NaN, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The scenario on a given engine (any <see cref="ISegmentationEngine"/>; the caller keeps it), built like every session.</summary>
+    /// <param name="engineMedian">The engine's own median call at a batch size, for the overhead column.</param>
+    public static async Task<(PipelineCell Cell, double[] Samples)> RunOnAsync(
+        ISegmentationEngine engine, Scenario s, int frames, Func<int, double> engineMedian, CancellationToken ct)
+    {
+        int warmup = WarmupFor(frames);
         var probe = new LatencyProbeSink(frames, warmup);
-        using var session = SessionBuilder.Build(Spec(s.Fps, frames + warmup, s.Size, 200, s.MaxBatch, warmup), loader, extraSinks: [probe]);
+        var prepared = new SessionEngine(engine, engine.Contract.Preprocess, engine.Contract.Threshold, Model: null, OwnedBySession: false);
+        using var session = SessionBuilder.Build(Spec(s.Fps, frames + warmup, s.Size, 200, s.MaxBatch, warmup), new FixedEngineLoader(prepared), extraSinks: [probe]);
         var pipeline = session.Pipeline;
         // The cine loop is rendered now, so its allocations are not counted as the stream's.
         foreach (var source in session.Sources) (source as SyntheticSource)?.Prerender(ct);
@@ -62,10 +74,8 @@ public static class PipelineBenchmark
         if (trace != null) foreach (var kv in trace.Bytes.OrderByDescending(k => k.Value).Take(15)) Console.WriteLine($"ALLOC {kv.Value,12} {kv.Key}");
         long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytes0;
 
-        var engineMedian = engineCells.FirstOrDefault(e => e.Size == s.Size && e.Batch == Math.Max(1, (int)Math.Round(report.MeanBatch)))?.PerBatch.Median
-                           ?? double.NaN;
         var cell = new PipelineCell(s.Name, s.Size, s.MaxBatch, s.Fps, report.FramesIn, report.FramesOut, report.EndToEnd, report.Latency,
-            report.EndToEnd.Median - engineMedian, report.FramesDropped, (double)bytes / Math.Max(1, report.FramesIn),
+            report.EndToEnd.Median - engineMedian(Math.Max(1, (int)Math.Round(report.MeanBatch))), report.FramesDropped, (double)bytes / Math.Max(1, report.FramesIn),
             GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2);
         return (cell, probe.Samples.ToArray());
     }

@@ -37,9 +37,12 @@ public static class BenchCommand
         var output = CommonOptions.Out("out/bench");
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
+        var engines = new Option<string?>("--engines") { Description = "torch,onnx: compare both engines (and a bare ONNX Runtime session on the same graph) at batch 1 instead of the grid" };
+        var threadCounts = new Option<int[]>("--thread-counts") { Description = "Thread counts of the --engines comparison", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
+        var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds of the --engines comparison (--iterations calls each)", DefaultValueFactory = _ => 5 };
         var cmd = new Command("bench", "Benchmark the inference engine and the whole pipeline (latency percentiles, throughput, GFLOP/s, allocations)")
         {
-            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, eager, render, streams, streamFrames, streamFps, streamModel, print, output, device, threads,
+            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, eager, render, streams, streamFrames, streamFps, streamModel, print, output, device, threads, engines, threadCounts, rounds,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -69,6 +72,9 @@ public static class BenchCommand
             Directory.CreateDirectory(outDir);
             string dev = p.GetValue(device)!;
             int nThreads = p.GetValue(threads);
+            if (p.GetValue(engines) is { } names)
+                return await CompareEnginesAsync(model, names, p.GetValue(sizes)!, p.GetValue(threadCounts)!, p.GetValue(iterations), p.GetValue(rounds),
+                                                 p.GetValue(pipelineFrames), outDir, ct).ConfigureAwait(false);
             var torchDevice = TorchDevice.Select(dev, nThreads);
             var engineOptions = new InferenceEngineOptions { Device = dev, Threads = nThreads, Scripted = !p.GetValue(eager) };
 
@@ -132,5 +138,41 @@ public static class BenchCommand
             return CommandErrors.Ok;
         }));
         return cmd;
+    }
+
+    private static async Task<int> CompareEnginesAsync(UNetOptions model, string names, int[] sizes, int[] threadCounts, int iterations, int rounds,
+                                                       int pipelineFrames, string outDir, CancellationToken ct)
+    {
+        var set = names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(static n => n.ToLowerInvariant()).Order().ToArray();
+        if (!set.SequenceEqual(["onnx", "torch"])) throw new ArgumentException($"--engines '{names}': compare torch,onnx");
+        var cells = new List<EngineComparisonCell>();
+        var pipelines = new List<EnginePipelineCell>();
+        foreach (int threads in threadCounts)
+        foreach (int size in sizes.Order())
+        {
+            ct.ThrowIfCancellationRequested();
+            AnsiConsole.MarkupLine($"[grey]engines {size}×{size}, {threads} thread(s): bare ONNX Runtime, ONNX engine, TorchSharp engine…[/]");
+            var (cell, onnx, torchEngine) = EngineComparison.Measure(model, size, threads, iterations, rounds);
+            using (onnx)
+            using (torchEngine)
+            {
+                cells.Add(cell);
+                if (pipelineFrames > 0 && size == sizes.Min())
+                {
+                    AnsiConsole.MarkupLine("[grey]  …and each inside the whole pipeline[/]");
+                    pipelines.Add(await EngineComparison.PipelineAsync("onnx", onnx, cell.OnnxMs, size, threads, pipelineFrames, ct).ConfigureAwait(false));
+                    pipelines.Add(await EngineComparison.PipelineAsync("torch", torchEngine, cell.TorchMs, size, threads, pipelineFrames, ct).ConfigureAwait(false));
+                }
+            }
+        }
+        string command = $"medseg bench --engines torch,onnx --sizes {string.Join(' ', sizes)} --thread-counts {string.Join(' ', threadCounts)} " +
+                         $"--iterations {iterations} --rounds {rounds} --pipeline-frames {pipelineFrames}";
+        string md = EngineComparison.ToMarkdown(cells, pipelines, command);
+        File.WriteAllText(Path.Combine(outDir, "engines.md"), md);
+        File.WriteAllText(Path.Combine(outDir, "engines.json"), System.Text.Json.JsonSerializer.Serialize(new { engines = cells, pipelines },
+                                                                                                          new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        AnsiConsole.WriteLine(md);
+        AnsiConsole.MarkupLine($"written: {Markup.Escape(Path.Combine(outDir, "engines.md"))}, engines.json");
+        return CommandErrors.Ok;
     }
 }

@@ -20,11 +20,21 @@ public static class ExportCommand
         var file = new Argument<string>("FILE") { Description = "Session file (.msgpack)" };
         var output = new Option<string>("--out") { Description = "Output folder (images/, masks/, classes.txt)", Required = true };
         var masks = new Option<RecordingMasks>("--masks") { Description = "Truth: the stored ground truth; Predictions: the recorded model's masks", DefaultValueFactory = _ => RecordingMasks.Truth };
-        var cmd = new Command("export", "Export a session's frames and masks (ground truth or predictions) to the paired images/ + masks/ layout")
+        var format = new Option<string>("--format")
         {
-            file, output, masks,
+            Description = "png: the paired images/ + masks/ layout; nifti: a label volume per recorded series with the scan's affine; dicom-seg: a DICOM Segmentation per series",
+            DefaultValueFactory = _ => VolumeExport.Png,
         };
-        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() => Task.FromResult(Run(p.GetValue(file)!, p.GetValue(output)!, p.GetValue(masks), ct))));
+        format.AcceptOnlyFromAmong(VolumeExport.Png, VolumeExport.Nifti, VolumeExport.DicomSeg);
+        var reference = new Option<string?>("--reference") { Description = "dicom-seg: the source DICOM series (folder or file) to copy patient and study attributes from" };
+        var fractional = new Option<bool>("--fractional") { Description = "dicom-seg of a binary model's predictions: FRACTIONAL (probability) segments from the recorded probabilities" };
+        var cmd = new Command("export", "Export a session's frames and masks (ground truth or predictions): paired images/ + masks/, NIfTI label volumes or DICOM SEG")
+        {
+            file, output, masks, format, fractional, reference,
+        };
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() => Task.FromResult(p.GetValue(format) is VolumeExport.Png or null
+            ? Run(p.GetValue(file)!, p.GetValue(output)!, p.GetValue(masks), ct)
+            : VolumeExport.Run(p.GetValue(file)!, p.GetValue(output)!, p.GetValue(masks), p.GetValue(format)!, p.GetValue(fractional), p.GetValue(reference)))));
         return cmd;
     }
 

@@ -43,7 +43,10 @@ public static class InfoCommand
         body.AddRow("fps", $"{s.Fps:F2}");
         body.AddRow("drops", $"{s.MissingSeq} frame(s) missing from the sequence; {s.FramesAfterGap} frame(s) after a gap");
         body.AddRow("planes", $"{s.FramesWithLabels} with prediction, {s.FramesWithProbabilities} with probabilities, {s.FramesWithGroundTruth} with ground truth");
-        body.AddRow("file", $"{s.FileBytes:N0} bytes; {s.BytesPerFrame / 1024:F1} KiB per frame");
+        body.AddRow("geometry", Markup.Escape(s.FramesWithGeometry == 0
+            ? $"none: {(s.FormatVersion < 2 ? "a version 1 file (no geometry in the format)" : "the source gave no patient geometry (video, synthetic, image folder)")}"
+            : $"{s.FramesWithGeometry} frame(s) in {s.Volumes} volume(s); first: {s.FirstGeometry.Describe()}"));
+        body.AddRow("file", $"{s.FileBytes:N0} bytes; {s.BytesPerFrame / 1024:F1} KiB per frame, format version {s.FormatVersion}");
         if (s.Frames > 0)
             body.AddRow("per frame", $"image {s.ImageBytes / (double)s.Frames / 1024:F1} KiB, prediction {s.LabelBytes / (double)s.Frames:F0} B, " +
                                      $"probabilities {s.ProbabilityBytes / (double)s.Frames / 1024:F1} KiB, truth {s.GroundTruthBytes / (double)s.Frames:F0} B");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MedSeg.Cli.Reports;
+using MedSeg.Core.Metrics;
 using MedSeg.Core.Recording;
 using MedSeg.Imaging.Io;
 using MedSeg.Imaging.Recording;
@@ -18,6 +19,8 @@ public sealed record ScoreOptions
     /// <summary>Output folder for score.json and iou.png; default: beside the session, FILE-score/.</summary>
     public string? OutDir { get; init; }
     public bool Hd95 { get; init; }
+    /// <summary>Pooled (medpy, default) or DirectedMaximum (MONAI); named in the report.</summary>
+    public Hd95Convention Hd95Convention { get; init; }
 }
 
 /// <summary>`medseg score FILE`: IoU, Dice, precision, recall per frame, per class and aggregate; JSON, table and an IoU-over-time plot.</summary>
@@ -30,13 +33,20 @@ public static class ScoreCommand
         var masks = new Option<string?>("--masks") { Description = "Reference: a folder of masks named frame-NNNNNN.png (class ids; 0/255 for binary)" };
         var output = new Option<string?>("--out") { Description = "Output folder (default: FILE-score beside the session)" };
         var hd95 = new Option<bool>("--hd95") { Description = "Also compute HD95 (slower: two distance transforms per class and frame)" };
+        var convention = new Option<string>("--hd95-convention")
+        {
+            Description = "pooled: both directed distance sets pooled, then the 95th percentile (medpy hd95); monai: the larger directed 95th percentile (MONAI)",
+            DefaultValueFactory = _ => "pooled",
+        };
+        convention.AcceptOnlyFromAmong("pooled", "monai");
         var cmd = new Command("score", "Score a session's predictions against its stored ground truth, another session (--against) or a mask folder (--masks)")
         {
-            file, against, masks, output, hd95,
+            file, against, masks, output, hd95, convention,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() => Task.FromResult(Run(new ScoreOptions
         {
             Session = p.GetValue(file)!, Against = p.GetValue(against), Masks = p.GetValue(masks), OutDir = p.GetValue(output), Hd95 = p.GetValue(hd95),
+            Hd95Convention = p.GetValue(convention) == "monai" ? Hd95Convention.DirectedMaximum : Hd95Convention.Pooled,
         }, ct).ExitCode)));
         return cmd;
     }
@@ -52,7 +62,7 @@ public static class ScoreCommand
         var f = new FrameRecord();
         if (o.Against is { } other)
         {
-            scorer = new SessionScorer(classes, o.Hd95);
+            scorer = new SessionScorer(classes, o.Hd95, o.Hd95Convention);
             using var otherReader = RecordingReader.Open(other, readerOptions);
             // Class ids must mean the same; names may differ (a model retrained on an export calls "lesion" "foreground").
             if (otherReader.Header.ClassNames.Count != classes.Count)
@@ -84,19 +94,20 @@ public static class ScoreCommand
                 string name = Path.GetFileName(file);
                 if (name.IndexOf('.') is > 0 and int dot) masksById.TryAdd(name[..dot], file);
             }
-            scorer = new SessionScorer(classes, o.Hd95);
+            scorer = new SessionScorer(classes, o.Hd95, o.Hd95Convention);
             while (reader.ReadNext(f, FramePlanes.Labels))
             {
                 ct.ThrowIfCancellationRequested();
                 if (!f.HasLabels || !masksById.TryGetValue(RecordingFormat.FrameId(f.Seq), out string? mask)) { scorer.Skip(); continue; }
                 using Mat m = classes.Count == 2 ? ImageIo.ReadMask(mask) : ImageIo.ReadLabels(mask);
+                if (f.Geometry.Sector is { } sector && (sector.Width, sector.Height) == (m.Width, m.Height)) scorer.UseSector(sector);
                 scorer.Add(f, m.AsSpan<byte>(), m.Width, m.Height);
             }
             reference = $"masks {dir}";
         }
         else
         {
-            scorer = SessionScorer.AgainstStoredTruth(reader, o.Hd95, ct);
+            scorer = SessionScorer.AgainstStoredTruth(reader, o.Hd95, ct, o.Hd95Convention);
             reference = "stored ground truth";
         }
         foreach (string problem in scorer.Problems) AnsiConsole.MarkupLine($"[yellow]skipped:[/] {Markup.Escape($"{o.Session} {problem}")}");

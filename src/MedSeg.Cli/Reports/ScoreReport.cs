@@ -14,7 +14,9 @@ public sealed record ScoreReport(
 {
     public static ScoreReport From(string session, string reference, RecordedModel? model, SessionScorer scorer, RecordingEnd end) => new(
         Path.GetFullPath(session), reference, model?.Name, scorer.Frames.Count, scorer.Skipped, scorer.Summarize(),
-        scorer.Frames.Select(ScoredFrame.From).ToList(), end.Message, EvalReport.StandardConventions);
+        scorer.Frames.Select(ScoredFrame.From).ToList(), end.Message,
+        [.. EvalReport.StandardConventions, HausdorffDistance.Describe(scorer.Convention),
+         "Predictions of another size than the reference are resampled to the reference's grid (nearest at pixel centres, OpenCV INTER_NEAREST_EXACT), the rule export uses; frames with an ultrasound sector are scored inside it only."]);
 
     public void Save(string path)
     {

@@ -2,13 +2,17 @@ namespace MedSeg.Core.Inference;
 
 /// <summary>
 /// Runs a segmentation model on a batch of preprocessed frames. Implemented by the TorchSharp
-/// U-Net engine (MedSeg.Model.InferenceEngine); the pipeline only sees this interface, so Core
-/// and Pipeline stay free of TorchSharp types.
+/// U-Net engine (MedSeg.Model.InferenceEngine) and the ONNX Runtime engine
+/// (MedSeg.Engines.Onnx.OnnxEngine); the pipeline only sees this interface and the model's
+/// <see cref="Contract"/>, so Core and Pipeline stay free of either runtime's types.
 /// </summary>
 /// <remarks>Not thread-safe: one caller (the inference stage) at a time.</remarks>
 public interface ISegmentationEngine : IDisposable
 {
     EngineDescription Description { get; }
+
+    /// <summary>The model's whole contract: input size and preprocessing, classes, colours, threshold.</summary>
+    ModelContract Contract { get; }
 
     /// <summary>Largest batch the engine was prepared (warmed up, buffers sized) for.</summary>
     int MaxBatch { get; }

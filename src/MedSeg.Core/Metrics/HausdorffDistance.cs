@@ -10,8 +10,9 @@ namespace MedSeg.Core.Metrics;
 /// <para>Surface pixels are foreground pixels with a 4-neighbour outside the foreground or on the
 /// image edge (MONAI/medpy: <c>mask XOR erode(mask)</c>). Every surface pixel of A gets its Euclidean
 /// distance to the nearest surface pixel of B, and vice versa; both sets of directed distances are
-/// pooled and the percentile is taken with numpy's default linear interpolation. (MONAI instead takes
-/// the larger of the two directed percentiles; the two agree for the maximum, <c>percentile = 100</c>.)</para>
+/// pooled and the percentile is taken with numpy's default linear interpolation. MONAI instead takes
+/// the larger of the two directed percentiles (<see cref="Hd95Convention.DirectedMaximum"/>, selectable);
+/// the two agree for the maximum, <c>percentile = 100</c>. Reports name the one used.</para>
 /// <para>Empty masks: both empty gives 0 (nothing to disagree about). Exactly one empty gives
 /// <see cref="double.NaN"/>, meaning <b>undefined</b>: there is no boundary to measure to, and any
 /// finite stand-in (such as the image diagonal) would depend on the image size. Report such cases
@@ -23,12 +24,21 @@ public static class HausdorffDistance
 {
     /// <summary>95th-percentile symmetric Hausdorff distance (HD95) in pixels; 0 when both masks are
     /// empty, <see cref="double.NaN"/> (undefined) when exactly one is.</summary>
-    public static double Percentile95(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, int width, int height, byte classId) =>
-        Percentile(a, b, width, height, classId, 95);
+    public static double Percentile95(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, int width, int height, byte classId,
+                                      Hd95Convention convention = Hd95Convention.Pooled) =>
+        Percentile(a, b, width, height, classId, 95, convention);
+
+    /// <summary>The name reports print for <paramref name="convention"/>.</summary>
+    public static string Describe(Hd95Convention convention) => convention switch
+    {
+        Hd95Convention.Pooled => "HD95 convention: pooled (medpy hd95) — the directed surface distances of both masks pooled, then the 95th percentile",
+        _ => "HD95 convention: directed maximum (MONAI compute_hausdorff_distance) — the larger of the two directed 95th percentiles",
+    };
 
     /// <summary>Any percentile (0..100) of the pooled surface distances; 100 is the classic Hausdorff
     /// distance. Same empty-mask conventions as <see cref="Percentile95"/>.</summary>
-    public static double Percentile(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, int width, int height, byte classId, double percentile)
+    public static double Percentile(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, int width, int height, byte classId, double percentile,
+                                    Hd95Convention convention = Hd95Convention.Pooled)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
@@ -53,6 +63,12 @@ public static class HausdorffDistance
             SquaredDistancesTo(surfaceB.AsSpan(0, countB), surfaceA.AsSpan(0, countA), g, width, height, squares[..countA]);
             SquaredDistancesTo(surfaceA.AsSpan(0, countA), surfaceB.AsSpan(0, countB), g, width, height, squares[countA..]);
             // Squared distances are exact integers, so sorting them orders the distances exactly.
+            if (convention == Hd95Convention.DirectedMaximum)
+            {
+                squares[..countA].Sort();
+                squares[countA..].Sort();
+                return Math.Max(LinearPercentile.OfSquareRoots(squares[..countA], percentile), LinearPercentile.OfSquareRoots(squares[countA..], percentile));
+            }
             squares.Sort();
             return LinearPercentile.OfSquareRoots(squares, percentile);
         }

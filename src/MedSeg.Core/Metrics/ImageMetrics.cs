@@ -19,7 +19,8 @@ public sealed record ImageMetrics(string Id, IReadOnlyList<ClassMetrics> Classes
     /// <exception cref="ArgumentException">a size mismatch, or a pixel value ≥ <paramref name="numClasses"/>
     /// (typically a binary mask stored as 0/255 instead of 0/1).</exception>
     public static ImageMetrics Compute(
-        string id, ReadOnlySpan<byte> predicted, ReadOnlySpan<byte> truth, int width, int height, int numClasses, bool computeHd95 = true)
+        string id, ReadOnlySpan<byte> predicted, ReadOnlySpan<byte> truth, int width, int height, int numClasses, bool computeHd95 = true,
+        Hd95Convention convention = Hd95Convention.Pooled)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
@@ -30,7 +31,7 @@ public sealed record ImageMetrics(string Id, IReadOnlyList<ClassMetrics> Classes
         if (predicted.Length != pixels) throw new ArgumentException($"{id}: prediction has {predicted.Length} pixels, expected {width}x{height} = {pixels}", nameof(predicted));
         if (truth.Length != pixels) throw new ArgumentException($"{id}: truth has {truth.Length} pixels, expected {width}x{height} = {pixels}", nameof(truth));
 
-        if (numClasses == 2) return Binary(id, predicted, truth, width, height, computeHd95);
+        if (numClasses == 2) return Binary(id, predicted, truth, width, height, computeHd95, convention);
 
         // One pass fills the full confusion matrix; every class's counts are read off it, instead
         // of one pass per class. Rows are predictions, columns truth.
@@ -56,14 +57,15 @@ public sealed record ImageMetrics(string Id, IReadOnlyList<ClassMetrics> Classes
             }
             long tp = matrix[c * numClasses + c], fp = predictedAs - tp, fn = truthIs - tp;
             var counts = new ConfusionCounts(tp, fp, fn, pixels - tp - fp - fn);
-            double hd95 = computeHd95 ? HausdorffDistance.Percentile95(predicted, truth, width, height, (byte)c) : double.NaN;
+            double hd95 = computeHd95 ? HausdorffDistance.Percentile95(predicted, truth, width, height, (byte)c, convention) : double.NaN;
             classes[c - 1] = new ClassMetrics(c, counts, hd95);
         }
         return new ImageMetrics(id, classes, (double)correct / pixels);
     }
 
     /// <summary>Two classes: the same counts as the matrix, from the vectorised <see cref="BinaryConfusion"/>.</summary>
-    private static ImageMetrics Binary(string id, ReadOnlySpan<byte> predicted, ReadOnlySpan<byte> truth, int width, int height, bool computeHd95)
+    private static ImageMetrics Binary(string id, ReadOnlySpan<byte> predicted, ReadOnlySpan<byte> truth, int width, int height, bool computeHd95,
+                                       Hd95Convention convention)
     {
         // The first pixel in scan order that is not 0/1, as the matrix loop would report it.
         int badP = predicted.IndexOfAnyInRange((byte)2, (byte)255), badT = truth.IndexOfAnyInRange((byte)2, (byte)255);
@@ -74,7 +76,7 @@ public sealed record ImageMetrics(string Id, IReadOnlyList<ClassMetrics> Classes
         }
         var (both, inP, inT) = BinaryConfusion.Count(predicted, truth);
         long pixels = predicted.Length, fp = inP - both, fn = inT - both, tn = pixels - both - fp - fn;
-        double hd95 = computeHd95 ? HausdorffDistance.Percentile95(predicted, truth, width, height, 1) : double.NaN;
+        double hd95 = computeHd95 ? HausdorffDistance.Percentile95(predicted, truth, width, height, 1, convention) : double.NaN;
         return new ImageMetrics(id, [new ClassMetrics(1, new ConfusionCounts(both, fp, fn, tn), hd95)], (double)(both + tn) / pixels);
     }
 

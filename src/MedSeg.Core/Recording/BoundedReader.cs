@@ -71,6 +71,17 @@ internal ref struct BoundedReader
         return (int)v;
     }
 
+    /// <summary>A float or an integer, as a double.</summary>
+    public double Double(string what)
+    {
+        return R.NextMessagePackType switch
+        {
+            MessagePackType.Float => R.ReadDouble(),
+            MessagePackType.Integer => R.ReadInt64(),
+            var t => throw Bad($"{what} must be a number, found {t}"),
+        };
+    }
+
     public bool Bool(string what)
     {
         if (R.NextMessagePackType != MessagePackType.Boolean) throw Bad($"{what} must be a boolean, found {R.NextMessagePackType}");

@@ -20,6 +20,8 @@ public readonly ref struct FrameData
     public ReadOnlySpan<byte> Labels { get; init; }
     public ReadOnlySpan<float> Foreground { get; init; }
     public ReadOnlySpan<byte> GroundTruth { get; init; }
+    /// <summary>Written as the record's <c>geo</c> map when known (format version 2).</summary>
+    public FrameGeometry? Geometry { get; init; }
 
     /// <summary>A pipeline frame as it stands (labels and probabilities at the model's output size).</summary>
     public static FrameData From(Frame frame) => new()
@@ -27,6 +29,6 @@ public readonly ref struct FrameData
         Seq = frame.Info.Seq, Timestamp = frame.Info.Timestamp, Times = frame.Times, Flags = frame.Flags,
         Width = frame.Info.Width, Height = frame.Info.Height, Format = frame.Info.Format, Pixels = frame.Pixels,
         MaskWidth = frame.OutputWidth, MaskHeight = frame.OutputHeight, Labels = frame.Labels, Foreground = frame.Foreground,
-        GroundTruth = frame.HasGroundTruth ? frame.GroundTruth : default,
+        GroundTruth = frame.HasGroundTruth ? frame.GroundTruth : default, Geometry = frame.Info.Geometry,
     };
 }

@@ -45,6 +45,9 @@ public sealed class FrameRecord
     /// <summary>Ground-truth class ids at the frame's own size.</summary>
     public byte[]? GroundTruth { get; internal set; }
 
+    /// <summary>The frame's geometry as recorded (<c>geo</c>); <see cref="FrameGeometry.Unknown"/> when the record has none (and in every version 1 file).</summary>
+    public FrameGeometry Geometry { get; internal set; } = FrameGeometry.Unknown;
+
     public bool HasLabels { get; internal set; }
     public bool HasProbabilities { get; internal set; }
     public bool HasGroundTruth { get; internal set; }
@@ -73,6 +76,7 @@ public sealed class FrameRecord
         MaskWidth = MaskHeight = 0;
         Times = default;
         Flags = FrameFlags.None;
+        Geometry = FrameGeometry.Unknown;
     }
 
     internal static byte[] Sized(byte[]? current, int length) => current is not null && current.Length == length ? current : new byte[length];

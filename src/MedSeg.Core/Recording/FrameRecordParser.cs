@@ -32,6 +32,7 @@ internal static class FrameRecordParser
                 ts = true;
             }
             else if (key.SequenceEqual("st"u8)) f.Times = ReadStamps(ref r);
+            else if (key.SequenceEqual("geo"u8)) f.Geometry = GeometryCodec.Read(ref r);
             else if (key.SequenceEqual("flags"u8)) f.Flags = (FrameFlags)r.Int32("flags", 0, int.MaxValue);
             else if (key.SequenceEqual("image"u8))
             {

@@ -31,7 +31,7 @@ internal static class HeaderRecordParser
                     break;
                 case "version":
                     long v = r.Int("version");
-                    if (v != RecordingFormat.Version) throw r.Bad($"header version {v} is not supported (this build reads {RecordingFormat.Version})");
+                    if (!RecordingFormat.IsReadable(v)) throw r.Bad($"header version {v} is not supported (this build reads {RecordingFormat.OldestReadableVersion}–{RecordingFormat.Version})");
                     break;
                 case "started_utc":
                     h = h with { StartedUtc = DateTimeOffset.TryParse(r.String("started_utc"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var t) ? t : default };

@@ -22,8 +22,13 @@ public static class RecordingFormat
 
     public static ReadOnlySpan<byte> TrailerMagic => "MSRECEND"u8;
 
-    /// <summary>The version this build writes and the only major version it reads.</summary>
-    public const uint Version = 1;
+    /// <summary>The version this build writes. Version 2 added the frame record's <c>geo</c> map.</summary>
+    public const uint Version = 2;
+
+    /// <summary>The oldest version this build still reads (version 1 files are version 2 files without geometry).</summary>
+    public const uint OldestReadableVersion = 1;
+
+    public static bool IsReadable(long version) => version >= OldestReadableVersion && version <= Version;
 
     public const int PreambleLength = 12;
     public const int PrefixLength = 12;

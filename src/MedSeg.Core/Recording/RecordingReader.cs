@@ -62,6 +62,9 @@ public sealed class RecordingReader : IDisposable
 
     public SessionHeader Header { get; }
 
+    /// <summary>The preamble's format version (1 or 2; version 1 files carry no geometry).</summary>
+    public uint FormatVersion { get; private set; }
+
     /// <summary>The footer, when the trailer points at a valid one (a closed session); null otherwise.</summary>
     public SessionFooter? Footer { get; private set; }
 
@@ -213,8 +216,9 @@ public sealed class RecordingReader : IDisposable
         if (!pre[..8].SequenceEqual(RecordingFormat.Magic))
             throw new RecordingFormatException(Path, 0, $"not a MedSeg session recording (magic {Convert.ToHexString(pre[..8])}, expected {Convert.ToHexString(RecordingFormat.Magic)})");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(pre[8..]);
-        if (version != RecordingFormat.Version)
-            throw new RecordingFormatException(Path, 8, $"format version {version} is not supported (this build reads version {RecordingFormat.Version})");
+        if (!RecordingFormat.IsReadable(version))
+            throw new RecordingFormatException(Path, 8, $"format version {version} is not supported (this build reads versions {RecordingFormat.OldestReadableVersion}–{RecordingFormat.Version})");
+        FormatVersion = version;
         _position = RecordingFormat.PreambleLength;
     }
 

@@ -1,3 +1,5 @@
+using MedSeg.Core.Frames;
+
 namespace MedSeg.Core.Recording;
 
 /// <summary>What `medseg info` shows: the header, and counts and sizes from one scan of every record (nothing decoded).</summary>
@@ -21,6 +23,18 @@ public sealed record RecordingSummary(
 
     public double BytesPerFrame => Frames > 0 ? (double)RecordBytes / Frames : 0;
 
+    /// <summary>The preamble's format version (1 files carry no geometry).</summary>
+    public uint FormatVersion { get; init; }
+
+    /// <summary>Frames whose record carries geometry (<c>geo</c>).</summary>
+    public long FramesWithGeometry { get; init; }
+
+    /// <summary>The first frame's geometry (unknown when no frame has any).</summary>
+    public FrameGeometry FirstGeometry { get; init; } = FrameGeometry.Unknown;
+
+    /// <summary>Distinct volumes (series / files) the frames are slices of.</summary>
+    public int Volumes { get; init; }
+
     /// <summary>Scans a whole session file.</summary>
     /// <exception cref="RecordingFormatException">the file is not a readable session.</exception>
     public static RecordingSummary Scan(string path, RecordingReaderOptions? options = null)
@@ -28,7 +42,9 @@ public sealed record RecordingSummary(
         using var reader = RecordingReader.Open(path, options);
         var f = new FrameRecord();
         var seqs = new SequenceStats();
-        long labels = 0, prob = 0, truth = 0;
+        long labels = 0, prob = 0, truth = 0, geo = 0;
+        var first = FrameGeometry.Unknown;
+        var volumes = new HashSet<string>(StringComparer.Ordinal);
         long recordBytes = 0, imageBytes = 0, labelBytes = 0, probBytes = 0, truthBytes = 0;
         while (reader.ReadNext(f, FramePlanes.None))
         {
@@ -36,6 +52,11 @@ public sealed record RecordingSummary(
             if (f.HasLabels) labels++;
             if (f.HasProbabilities) prob++;
             if (f.HasGroundTruth) truth++;
+            if (f.Geometry.IsKnown)
+            {
+                if (geo++ == 0) first = f.Geometry;
+                if (volumes.Count < 4096) volumes.Add(f.Geometry.VolumeId);
+            }
             recordBytes += f.RecordBytes;
             imageBytes += f.ImageBytes;
             labelBytes += f.LabelBytes;
@@ -43,6 +64,9 @@ public sealed record RecordingSummary(
             truthBytes += f.GroundTruthBytes;
         }
         return new RecordingSummary(path, reader.FileLength, reader.Header, reader.Footer is not null, seqs.Frames, seqs.FirstSeq, seqs.LastSeq,
-            seqs.FirstTimestamp, seqs.LastTimestamp, seqs.FramesAfterGap, seqs.MissingSeq, labels, prob, truth, recordBytes, imageBytes, labelBytes, probBytes, truthBytes, reader.End!);
+            seqs.FirstTimestamp, seqs.LastTimestamp, seqs.FramesAfterGap, seqs.MissingSeq, labels, prob, truth, recordBytes, imageBytes, labelBytes, probBytes, truthBytes, reader.End!)
+        {
+            FormatVersion = reader.FormatVersion, FramesWithGeometry = geo, FirstGeometry = first, Volumes = volumes.Count,
+        };
     }
 }

@@ -157,7 +157,8 @@ public sealed class RecordingWriter : IDisposable
         var w = new MessagePackWriter(_record);
         bool labels = !f.Labels.IsEmpty, truth = !f.GroundTruth.IsEmpty;
         bool prob = _options.Probabilities && !f.Foreground.IsEmpty;
-        w.WriteMapHeader(5 + (labels ? 1 : 0) + (prob ? 1 : 0) + (truth ? 1 : 0));
+        bool geo = GeometryCodec.ShouldWrite(f.Geometry);
+        w.WriteMapHeader(5 + (labels ? 1 : 0) + (prob ? 1 : 0) + (truth ? 1 : 0) + (geo ? 1 : 0));
         w.WriteString("seq"u8);
         w.Write(f.Seq);
         w.WriteString("ts"u8);
@@ -169,6 +170,11 @@ public sealed class RecordingWriter : IDisposable
         foreach (long s in stamps) w.Write(s);
         w.WriteString("flags"u8);
         w.Write((int)f.Flags);
+        if (geo)
+        {
+            w.WriteString("geo"u8);
+            GeometryCodec.Write(ref w, f.Geometry!);
+        }
         w.WriteString("image"u8);
         PlaneCodec.WriteImage(ref w, f.Pixels, f.Width, f.Height, f.Format, _options.Image, _options.Png, _scratch, _imageProbe);
         if (labels)

@@ -36,4 +36,7 @@ public interface ISliceStack : IDisposable
     /// <summary>Writes slice <paramref name="index"/> into <paramref name="destination"/> (Width × Height × bytes per pixel, rows packed).</summary>
     /// <exception cref="MedicalFormatException">The slice cannot be read; the message names it and says why.</exception>
     void Read(int index, Span<byte> destination);
+
+    /// <summary>Where slice <paramref name="index"/> lies in the patient; unknown (saying so) for stacks without geometry.</summary>
+    FrameGeometry GeometryOf(int index) => FrameGeometry.Unknown;
 }

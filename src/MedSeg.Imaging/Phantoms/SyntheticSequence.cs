@@ -30,6 +30,9 @@ public sealed class SyntheticSequence
 
     public int Size { get; }
 
+    /// <summary>The ultrasound probe's fan (fixed for the sequence) at the given pre-scan sampling; null for tasks without one.</summary>
+    public Core.Frames.SectorGeometry? Sector(int lines, int samples) => (_scene as UltrasoundPhantom)?.Sector(lines, samples);
+
     /// <summary>Frame <paramref name="index"/> (≥ 0); the caller owns and disposes it.</summary>
     public LabeledImage Frame(long index)
     {

@@ -48,6 +48,13 @@ internal sealed record UltrasoundPhantom(
         return scene with { Lesions = [.. lesions] };
     }
 
+    /// <summary>This probe's fan as a <see cref="Core.Frames.SectorGeometry"/> sampled by <paramref name="lines"/> × <paramref name="samples"/> pre-scan pixels.</summary>
+    public Core.Frames.SectorGeometry Sector(int lines, int samples) => new Core.Frames.SectorGeometry
+    {
+        Kind = Core.Frames.SectorKind.Sector, Width = Size, Height = Size, Lines = lines, Samples = samples,
+        ApexX = ApexX, ApexY = ApexY, MinRadius = RMin, MaxRadius = RMax, StartAngle = -HalfAngle, EndAngle = HalfAngle,
+    }.Validate();
+
     public IPhantom At(double frame) => this with { Lesions = Array.ConvertAll(Lesions, l => Move(l, frame)) };
 
     public LabeledImage Render(string id, Random noise)

@@ -101,7 +101,7 @@ public sealed class RecordingSource : IFrameSource
     private Frame Rent(FrameRecord r, long seq, TimeSpan timestamp)
     {
         long captured = StageTimes.Now();
-        var frame = _pool.Rent(new FrameInfo(seq, timestamp, r.Width, r.Height, r.Format));
+        var frame = _pool.Rent(new FrameInfo(seq, timestamp, r.Width, r.Height, r.Format) { Geometry = r.Geometry });
         frame.Times.Captured = captured;
         r.Image.AsSpan().CopyTo(frame.Pixels);
         if (_options.GroundTruth && r.HasGroundTruth) r.GroundTruth.AsSpan().CopyTo(frame.AttachGroundTruth());

@@ -48,7 +48,7 @@ public static class SessionBuilder
             // 4. Sinks the spec names: a mailbox per stream (view), a recorder per stream, a label sender per igtl stream.
             var mailboxes = spec.Sinks.View.Enabled ? Enumerable.Range(0, streams).Select(i => new RenderMailbox(streams == 1 ? null : i)).ToArray() : [];
             var recorders = spec.Sinks.Recorder.Enabled ? Enumerable.Range(0, streams).Select(i => Recorder(spec, i, sources[i], engine)).ToArray() : [];
-            var labels = spec.Sinks.Labels.Enabled ? LabelSinks(sources) : [];
+            var labels = spec.Sinks.Labels.Enabled ? LabelSinks(sources, engine.Engine.Description.ClassNames) : [];
             IFrameSink[] sinks = [.. mailboxes, .. recorders, .. labels, .. extraSinks ?? []];
 
             // 5. The pipeline graph itself.
@@ -111,11 +111,20 @@ public static class SessionBuilder
         });
     }
 
-    /// <summary>One label sender per OpenIGTLink stream; asking for labels without one is a mistake in the spec.</summary>
-    private static IFrameSink[] LabelSinks(IReadOnlyList<IFrameSource> sources)
+    /// <summary>
+    /// One label sender per OpenIGTLink stream, each told the model's classes and palette colours
+    /// (sent as LBMETA + COLORTABLE before the first map); asking for labels without one is a mistake in the spec.
+    /// </summary>
+    private static IFrameSink[] LabelSinks(IReadOnlyList<IFrameSource> sources, IReadOnlyList<string> classes)
     {
-        var sinks = sources.Select((s, i) => s is IgtlSource igtl ? new IgtlLabelSink(igtl, sources.Count == 1 ? null : i) : null).OfType<IFrameSink>().ToArray();
-        return sinks.Length > 0 ? sinks : throw new ArgumentException("sinks.labels.enabled needs an igtl:// source", "sinks.labels.enabled");
+        var sinks = new List<IFrameSink>();
+        for (int i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is not IgtlSource igtl) continue;
+            igtl.DescribeLabels(classes, [.. Enumerable.Range(0, classes.Count).Select(ClassPalette.For)]);
+            sinks.Add(new IgtlLabelSink(igtl, sources.Count == 1 ? null : i));
+        }
+        return sinks.Count > 0 ? [.. sinks] : throw new ArgumentException("sinks.labels.enabled needs an igtl:// source", "sinks.labels.enabled");
     }
 
     private static string ColorOf(int classId)

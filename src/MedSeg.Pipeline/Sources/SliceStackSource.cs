@@ -85,7 +85,7 @@ public sealed class SliceStackSource : IFrameSource, ISourceDiagnostics, IDispos
         var timestamp = _options.Fps > 0
             ? TimeSpan.FromSeconds(seq / _options.Fps)
             : TimeSpan.FromSeconds((captured - start) / (double)Stopwatch.Frequency);
-        var frame = _pool.Rent(new FrameInfo(seq, timestamp, _stack.Width, _stack.Height, _stack.Format));
+        var frame = _pool.Rent(new FrameInfo(seq, timestamp, _stack.Width, _stack.Height, _stack.Format) { Geometry = _stack.GeometryOf(slice) });
         try
         {
             _stack.Read(slice, frame.Pixels);

@@ -12,13 +12,14 @@ namespace MedSeg.Pipeline.Sources;
 /// <summary>Turns a <c>--source</c> spec into a source: <c>scheme:rest?key=value&amp;…</c>.</summary>
 public static class SourceFactory
 {
-    private static readonly string[] s_supported = ["synthetic", "dicom", "nifti", "tiff", "folder", "video", "igtl", "recording"];
+    private static readonly string[] s_supported = ["synthetic", "dicom", "nifti", "tiff", "folder", "video", "igtl", "recording", "scanconvert"];
     private static readonly string[] s_replayKeys = ["fps", "play", "loop", "pingpong", "frames"];
 
     /// <summary>
     /// Specs understood now (every replay also takes <c>fps=25&amp;play=once|loop|pingpong&amp;frames=0</c>, <c>loop</c> / <c>pingpong</c> as shorthands):
     /// <list type="bullet">
-    /// <item><c>synthetic:lesion|lungs|mri?fps=25&amp;frames=1000&amp;size=128&amp;seed=1</c></item>
+    /// <item><c>synthetic:lesion|lungs|mri?fps=25&amp;frames=1000&amp;size=128&amp;seed=1</c> (<c>&amp;prescan=1</c>: ultrasound pre-scan frames)</item>
+    /// <item><c>scanconvert:SPEC</c>: SPEC's pre-scan frames scan-converted with the sector their geometry carries</item>
     /// <item><c>dicom:DIR|FILE</c>: a series folder or one (multi-frame) file</item>
     /// <item><c>nifti:FILE?axis=z&amp;volume=0</c>: .nii / .nii.gz, sliced along x, y or z</item>
     /// <item><c>tiff:FILE|DIR</c>: a multi-page TIFF, or a folder of .tif/.tiff files</item>
@@ -41,6 +42,8 @@ public static class SourceFactory
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         string scheme = Scheme(spec);
+        // A scan-converted source is as live as the source it converts.
+        if (scheme == "scanconvert") return IsLive(spec[(scheme.Length + 1)..]);
         return scheme is not ("dicom" or "nifti" or "tiff" or "folder" or "recording");
     }
 
@@ -59,6 +62,8 @@ public static class SourceFactory
         switch (scheme)
         {
             case "synthetic": return new SyntheticSource(ParseSynthetic(rest), pool);
+            // Wraps any source of pre-scan frames (their geometry names the sector): the pipeline sees Cartesian frames.
+            case "scanconvert": return new ScanConvertedSource(Create(rest, pool, logger), pool);
             case "video": return new VideoSource(ParseVideo(rest), pool, logger);
             case "igtl": return new IgtlSource(ParseIgtl(rest), pool, logger);
             case "recording": return Recording.RecordingSource.FromSpec(rest, pool);
@@ -157,7 +162,8 @@ public static class SourceFactory
         if (query.Get<int>("maxbackoff") is { } m) options = options with { BackoffMax = TimeSpan.FromMilliseconds(m) };
         if (query.Get<int>("retries") is { } r) options = options with { MaxReconnects = r };
         if (query.Get<int>("timeout") is { } t) options = options with { MessageTimeout = TimeSpan.FromMilliseconds(t) };
-        query.EnsureConsumed("device", "frames", "maxbody", "labels", "backoff", "maxbackoff", "retries", "timeout");
+        if (query.GetBool("start") is { } start) options = options with { StartImage = start };
+        query.EnsureConsumed("device", "frames", "maxbody", "labels", "backoff", "maxbackoff", "retries", "timeout", "start");
         return options.Validate();
     }
 
@@ -176,7 +182,8 @@ public static class SourceFactory
         if (query.Get<int>("size") is { } size) options = options with { Size = size };
         if (query.Get<int>("seed") is { } seed) options = options with { Seed = seed };
         if (query.Get<int>("loop") is { } loop) options = options with { Loop = loop };
-        query.EnsureConsumed("fps", "frames", "size", "seed", "loop");
+        if (query.GetBool("prescan") is { } prescan) options = options with { PreScan = prescan };
+        query.EnsureConsumed("fps", "frames", "size", "seed", "loop", "prescan");
         return options.Validate();
     }
 }

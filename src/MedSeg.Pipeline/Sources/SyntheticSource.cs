@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using MedSeg.Core.Frames;
 using MedSeg.Imaging.Phantoms;
+using MedSeg.Imaging.Ultrasound;
 
 namespace MedSeg.Pipeline.Sources;
 
@@ -21,11 +22,16 @@ namespace MedSeg.Pipeline.Sources;
 /// </remarks>
 public sealed class SyntheticSource : IFrameSource
 {
+    private static readonly FrameGeometry s_geometry = FrameGeometry.UnknownBecause("unknown: synthetic phantom (no patient geometry)");
+
     private readonly SyntheticSourceOptions _options;
     private readonly FramePool _pool;
     private readonly SyntheticSequence _sequence;
     private byte[][]? _loopPixels;
     private byte[][]? _loopMasks;
+    private readonly ScanConverter? _preScan;
+    private readonly FrameGeometry _frameGeometry = s_geometry;
+    private readonly int _width, _height;
 
     public SyntheticSource(SyntheticSourceOptions options, FramePool pool)
     {
@@ -34,12 +40,24 @@ public sealed class SyntheticSource : IFrameSource
         _options = options.Validate();
         _pool = pool;
         _sequence = new SyntheticSequence(options.Task, options.Size, options.Seed);
+        (_width, _height) = (options.Size, options.Size);
+        if (options.PreScan && _sequence.Sector(Math.Max(2, options.Size / 2), options.Size) is { } sector)
+        {
+            // The phantom is drawn scan-converted; a pre-scan frame is its inverse conversion, as a probe's raw lines would be.
+            _preScan = new ScanConverter(sector);
+            (_width, _height) = (sector.Lines, sector.Samples);
+            _frameGeometry = FrameGeometry.UnknownBecause("unknown: synthetic ultrasound (no patient geometry), pre-scan") with { Sector = sector };
+        }
     }
+
+    /// <summary>The probe's fan when the frames are pre-scan; null otherwise.</summary>
+    public SectorGeometry? Sector => _preScan?.Geometry;
 
     public string Description =>
         $"synthetic {_options.Task.ToString().ToLowerInvariant()} {_options.Size}×{_options.Size} @ " +
         (_options.Fps > 0 ? $"{_options.Fps:0.##} fps" : "max fps") +
-        (_options.Frames > 0 ? $", {_options.Frames} frames" : "") + $", seed {_options.Seed}";
+        (_options.Frames > 0 ? $", {_options.Frames} frames" : "") + $", seed {_options.Seed}" +
+        (_preScan is null ? "" : $", pre-scan {_width}×{_height} ({_preScan.Geometry})");
 
     public async Task RunAsync(ChannelWriter<Frame> output, CancellationToken ct)
     {
@@ -61,17 +79,27 @@ public sealed class SyntheticSource : IFrameSource
         {
             int k = (int)(seq % pixels.Length);
             var looped = Rent(seq, start);
-            pixels[k].CopyTo(looped.Pixels);
-            masks[k].CopyTo(looped.AttachGroundTruth());
+            Fill(looped, pixels[k], masks[k]);
             return looped;
         }
         using var image = _sequence.Frame(seq);
         // A simulated scanner's frame exists once it is drawn: rendering the phantom is the
         // scanner's work, not the pipeline's, so the capture stamp follows it.
         var frame = Rent(seq, start);
-        image.Image.AsSpan<byte>().CopyTo(frame.Pixels);
-        image.Mask.AsSpan<byte>().CopyTo(frame.AttachGroundTruth());
+        Fill(frame, image.Image.AsSpan<byte>(), image.Mask.AsSpan<byte>());
         return frame;
+    }
+
+    private void Fill(Frame frame, ReadOnlySpan<byte> image, ReadOnlySpan<byte> mask)
+    {
+        if (_preScan is null)
+        {
+            image.CopyTo(frame.Pixels);
+            mask.CopyTo(frame.AttachGroundTruth());
+            return;
+        }
+        _preScan.ToPreScan(image, frame.Pixels);
+        _preScan.LabelsToPreScan(mask, frame.AttachGroundTruth());
     }
 
     private Frame Rent(long seq, long start)
@@ -80,7 +108,7 @@ public sealed class SyntheticSource : IFrameSource
         var timestamp = _options.Fps > 0
             ? TimeSpan.FromSeconds(seq / _options.Fps)
             : TimeSpan.FromSeconds((captured - start) / (double)Stopwatch.Frequency);
-        var frame = _pool.Rent(new FrameInfo(seq, timestamp, _options.Size, _options.Size, PixelFormat.Gray8));
+        var frame = _pool.Rent(new FrameInfo(seq, timestamp, _width, _height, PixelFormat.Gray8) { Geometry = _frameGeometry });
         frame.Times.Captured = captured;
         return frame;
     }

@@ -19,6 +19,9 @@ public sealed record SyntheticSourceOptions
     /// streaming path, so a benchmark measures the pipeline, not the simulator.
     /// </summary>
     public int Loop { get; init; }
+    /// <summary>Ultrasound only: emit pre-scan frames (Size / 2 beam lines × Size depth samples) with the
+    /// probe's sector in their geometry, instead of the scan-converted image.</summary>
+    public bool PreScan { get; init; }
 
     public SyntheticSourceOptions Validate()
     {
@@ -27,6 +30,7 @@ public sealed record SyntheticSourceOptions
         if (Frames < 0) throw new ArgumentOutOfRangeException(nameof(Frames), Frames, "must be ≥ 0 (0 = unlimited)");
         if (Loop < 0 || Loop > 100_000) throw new ArgumentOutOfRangeException(nameof(Loop), Loop, "must be 0–100000 (0 = render live)");
         if (Size < SyntheticImages.MinSize || Size > 4096) throw new ArgumentOutOfRangeException(nameof(Size), Size, $"must be {SyntheticImages.MinSize}–4096");
+        if (PreScan && Task != SyntheticTask.Lesion) throw new ArgumentOutOfRangeException(nameof(PreScan), PreScan, "pre-scan frames exist for the ultrasound (lesion) task only");
         return this;
     }
 }

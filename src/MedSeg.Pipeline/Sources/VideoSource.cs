@@ -24,6 +24,8 @@ namespace MedSeg.Pipeline.Sources;
 /// </remarks>
 public sealed class VideoSource : IFrameSource, ISourceDiagnostics
 {
+    private static readonly FrameGeometry s_geometry = FrameGeometry.UnknownBecause("unknown: video frames carry no patient geometry");
+
     private readonly VideoSourceOptions _options;
     private readonly FramePool _pool;
     private readonly ILogger _logger;
@@ -101,7 +103,7 @@ public sealed class VideoSource : IFrameSource, ISourceDiagnostics
                 var timestamp = _options.IsLive || rate == 0
                     ? TimeSpan.FromSeconds((captured - liveStart) / (double)Stopwatch.Frequency)
                     : TimeSpan.FromSeconds(seq / rate);
-                var frame = _pool.Rent(new FrameInfo(seq, timestamp, image.Width, image.Height, format));
+                var frame = _pool.Rent(new FrameInfo(seq, timestamp, image.Width, image.Height, format) { Geometry = s_geometry });
                 try
                 {
                     MatPixels.CopyTo(image, frame.Pixels);

@@ -24,6 +24,25 @@ internal static class BruteForceHausdorff
         return distances[lo] + (distances[hi] - distances[lo]) * (position - lo);
     }
 
+    /// <summary>MONAI's convention: each directed set's own percentile, the larger of the two.</summary>
+    public static double DirectedMaximum(byte[] a, byte[] b, int width, int height, byte classId, double percentile)
+    {
+        var surfaceA = Surface(a, width, height, classId);
+        var surfaceB = Surface(b, width, height, classId);
+        if (surfaceA.Count == 0 && surfaceB.Count == 0) return 0;
+        if (surfaceA.Count == 0 || surfaceB.Count == 0) return double.NaN;
+        return Math.Max(Lerp(Directed(surfaceA, surfaceB).ToList(), percentile), Lerp(Directed(surfaceB, surfaceA).ToList(), percentile));
+    }
+
+    private static double Lerp(List<double> distances, double percentile)
+    {
+        distances.Sort();
+        double position = (distances.Count - 1) * percentile / 100.0;
+        int lo = (int)Math.Floor(position);
+        int hi = Math.Min(lo + 1, distances.Count - 1);
+        return distances[lo] + (distances[hi] - distances[lo]) * (position - lo);
+    }
+
     public static List<(int X, int Y)> Surface(byte[] mask, int width, int height, byte classId)
     {
         bool In(int x, int y) => x >= 0 && y >= 0 && x < width && y < height && mask[y * width + x] == classId;

@@ -206,4 +206,37 @@ public sealed class HausdorffDistanceTests
             else Assert.Equal(expected, actual, Tol);
         }
     }
+
+    [Fact]
+    public void Percentile95_DirectedMaximum_TakesTheLargerDirectedPercentile()
+    {
+        // Same masks as above: A->B [0] gives 0; B->A [0, 5] gives position 0.95 -> 4.75; MONAI takes 4.75
+        // where the pooled set [0, 0, 5] gives 4.5.
+        var (a, w, h) = TestMasks.Parse("1.......");
+        var (b, _, _) = TestMasks.Parse("1....1..");
+
+        Assert.Equal(4.75, HausdorffDistance.Percentile95(a, b, w, h, 1, Hd95Convention.DirectedMaximum), Tol);
+        Assert.Equal(4.75, HausdorffDistance.Percentile95(b, a, w, h, 1, Hd95Convention.DirectedMaximum), Tol);
+        Assert.Equal(4.5, HausdorffDistance.Percentile95(a, b, w, h, 1, Hd95Convention.Pooled), Tol);
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    public void Percentile_DirectedMaximum_MatchesBruteForce(int seed)
+    {
+        var rng = new Random(seed);
+        var a = TestMasks.RandomBlobs(rng, 40, 32, shapes: 3, noise: 0.02);
+        var b = TestMasks.RandomBlobs(rng, 40, 32, shapes: 3, noise: 0.02);
+        foreach (double p in new[] { 0.0, 50, 95, 100 })
+        {
+            double expected = BruteForceHausdorff.DirectedMaximum(a, b, 40, 32, 1, p);
+            double actual = HausdorffDistance.Percentile(a, b, 40, 32, 1, p, Hd95Convention.DirectedMaximum);
+            if (double.IsNaN(expected)) Assert.True(double.IsNaN(actual));
+            else Assert.Equal(expected, actual, Tol);
+        }
+        // At 100 both conventions are the classic Hausdorff distance.
+        Assert.Equal(HausdorffDistance.Percentile(a, b, 40, 32, 1, 100), HausdorffDistance.Percentile(a, b, 40, 32, 1, 100, Hd95Convention.DirectedMaximum), Tol);
+    }
 }

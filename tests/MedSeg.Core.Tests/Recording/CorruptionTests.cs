@@ -97,7 +97,7 @@ public sealed class CorruptionTests : IDisposable
             Assert.Contains("not a MedSeg session recording", e.Message);
             Assert.Equal(0, e.Offset);
         }
-        foreach (uint version in new uint[] { 0, 2, 255, 0xFFFF_FFFF })
+        foreach (uint version in new uint[] { 0, 3, 255, 0xFFFF_FFFF })
         {
             byte[] bytes = (byte[])_original.Clone();
             BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), version);
@@ -268,7 +268,7 @@ public sealed class CorruptionTests : IDisposable
         ["header not a map"] = () => [0x93, 1, 2, 3],
         ["header without format"] = () => Map((ref MessagePackWriter w) => { w.Write("classes"); w.WriteArrayHeader(2); w.Write("a"); w.Write("b"); }),
         ["header wrong format name"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("something-else"); }),
-        ["header version 2"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); w.Write("version"); w.Write(2); }),
+        ["header version 3"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); w.Write("version"); w.Write(3); }),
         ["header one class"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); w.Write("classes"); w.WriteArrayHeader(1); w.Write("bg"); }),
         ["header 1M classes"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); w.Write("classes"); w.WriteArrayHeader(1_000_000); w.Write("bg"); }),
         ["header 100k tags"] = () => Map((ref MessagePackWriter w) => { w.Write("format"); w.Write("medseg-recording"); w.Write("tags"); w.WriteMapHeader(100_000); w.Write("k"); w.Write("v"); }),

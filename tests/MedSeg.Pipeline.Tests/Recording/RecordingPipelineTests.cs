@@ -52,17 +52,17 @@ public sealed class RecordingPipelineTests : IDisposable
         Assert.Equal(Frames, report.FramesOut);
         Assert.Contains(report.Sinks, s => s.Name == "recorder" && s.Delivered == Frames && s.Dropped == 0);
 
-        // 2. The live IoU, computed the way eval does (OpenCV nearest-exact resize of the truth to the model size).
+        // 2. The live IoU on the frame's own grid: the model-size labels brought up to the frame with OpenCV's
+        //    nearest-exact resize (an independent reference for the one rule score and export share, FORMAT.md).
         var liveIou = new MetricsAggregator(2, ["background", "lesion"]);
-        using (var pre = new Preprocessor(new PreprocessOptions { Width = ModelSize, Height = ModelSize }))
-            foreach (var f in live.Frames)
-            {
-                using var truth = new Mat(FrameSize, FrameSize, MatType.CV_8UC1);
-                f.GroundTruth.CopyTo(truth.AsSpan<byte>());
-                var ids = new byte[ModelSize * ModelSize];
-                pre.Mask(truth, ids);
-                liveIou.Add(ImageMetrics.Compute($"frame-{f.Info.Seq:D6}", f.Labels, ids, ModelSize, ModelSize, 2));
-            }
+        foreach (var f in live.Frames)
+        {
+            using var labels = new Mat(ModelSize, ModelSize, MatType.CV_8UC1);
+            f.Labels.CopyTo(labels.AsSpan<byte>());
+            using var native = new Mat();
+            Cv2.Resize(labels, native, new Size(FrameSize, FrameSize), 0, 0, (InterpolationFlags)6); // INTER_NEAREST_EXACT, unnamed in OpenCvSharp
+            liveIou.Add(ImageMetrics.Compute($"frame-{f.Info.Seq:D6}", native.AsSpan<byte>(), f.GroundTruth, FrameSize, FrameSize, 2));
+        }
 
         // 3. The recording holds exactly what the sinks saw.
         using (var reader = RecordingReader.Open(first))

@@ -33,6 +33,11 @@ public sealed class IgtlSourceTests : IDisposable
                 Assert.Equal((256, 256, PixelFormat.Gray8, (long)k), (frame.Info.Width, frame.Info.Height, frame.Info.Format, frame.Info.Seq));
                 byte[] raw = File.ReadAllBytes(Path.Combine(IgtlExamples.ImageDir, $"igtlTestImage{k % 5 + 1}.raw"));
                 Assert.True(raw.AsSpan().SequenceEqual(frame.Pixels), $"frame {k} differs from igtlTestImage{k % 5 + 1}.raw");
+                // Its placement too: 1 × 1 mm pixels, identity RAS directions, the image centred on the origin (the IMAGE matrix's convention).
+                var g = frame.Info.Geometry;
+                Assert.True(g.IsKnown, g.Note);
+                Assert.Equal((1.0, 1.0, "ImagerClient"), (g.ColumnSpacing, g.RowSpacing, g.VolumeId));
+                Assert.True(g.World(127.5, 127.5).Length < 1e-6 && (g.RowDirection - new Vec3(-1, 0, 0)).Length < 1e-6, $"{g.World(127.5, 127.5)} {g.RowDirection}");
             }
             Assert.Equal(0, source.CrcErrors);
 
@@ -60,6 +65,36 @@ public sealed class IgtlSourceTests : IDisposable
             while (output.Reader.TryRead(out var f)) f.Dispose();
         }
         Assert.Equal(0, _pool.Outstanding);
+    }
+
+    [IgtlFact]
+    public async Task StartImageAndDescribedLabels_RealReceiveServer_GetsSttImage_ThenLbmetaAndColortBeforeTheMap()
+    {
+        int port = IgtlExamples.FreePort();
+        var server = IgtlExamples.Start(IgtlExamples.ReceiveServer, port.ToString());
+        var source = new IgtlSource(Options(port) with { StartImage = true }, _pool);
+        source.DescribeLabels(["background", "lesion"], [(0, 0, 0), (60, 180, 75)]);
+        var output = Channel.CreateUnbounded<Frame>();
+        using var stop = new CancellationTokenSource();
+        var run = source.RunAsync(output.Writer, stop.Token);
+        try
+        {
+            await WaitUntil(() => Log(server.Log).Contains("Receiving : STT_IMAGE"));
+            Assert.True(await source.SendLabelMapAsync(new byte[32 * 24], 32, 24));
+            Assert.True(await source.SendLabelMapAsync(new byte[32 * 24], 32, 24));
+            await WaitUntil(() => Log(server.Log).Split("Receiving IMAGE data type.").Length == 3);
+            string log = Log(server.Log);
+            // Names and colours once per connection, before the first map (ReceiveServer skips types it does not print).
+            Assert.True(log.IndexOf("Receiving : LBMETA", StringComparison.Ordinal) is var meta && meta >= 0 && meta < log.IndexOf("(32, 24, 1)", StringComparison.Ordinal), log);
+            Assert.Single(log.Split('\n'), l => l.Contains("Receiving : LBMETA"));
+            Assert.Single(log.Split('\n'), l => l.Contains("Receiving : COLORT"));
+        }
+        finally
+        {
+            stop.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Channels.Patience));
+            IgtlExamples.Stop(server.Process);
+        }
     }
 
     [IgtlFact]

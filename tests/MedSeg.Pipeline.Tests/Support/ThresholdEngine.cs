@@ -11,6 +11,10 @@ internal sealed class ThresholdEngine(int width = 16, int height = 16, int maxBa
     private readonly List<int> _batches = [];
 
     public EngineDescription Description { get; } = new("threshold", "cpu", 1, height, width, ["background", "foreground"], 0);
+    public ModelContract Contract { get; } = new()
+    {
+        Model = "threshold", ClassNames = ["background", "foreground"], Preprocess = new() { Width = width, Height = height },
+    };
     public int MaxBatch { get; } = maxBatch;
 
     /// <summary>Infer waits on this before working, when set.</summary>

@@ -29,6 +29,10 @@ public static class DicomFile
         DicomTag.PlanarConfiguration, DicomTag.NumberOfFrames, DicomTag.Rows, DicomTag.Columns,
         DicomTag.BitsAllocated, DicomTag.BitsStored, DicomTag.PixelRepresentation, DicomTag.WindowCenter,
         DicomTag.WindowWidth, DicomTag.RescaleIntercept, DicomTag.RescaleSlope,
+        // Geometry and identity, for FrameGeometry (label volumes and DICOM SEG point back at the source with them).
+        DicomTag.SopClassUid, DicomTag.SopInstanceUid, DicomTag.StudyInstanceUid, DicomTag.FrameOfReferenceUid,
+        DicomTag.PixelSpacing, DicomTag.SliceThickness, DicomTag.SpacingBetweenSlices,
+        .. DicomImageInfo.PatientAndStudyTags,
     ];
 
     // Explicit VRs whose length is a 32-bit field after two reserved bytes (PS3.5 §7.1.2).
@@ -162,6 +166,14 @@ public static class DicomFile
             TransferSyntax = syntax,
             Modality = Text(v, DicomTag.Modality) ?? "",
             SeriesInstanceUid = Text(v, DicomTag.SeriesInstanceUid) ?? "",
+            StudyInstanceUid = Text(v, DicomTag.StudyInstanceUid) ?? "",
+            PatientAndStudy = DicomImageInfo.PatientAndStudyTags.Where(v.ContainsKey).ToDictionary(t => t, t => Text(v, t)!),
+            FrameOfReferenceUid = Text(v, DicomTag.FrameOfReferenceUid) ?? "",
+            SopInstanceUid = Text(v, DicomTag.SopInstanceUid) ?? "",
+            SopClassUid = Text(v, DicomTag.SopClassUid) ?? "",
+            PixelSpacing = Doubles(v, DicomTag.PixelSpacing) is [var sr, var sc] && sr > 0 && sc > 0 ? [sr, sc] : null,
+            SliceThickness = Doubles(v, DicomTag.SliceThickness) is [var th] && th > 0 ? th : null,
+            SpacingBetweenSlices = Doubles(v, DicomTag.SpacingBetweenSlices) is [var sb] && sb > 0 ? sb : null,
             InstanceNumber = Ints(v, DicomTag.InstanceNumber) is [var n, ..] ? n : null,
             Position = Doubles(v, DicomTag.ImagePositionPatient) is { Length: 3 } p ? p : null,
             Orientation = Doubles(v, DicomTag.ImageOrientationPatient) is { Length: 6 } o ? o : null,

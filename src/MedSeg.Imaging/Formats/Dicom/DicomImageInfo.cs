@@ -7,6 +7,25 @@ public sealed record DicomImageInfo
     public required DicomTransferSyntax TransferSyntax { get; init; }
     public string Modality { get; init; } = "";
     public string SeriesInstanceUid { get; init; } = "";
+    public string StudyInstanceUid { get; init; } = "";
+
+    /// <summary>Patient and General Study attributes a derived object (a DICOM SEG) copies from its source.</summary>
+    public static IReadOnlyList<DicomTag> PatientAndStudyTags { get; } =
+    [
+        new(0x0008, 0x0020), new(0x0008, 0x0030), new(0x0008, 0x0050), new(0x0008, 0x0090), // study date, time, accession, referring physician
+        new(0x0010, 0x0010), new(0x0010, 0x0020), new(0x0010, 0x0030), new(0x0010, 0x0040), // patient name, ID, birth date, sex
+        new(0x0020, 0x0010),                                                                   // study ID
+    ];
+
+    /// <summary>The <see cref="PatientAndStudyTags"/> this file has, as text.</summary>
+    public IReadOnlyDictionary<DicomTag, string> PatientAndStudy { get; init; } = new Dictionary<DicomTag, string>();
+    public string FrameOfReferenceUid { get; init; } = "";
+    public string SopInstanceUid { get; init; } = "";
+    public string SopClassUid { get; init; } = "";
+    /// <summary>Pixel Spacing: between rows, then between columns (mm); null when absent.</summary>
+    public double[]? PixelSpacing { get; init; }
+    public double? SliceThickness { get; init; }
+    public double? SpacingBetweenSlices { get; init; }
     public int? InstanceNumber { get; init; }
     /// <summary>Image Position (Patient): x, y, z of the first pixel in mm; null when absent.</summary>
     public double[]? Position { get; init; }

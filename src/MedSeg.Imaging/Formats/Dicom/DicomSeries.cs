@@ -22,6 +22,7 @@ public sealed class DicomSeries : ISliceStack
     private readonly DicomImageInfo[] _files;
     private readonly (int File, int Frame)[] _slices;
     private readonly byte[] _raw;
+    private readonly FrameGeometry[] _geometry;
 
     private DicomSeries(string path, DicomImageInfo[] files, List<SkippedItem> skipped, string order)
     {
@@ -36,6 +37,7 @@ public sealed class DicomSeries : ISliceStack
         Photometric = first.Photometric;
         Modality = first.Modality;
         _raw = new byte[first.FrameBytes];
+        _geometry = DicomGeometry.Of(files, order == ByPosition);
         Description = $"DICOM {(Modality.Length > 0 ? Modality + " " : "")}{Path.GetFileName(path.TrimEnd('/', '\\'))} " +
                       $"{Width}×{Height}×{Count} {Format}{(IsHounsfield ? " (HU)" : "")}, {order}" +
                       (skipped.Count > 0 ? $", {skipped.Count} skipped" : "");
@@ -104,7 +106,11 @@ public sealed class DicomSeries : ISliceStack
         else SampleDecoder.Decode(_raw, pixels, info.SampleType, false, info.BitsStored, info.Rescale, Format, destination);
     }
 
+    public FrameGeometry GeometryOf(int index) => _geometry[index];
+
     public void Dispose() { }
+
+    private const string ByPosition = "sorted by position along the slice normal";
 
     private static string Sort(List<DicomImageInfo> files)
     {
@@ -112,7 +118,7 @@ public sealed class DicomSeries : ISliceStack
         if (normal is not null && files.All(f => f.Position is not null))
         {
             files.Sort((a, b) => Distance(a, normal).CompareTo(Distance(b, normal)) is var c && c != 0 ? c : ByInstanceThenName(a, b));
-            return "sorted by position along the slice normal";
+            return ByPosition;
         }
         if (files.All(f => f.InstanceNumber is not null))
         {

@@ -4,7 +4,14 @@ namespace MedSeg.Imaging.Formats.Dicom;
 public readonly record struct DicomTag(ushort Group, ushort Element)
 {
     public static readonly DicomTag TransferSyntaxUid = new(0x0002, 0x0010);
+    public static readonly DicomTag SopClassUid = new(0x0008, 0x0016);
+    public static readonly DicomTag SopInstanceUid = new(0x0008, 0x0018);
     public static readonly DicomTag Modality = new(0x0008, 0x0060);
+    public static readonly DicomTag SliceThickness = new(0x0018, 0x0050);
+    public static readonly DicomTag SpacingBetweenSlices = new(0x0018, 0x0088);
+    public static readonly DicomTag StudyInstanceUid = new(0x0020, 0x000D);
+    public static readonly DicomTag FrameOfReferenceUid = new(0x0020, 0x0052);
+    public static readonly DicomTag PixelSpacing = new(0x0028, 0x0030);
     public static readonly DicomTag SeriesInstanceUid = new(0x0020, 0x000E);
     public static readonly DicomTag InstanceNumber = new(0x0020, 0x0013);
     public static readonly DicomTag ImagePositionPatient = new(0x0020, 0x0032);

@@ -22,9 +22,11 @@ public sealed class NiftiVolume : ISliceStack
     private readonly SampleType _type;
     private readonly int _bytes, _axis;
     private readonly string _path;
+    private readonly FrameGeometry[] _geometry;
 
-    private NiftiVolume(string path, NiftiHeader header, byte[] data, int axis, int volume)
+    private NiftiVolume(string path, NiftiHeader header, byte[] data, int axis, int volume, NiftiAffine affine)
     {
+        Affine = affine;
         _path = path;
         Header = header;
         _data = data;
@@ -45,7 +47,11 @@ public sealed class NiftiVolume : ISliceStack
             Window = new DisplayWindow((header.CalMin + header.CalMax) / 2.0, header.CalMax - header.CalMin);
         Description = $"NIfTI {Path.GetFileName(path)} {d[0]}×{d[1]}×{d[2]} {NiftiHeader.DatatypeName(header.Datatype)}" +
                       $"{(header.Volumes > 1 ? $" volume {volume}/{header.Volumes}" : "")} along {"xyz"[axis]} → {Width}×{Height}×{Count} {Format}";
+        _geometry = SliceGeometry(path, affine, axis, Count);
     }
+
+    /// <summary>The file's voxel-to-world transform (sform, else qform, else pixdim).</summary>
+    public NiftiAffine Affine { get; }
 
     public NiftiHeader Header { get; }
     public string Description { get; }
@@ -94,7 +100,7 @@ public sealed class NiftiVolume : ISliceStack
             int read = ReadUpTo(stream, data);
             if (read < data.Length) throw new MedicalFormatException(path, $"truncated: the data of volume {volume} stops after {read} of {volumeBytes} bytes", start + read);
             if (stream is GzipIntegrity checkedGzip) checkedGzip.VerifyToEnd(path, file);
-            return new NiftiVolume(path, header, data, axis, volume);
+            return new NiftiVolume(path, header, data, axis, volume, NiftiAffine.Read(head, header));
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -128,7 +134,34 @@ public sealed class NiftiVolume : ISliceStack
         SampleDecoder.Decode(_scratch, Width * Height, _type, Header.BigEndian, 8 * _bytes, Header.Rescale, Format, destination);
     }
 
+    public FrameGeometry GeometryOf(int index) => _geometry[index];
+
     public void Dispose() { }
+
+    // Which voxel axis runs along a slice's columns, its rows, and across slices (see Read).
+    private static (int Column, int Row, int Slice) Axes(int axis) => axis switch { 0 => (1, 2, 0), 1 => (0, 2, 1), _ => (0, 1, 2) };
+
+    private static FrameGeometry[] SliceGeometry(string path, NiftiAffine affine, int axis, int count)
+    {
+        var (c, r, k) = Axes(axis);
+        Vec3 colStep = affine.AxisLps(c), rowStep = affine.AxisLps(r), sliceStep = affine.AxisLps(k);
+        var template = new FrameGeometry
+        {
+            IsKnown = true, Note = $"NIfTI {affine.Source}",
+            ColumnSpacing = colStep.Length, RowSpacing = rowStep.Length, SliceSpacing = sliceStep.Length,
+            RowDirection = colStep.Unit(), ColumnDirection = rowStep.Unit(), SliceDirection = sliceStep.Unit(),
+            VolumeId = Path.GetFullPath(path), SliceCount = count,
+        };
+        var result = new FrameGeometry[count];
+        Span<double> voxel = stackalloc double[3];
+        for (int s = 0; s < count; s++)
+        {
+            voxel.Clear();
+            voxel[k] = s;
+            result[s] = template with { SliceIndex = s, Origin = affine.PointLps(voxel[0], voxel[1], voxel[2]) };
+        }
+        return result;
+    }
 
     private static int ReadUpTo(Stream s, Span<byte> buffer)
     {

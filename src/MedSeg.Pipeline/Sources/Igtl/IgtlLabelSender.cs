@@ -19,6 +19,9 @@ internal sealed class IgtlLabelSender(string device, IgtlClock clock, ILogger lo
     private volatile IgtlConnection? _connection;
     private volatile IgtlImageHeader? _lastImage;
     private long _sent;
+    private (IReadOnlyList<string> Names, IReadOnlyList<(byte R, byte G, byte B)> Colors, string Owner)? _classes;
+    private IgtlConnection? _described;
+    private (int W, int H) _describedSize;
 
     public long Sent => Interlocked.Read(ref _sent);
 
@@ -34,13 +37,19 @@ internal sealed class IgtlLabelSender(string device, IgtlClock clock, ILogger lo
         set => _lastImage = value;
     }
 
+    /// <summary>Class names and colours: when set, LBMETA + COLORTABLE go out before the first map of each connection
+    /// (and again when the map's size changes), so 3D Slicer names and colours the segments.</summary>
+    public void Describe(IReadOnlyList<string> names, IReadOnlyList<(byte R, byte G, byte B)> colors, string owner) => _classes = (names, colors, owner);
+
     /// <returns>False when there is no connection right now.</returns>
     public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> labels, int width, int height, TimeSpan? sourceTime, CancellationToken ct)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return await WriteAsync(Build(labels.Span, width, height, sourceTime), ct).ConfigureAwait(false);
+            int length = Build(labels.Span, width, height, sourceTime);
+            if (!await DescribeAsync(width, height, ct).ConfigureAwait(false)) return false;
+            return await WriteAsync(length, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -55,11 +64,32 @@ internal sealed class IgtlLabelSender(string device, IgtlClock clock, ILogger lo
         try
         {
             // The labels are read here, before the write's await: a span cannot cross it.
-            return await WriteAsync(Build(frame.Labels, frame.OutputWidth, frame.OutputHeight, frame.Info.Timestamp), ct).ConfigureAwait(false);
+            int length = Build(frame.Labels, frame.OutputWidth, frame.OutputHeight, frame.Info.Timestamp);
+            if (!await DescribeAsync(frame.OutputWidth, frame.OutputHeight, ct).ConfigureAwait(false)) return false;
+            return await WriteAsync(length, ct).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Sends LBMETA + COLORTABLE when this connection has not had them for this size; true when nothing failed.</summary>
+    private async ValueTask<bool> DescribeAsync(int width, int height, CancellationToken ct)
+    {
+        if (_classes is not { } classes || _connection is not { } connection) return true;
+        if (ReferenceEquals(connection, _described) && _describedSize == (width, height)) return true;
+        var message = Messages.IgtlLabelDescription.Build(device, classes.Owner, classes.Names, classes.Colors, width, height, clock.StampOf(null));
+        try
+        {
+            await connection.WriteAsync(message, ct).ConfigureAwait(false);
+            (_described, _describedSize) = (connection, (width, height));
+            return true;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            logger.LogWarning("{Source}: label names and colours not sent: {Reason}", source, e.Message);
+            return false;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using MedSeg.Core.Frames;
 using MedSeg.Imaging.Formats;
+using MedSeg.Pipeline.Sources.Igtl.Messages;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -39,6 +40,10 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
     private readonly IgtlLabelSender _labels;
     private volatile string _status = "not started";
     private long _seq, _messages, _images, _ignored, _crcErrors, _oversize, _badImages, _connections, _reconnects;
+
+    private IgtlImageHeader? _geometryOf;
+    private FrameGeometry[] _geometry = [];
+    private volatile TrackedPose? _pose;
 
     public IgtlSource(IgtlSourceOptions options, FramePool pool, ILogger? logger = null)
     {
@@ -97,8 +102,13 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
                 Interlocked.Increment(ref _connections);
                 SetStatus("connected");
                 _labels.Connection = connection;
+                if (_options.StartImage) await connection.WriteAsync(IgtlStreamControl.StartImage(_options.Device ?? ""), ct).ConfigureAwait(false);
                 await ReceiveAsync(connection, output, backoff, ct).ConfigureAwait(false);
-                if (Done) return;
+                if (Done)
+                {
+                    if (_options.StartImage) await connection.WriteAsync(IgtlStreamControl.StopImage(_options.Device ?? ""), ct).ConfigureAwait(false);
+                    return;
+                }
                 why = "lost: connection reset after an absurd message";
             }
             catch (Exception e) when (!ct.IsCancellationRequested && e is SocketException or IOException or OperationCanceledException or TimeoutException)
@@ -145,6 +155,13 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
 
     /// <summary>Sends <paramref name="frame"/>'s predicted <see cref="Frame.Labels"/> back, stamped with the frame's source time.</summary>
     /// <returns>False when there is no connection or the frame has no labels yet.</returns>
+    /// <summary>Names and colours of the label map's classes: sent as LBMETA + COLORTABLE before the first map of each connection.</summary>
+    public void DescribeLabels(IReadOnlyList<string> classNames, IReadOnlyList<(byte R, byte G, byte B)> colors) =>
+        _labels.Describe(classNames, colors, _options.Device ?? "");
+
+    /// <summary>The latest TRANSFORM received (tracked ultrasound: the probe's pose); null before the first.</summary>
+    public TrackedPose? LastPose => _pose;
+
     public ValueTask<bool> SendLabelMapAsync(Frame frame, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(frame);
@@ -180,6 +197,11 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
             }
             Interlocked.Increment(ref _messages);
             backoff.Reset();
+            if (h.Type == IgtlTransform.Type)
+            {
+                Track(h, body);
+                continue;
+            }
             if (h.Type != "IMAGE" || (_options.Device is { } device && h.DeviceName != device))
             {
                 Interlocked.Increment(ref _ignored);
@@ -205,11 +227,18 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
         }
         Interlocked.Increment(ref _images);
         _labels.LastImage = image;
+        if (!ReferenceEquals(image, _geometryOf))
+        {
+            // The codec hands back the same header object while it does not change: placement is worked out once per change.
+            _geometry = Enumerable.Range(0, image.SubSize[2]).Select(k => IgtlImageGeometry.ToFrame(image, k, h.DeviceName)).ToArray();
+            _geometryOf = image;
+        }
         var format = image.FrameFormat!.Value;
         for (int k = 0; k < image.SubSize[2] && !Done; k++)
         {
             long captured = StageTimes.Now();
-            var frame = _pool.Rent(new FrameInfo(Interlocked.Read(ref _seq), _clock.TimestampOf(h.Timestamp, captured), image.SubSize[0], image.SubSize[1], format));
+            var geometry = _pose is { } pose ? _geometry[k] with { Pose = pose } : _geometry[k];
+            var frame = _pool.Rent(new FrameInfo(Interlocked.Read(ref _seq), _clock.TimestampOf(h.Timestamp, captured), image.SubSize[0], image.SubSize[1], format) { Geometry = geometry });
             try
             {
                 image.CopySlice(pixels.Span, k, frame.Pixels);
@@ -223,6 +252,19 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
                 frame.Dispose();
                 throw;
             }
+        }
+    }
+
+    private void Track(in IgtlHeader h, ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            var m = IgtlTransform.Decode(IgtlMessageFraming.Split(h, body).Content.Span);
+            _pose = new TrackedPose(h.DeviceName, m) { Timestamp = _clock.TimestampOf(h.Timestamp, StageTimes.Now()) };
+        }
+        catch (InvalidDataException e)
+        {
+            Problems.Record(ItemOf(h), e.Message);
         }
     }
 

@@ -32,6 +32,10 @@ public sealed record IgtlSourceOptions
     /// <summary>Consecutive failed connects before giving up; 0 = keep trying until cancelled.</summary>
     public int MaxReconnects { get; init; }
 
+    /// <summary>Ask the server to stream (STT_IMAGE for <see cref="Device"/>) on every connection, and to stop (STP_IMAGE) when the source ends;
+    /// for servers that stream on request (PLUS, Slicer) rather than at once.</summary>
+    public bool StartImage { get; init; }
+
     public IgtlSourceOptions Validate()
     {
         if (string.IsNullOrWhiteSpace(Host)) throw new ArgumentException("host is required", nameof(Host));

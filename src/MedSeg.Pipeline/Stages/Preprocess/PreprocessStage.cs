@@ -75,6 +75,7 @@ public sealed class PreprocessStage : IPipelineStage<Frame, Frame>, IDisposable
         if (_lastSeq >= 0 && info.Seq > _lastSeq + 1) frame.Flags |= FrameFlags.DroppedUpstream;
         _lastSeq = Math.Max(_lastSeq, info.Seq);
 
+        if ((frame.Flags & FrameFlags.BadInput) != 0) return false; // marked bad upstream (e.g. by scan conversion), with its reason
         if (!info.Format.IsDefined()) return Bad(frame, FrameDropReason.UnsupportedFormat, $"unknown pixel format {(int)info.Format}");
         if (frame.Pixels.Length != info.PixelBytes)
             return Bad(frame, FrameDropReason.BadBuffer, $"{frame.Pixels.Length} pixel bytes for {info.Width}×{info.Height} {info.Format}");

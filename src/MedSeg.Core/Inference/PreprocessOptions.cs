@@ -1,3 +1,6 @@
+// NOTE: this file lives in MedSeg.Core so that the engine contract (ModelContract) can carry the
+// model's preprocessing without Core referencing Imaging; the namespace stays where every
+// consumer (and every checkpoint's JSON) already looks for it.
 namespace MedSeg.Imaging.Preprocess;
 
 public enum ColorMode { Gray, Rgb, Hsv }

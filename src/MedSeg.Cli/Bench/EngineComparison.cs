@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Google.Protobuf;
+using MedSeg.Core.Inference;
+using MedSeg.Engines.Onnx;
+using MedSeg.Imaging.Preprocess;
+using MedSeg.Model;
+using MedSeg.Model.Onnx;
+
+namespace MedSeg.Cli.Bench;
+
+/// <summary>
+/// <c>medseg bench --engines torch,onnx</c>: on one random-weight model of the benchmarked shape,
+/// exported once, the bare ONNX Runtime reference, the ONNX engine and the TorchSharp engine at
+/// batch 1, in interleaved rounds (so a neighbour's load falls on all three alike); then each
+/// engine inside the whole pipeline at the smallest size.
+/// </summary>
+public static class EngineComparison
+{
+    public static (EngineComparisonCell Cell, ISegmentationEngine Onnx, ISegmentationEngine Torch) Measure(
+        UNetOptions model, int size, int threads, int iterations, int rounds)
+    {
+        TorchSharp.torch.random.manual_seed(1);
+        using var net = new UNet(model);
+        net.eval();
+        var info = new CheckpointInfo { Model = net.Options, Preprocess = new PreprocessOptions { Width = size, Height = size } };
+        byte[] graph = UNetOnnxExporter.Export(net, info, new OnnxExportOptions { Head = OutputHead.Labels }).ToByteArray();
+        var rng = new Random(1);
+        var input = new float[model.InChannels * size * size];
+        for (int i = 0; i < input.Length; i++) input[i] = (float)rng.NextDouble();
+        var labels = new byte[size * size];
+        var fg = new float[size * size];
+
+        using var bare = new BareOrtRunner(graph, threads, input, [1, model.InChannels, size, size]);
+        var onnx = OnnxEngine.FromBytes(graph, new OnnxEngineOptions { Threads = threads, MaxBatch = 1, Warmup = 3 }, "bench.onnx");
+        var torch = new InferenceEngine(net, info, new InferenceEngineOptions { Threads = threads, MaxBatch = 1, Warmup = 3 });
+        Action[] runners = [bare.Run, () => onnx.Infer(input, 1, labels, fg), () => torch.Infer(input, 1, labels, fg)];
+        var ms = runners.Select(_ => new List<double>()).ToArray();
+        for (int r = 0; r < rounds; r++)
+            for (int k = 0; k < runners.Length; k++)
+            {
+                runners[k](); // the first call after another runtime ran pays its wake-up; not counted
+                for (int i = 0; i < iterations; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    runners[k]();
+                    ms[k].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                }
+            }
+        return (new EngineComparisonCell(size, threads, Median(ms[0]), Median(ms[1]), Median(ms[2])), onnx, torch);
+    }
+
+    public static async Task<EnginePipelineCell> PipelineAsync(string name, ISegmentationEngine engine, double engineMs, int size, int threads,
+                                                               int frames, CancellationToken ct)
+    {
+        double fps = Math.Round(500.0 / engineMs, 1);
+        var scenario = new PipelineBenchmark.Scenario($"{name} steady {size}px b1 t{threads}", size, 1, fps);
+        var (cell, _) = await PipelineBenchmark.RunOnAsync(engine, scenario, frames, _ => engineMs, ct).ConfigureAwait(false);
+        // Overhead from the same run (end-to-end minus the inference stage's own median): on a shared
+        // VM the load during the engine-alone rounds says little about the load during this run.
+        var stage = cell.Stages.Where(static s => s.Name == "inference").ToArray();
+        double inference = stage.Length > 0 ? stage[0].Median : double.NaN;
+        return new EnginePipelineCell(name, size, threads, fps, cell.Processed, inference, cell.EndToEnd.Median, cell.EndToEnd.P99,
+                                      cell.EndToEnd.Median - inference, cell.AllocatedBytesPerFrame);
+    }
+
+    public static string ToMarkdown(IReadOnlyList<EngineComparisonCell> engines, IReadOnlyList<EnginePipelineCell> pipelines, string command)
+    {
+        var md = new System.Text.StringBuilder();
+        md.AppendLine($"`{command}` — {Environment.ProcessorCount} cores, batch 1, median ms per call (interleaved rounds, one process)").AppendLine();
+        md.AppendLine("| input | threads | bare ONNX Runtime | ONNX engine | TorchSharp engine | ONNX engine ÷ bare | TorchSharp ÷ ONNX |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var e in engines)
+            md.AppendLine($"| {e.Size}² | {e.Threads} | {e.BareOrtMs:F2} | {e.OnnxMs:F2} | {e.TorchMs:F2} | {e.OnnxVsBare:F3} | {e.TorchVsOnnx:F2}× |");
+        if (pipelines.Count == 0) return md.ToString();
+        md.AppendLine().AppendLine("Whole pipeline (steady source at half the engine's batch-1 rate):").AppendLine();
+        md.AppendLine("| engine | input | threads | source fps | frames | inference stage median | end-to-end median | p99 | overhead (e2e − inference) | managed bytes / frame |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var p in pipelines)
+            md.AppendLine($"| {p.Engine} | {p.Size}² | {p.Threads} | {p.SourceFps:F1} | {p.Frames} | {p.EngineMs:F2} | {p.EndToEndMedianMs:F2} | " +
+                          $"{p.EndToEndP99Ms:F2} | {p.OverheadMs:F2} | {p.AllocatedBytesPerFrame:F0} |");
+        return md.ToString();
+    }
+
+    private static double Median(List<double> v)
+    {
+        v.Sort();
+        return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
+    }
+}

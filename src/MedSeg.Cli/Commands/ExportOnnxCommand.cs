@@ -1,0 +1,55 @@
+using System.CommandLine;
+using MedSeg.Core.Inference;
+using MedSeg.Model.Onnx;
+using Spectre.Console;
+
+namespace MedSeg.Cli.Commands;
+
+/// <summary>
+/// `medseg export-onnx CKPT --out model.onnx`: the checkpoint as a self-contained ONNX model
+/// (batch norm folded, head inside the graph, the model contract in its metadata).
+/// </summary>
+public static class ExportOnnxCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Argument<string>("CKPT") { Description = "Checkpoint (.ckpt from `medseg train`)" };
+        var output = new Option<string>("--out") { Description = "ONNX file to write", Required = true };
+        var opset = new Option<int>("--opset") { Description = $"ai.onnx opset ({OnnxExportOptions.MinOpset}–{OnnxExportOptions.MaxOpset})", DefaultValueFactory = _ => 17 };
+        var nhwc = new Option<bool>("--nhwc") { Description = "N×H×W×C input (and per-class output), as Holoscan's InferenceOp feeds; default N×C×H×W" };
+        var dynamicBatch = new Option<bool>("--dynamic-batch") { Description = "Symbolic batch dimension N (default: fixed batch 1)" };
+        var head = new Option<string>("--head") { Description = "probs: class probabilities; labels: uint8 labels + foreground probability; logits: raw", DefaultValueFactory = _ => "probs" };
+        var threshold = CommonOptions.Threshold();
+        var cmd = new Command("export-onnx", "Export a checkpoint as an ONNX model that runs on its own (ONNX Runtime, TensorRT, Holoscan, Triton)")
+        {
+            checkpoint, output, opset, nhwc, dynamicBatch, head, threshold,
+        };
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
+        {
+            var options = new OnnxExportOptions
+            {
+                Opset = p.GetValue(opset),
+                Layout = p.GetValue(nhwc) ? TensorLayout.Nhwc : TensorLayout.Nchw,
+                DynamicBatch = p.GetValue(dynamicBatch),
+                Head = ParseHead(p.GetValue(head)!),
+                Threshold = p.GetValue(threshold),
+            };
+            string path = p.GetValue(output)!;
+            var model = UNetOnnxExporter.ExportCheckpoint(p.GetValue(checkpoint)!, options);
+            UNetOnnxExporter.Save(model, path);
+            AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(path)}[/] ({new FileInfo(path).Length / 1024.0:F0} KiB, opset {options.Opset}, " +
+                                   $"{options.Layout.ToString().ToUpperInvariant()}, {(options.DynamicBatch ? "dynamic batch" : $"batch {options.Batch}")}, " +
+                                   $"{options.Head.ToString().ToLowerInvariant()} head, {model.Graph.Node.Count} nodes)");
+            return Task.FromResult(CommandErrors.Ok);
+        }));
+        return cmd;
+    }
+
+    public static OutputHead ParseHead(string s) => s.ToLowerInvariant() switch
+    {
+        "probs" => OutputHead.Probs,
+        "labels" => OutputHead.Labels,
+        "logits" => OutputHead.Logits,
+        _ => throw new ArgumentException($"--head '{s}': use probs, labels or logits"),
+    };
+}

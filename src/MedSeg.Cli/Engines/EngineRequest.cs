@@ -1,0 +1,25 @@
+namespace MedSeg.Cli.Engines;
+
+/// <summary>What a command asks <see cref="EngineFactory"/> for: the model and how to run it.</summary>
+public sealed record EngineRequest
+{
+    /// <summary>A .ckpt (either engine) or a .onnx (ONNX Runtime).</summary>
+    public required string Model { get; init; }
+    public EngineKind Engine { get; init; } = EngineKind.Auto;
+    /// <summary>auto | cpu | cuda[:N] (TorchSharp; ONNX Runtime's CUDA provider) | tensorrt[:N] (ONNX Runtime only).</summary>
+    public string Device { get; init; } = "auto";
+    /// <summary>Intra-op threads of either runtime; 0 = the runtime's default.</summary>
+    public int Threads { get; init; }
+    public int MaxBatch { get; init; } = 8;
+    public double? Threshold { get; init; }
+
+    public EngineRequest Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Model)) throw new ArgumentException("--model is required");
+        if (MaxBatch is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(MaxBatch), MaxBatch, "must be 1–1024");
+        if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be ≥ 0");
+        return this;
+    }
+
+    public bool IsOnnxFile => Model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+}

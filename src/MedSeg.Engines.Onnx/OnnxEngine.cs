@@ -1,0 +1,234 @@
+using MedSeg.Core.Inference;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace MedSeg.Engines.Onnx;
+
+/// <summary>
+/// Streaming inference on ONNX Runtime for one segmentation graph — an export of a checkpoint
+/// (<c>medseg export-onnx</c>, or in memory) or a model made elsewhere with a JSON sidecar.
+/// </summary>
+/// <remarks>
+/// Memory: the input and output tensors live in native, aligned, never-moving buffers sized for
+/// MaxBatch; one OrtValue per tensor and one IOBinding per batch size are made in the
+/// constructor, so <see cref="Infer"/> only copies the frames in, runs the binding and copies
+/// the answer out: no managed allocation per call. A graph with a fixed batch B runs a batch of
+/// n frames as ⌈n/B⌉ calls of B. Not thread-safe: the inference stage owns it.
+/// </remarks>
+public sealed class OnnxEngine : ISegmentationEngine
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _run = new();
+    private readonly OnnxGraphSignature _signature;
+    private readonly ITensorBuffer _input, _out0;
+    private readonly ITensorBuffer? _out1;
+    private readonly IntPtr _stream;              // CUDA / TensorRT: the engine's own compute + copy stream
+    private readonly OrtIoBinding?[] _bindings;   // by batch size; only [B] for a fixed-batch graph
+    private readonly List<OrtValue> _values = [];
+    private readonly float _threshold;
+    private readonly bool _rethreshold;
+    private readonly int _c, _h, _w, _k, _step;
+
+    private OnnxEngine(InferenceSession session, ModelContract contract, OnnxEngineOptions options, string source, IntPtr stream)
+    {
+        _session = session;
+        _stream = stream;
+        Contract = contract;
+        MaxBatch = options.MaxBatch;
+        _signature = OnnxGraphSignature.Read(session, contract, source);
+        (_c, _h, _w, _k) = (contract.Channels, contract.Height, contract.Width, contract.OutputChannels);
+        _threshold = (float)(options.Threshold ?? contract.Threshold);
+        _rethreshold = contract.Head == OutputHead.Labels && contract.IsBinary && options.Threshold is { } t && t != contract.Threshold;
+        // A fixed-batch graph runs in steps of its batch; a dynamic one takes the whole batch at once.
+        _step = _signature.FixedBatch ?? MaxBatch;
+        int plane = _h * _w;
+        _input = Buffer(options, (long)_step * _c * plane * sizeof(float));
+        if (contract.Head == OutputHead.Labels)
+        {
+            _out0 = Buffer(options, (long)_step * plane);
+            _out1 = Buffer(options, (long)_step * plane * sizeof(float));
+        }
+        else _out0 = Buffer(options, (long)_step * _k * plane * sizeof(float));
+
+        _bindings = new OrtIoBinding?[_step + 1];
+        for (int b = _signature.FixedBatch ?? 1; b <= _step; b++) _bindings[b] = Bind(b);
+        Description = new EngineDescription(
+            contract.Model, options.Provider == OnnxProvider.Cpu ? "cpu (onnxruntime)" : $"{options.Provider.ToString().ToLowerInvariant()}:{options.DeviceId} (onnxruntime)",
+            _c, _h, _w, contract.ClassNames, contract.GflopPerFrame);
+        for (int i = 0; i < options.Warmup; i++) _session.RunWithBinding(_run, _bindings[_step]!);
+    }
+
+    private ITensorBuffer Buffer(OnnxEngineOptions o, long bytes) =>
+        o.Provider == OnnxProvider.Cpu ? new NativeBuffer(bytes) : new CudaBuffer(bytes, o.DeviceId, _stream);
+
+    /// <summary>Loads a .onnx file; its contract comes from its metadata, else from the sidecar.</summary>
+    public static OnnxEngine Load(string path, OnnxEngineOptions options)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"model not found: {path}", path);
+        return FromBytes(File.ReadAllBytes(path), options, path);
+    }
+
+    /// <summary>An engine over an in-memory model (e.g. a checkpoint exported on the fly).</summary>
+    /// <param name="source">Names the model in errors; a sidecar is looked for at <c>source + ".json"</c>.</param>
+    public static OnnxEngine FromBytes(byte[] model, OnnxEngineOptions options, string source, ModelContract? contract = null)
+    {
+        options.Validate();
+        InferenceSession? probe = null, session = null;
+        IntPtr stream = IntPtr.Zero;
+        try
+        {
+            // 1. Open once with defaults to read metadata and shapes; the batch symbol decides the real options.
+            using (var defaults = new SessionOptions()) probe = Open(model, defaults, source);
+            contract ??= ContractOf(probe, options, source);
+            var signature = OnnxGraphSignature.Read(probe, contract, source);
+            probe.Dispose();
+            probe = null;
+            // 2. The real session: a symbolic batch is pinned when only one batch size will ever run.
+            int? pin = signature.FixedBatch is null && options.MaxBatch == 1 ? 1 : null;
+            if (options.Provider != OnnxProvider.Cpu) stream = CudaStreamFor(options);
+            using var so = OnnxSessionFactory.Create(options, signature.BatchSymbol, signature.FixedBatch ?? pin, stream);
+            session = Open(model, so, source);
+            return new OnnxEngine(session, contract, options, source, stream);
+        }
+        catch
+        {
+            probe?.Dispose();
+            session?.Dispose();
+            if (stream != IntPtr.Zero) CudaRuntime.DestroyStream(stream);
+            throw;
+        }
+    }
+
+    private static IntPtr CudaStreamFor(OnnxEngineOptions o)
+    {
+        try
+        {
+            return CudaRuntime.CreateStream(o.DeviceId);
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new NotSupportedException($"the {o.Provider} provider needs the CUDA 12 runtime (libcudart.so.12), which is not installed: {e.Message}", e);
+        }
+    }
+
+    public EngineDescription Description { get; }
+    public ModelContract Contract { get; }
+    public int MaxBatch { get; }
+
+    public void Infer(ReadOnlySpan<float> input, int batch, Span<byte> labels, Span<float> foreground)
+    {
+        if (batch < 1 || batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"must be 1–{MaxBatch}");
+        int plane = _h * _w, frameIn = _c * plane;
+        if (input.Length < batch * frameIn) throw new ArgumentException($"expected {batch}×{_c}×{_h}×{_w} floats, got {input.Length}", nameof(input));
+        if (labels.Length < batch * plane) throw new ArgumentException($"labels need {batch * plane} bytes", nameof(labels));
+        bool wantFg = !foreground.IsEmpty;
+        if (wantFg && foreground.Length < batch * plane) throw new ArgumentException($"foreground needs {batch * plane} floats", nameof(foreground));
+
+        for (int first = 0; first < batch; first += _step)
+        {
+            int n = Math.Min(_step, batch - first);
+            CopyIn(input.Slice(first * frameIn, n * frameIn), n);
+            int bound = _signature.FixedBatch ?? n;
+            // CUDA: upload, run and download are queued on the engine's one stream, in that order; the CPU copies are no-ops.
+            _input.Upload((long)bound * frameIn * sizeof(float));
+            _session.RunWithBinding(_run, _bindings[bound]!);
+            _out0.Download(_out0.Bytes / _step * bound);
+            _out1?.Download(_out1.Bytes / _step * bound);
+            if (_stream != IntPtr.Zero) CudaRuntime.Synchronize(_stream);
+            var lab = labels.Slice(first * plane, n * plane);
+            var fg = wantFg ? foreground.Slice(first * plane, n * plane) : default;
+            CopyOut(n, lab, fg);
+        }
+    }
+
+    private void CopyIn(ReadOnlySpan<float> frames, int n)
+    {
+        var dst = _input.Host<float>(frames.Length);
+        if (Contract.Layout == TensorLayout.Nchw || _c == 1)
+        {
+            frames.CopyTo(dst); // one channel: NCHW and NHWC are the same bytes
+            return;
+        }
+        int plane = _h * _w;
+        for (int f = 0; f < n; f++)
+            for (int ch = 0; ch < _c; ch++)
+                for (int i = 0; i < plane; i++)
+                    dst[(f * plane + i) * _c + ch] = frames[(f * _c + ch) * plane + i];
+    }
+
+    private void CopyOut(int n, Span<byte> labels, Span<float> foreground)
+    {
+        int count = n * _h * _w;
+        if (Contract.Head != OutputHead.Labels)
+        {
+            OnnxOutputDecoder.Decode(_out0.Host<float>(count * _k), n, _k, _h * _w, Contract.Layout, Contract.Head, _threshold, labels, foreground);
+            return;
+        }
+        var fg = _out1!.Host<float>(count);
+        if (!foreground.IsEmpty) fg.CopyTo(foreground);
+        if (!_rethreshold)
+        {
+            _out0.Host<byte>(count).CopyTo(labels);
+            return;
+        }
+        for (int i = 0; i < count; i++) labels[i] = fg[i] > _threshold ? (byte)1 : (byte)0;
+    }
+
+    private OrtIoBinding Bind(int b)
+    {
+        bool nhwc = Contract.Layout == TensorLayout.Nhwc;
+        var binding = _session.CreateIoBinding();
+        binding.BindInput(_signature.Input, Value(_input, TensorElementType.Float, sizeof(float), nhwc ? [b, _h, _w, _c] : [b, _c, _h, _w]));
+        if (Contract.Head == OutputHead.Labels)
+        {
+            binding.BindOutput(_signature.Outputs[0], Value(_out0, TensorElementType.UInt8, 1, [b, _h, _w]));
+            binding.BindOutput(_signature.Outputs[1], Value(_out1!, TensorElementType.Float, sizeof(float), [b, _h, _w]));
+        }
+        else binding.BindOutput(_signature.Outputs[0], Value(_out0, TensorElementType.Float, sizeof(float), nhwc ? [b, _h, _w, _k] : [b, _k, _h, _w]));
+        return binding;
+    }
+
+    private OrtValue Value(ITensorBuffer buffer, TensorElementType type, int size, long[] shape)
+    {
+        var v = buffer.Tensor(type, size, shape);
+        _values.Add(v);
+        return v;
+    }
+
+    private static ModelContract ContractOf(InferenceSession session, OnnxEngineOptions options, string source)
+    {
+        string sidecar = options.Sidecar ?? source + ".json";
+        if (options.Sidecar is not null || !ModelContractMetadata.Has(session.ModelMetadata.CustomMetadataMap))
+        {
+            if (options.Sidecar is null && !File.Exists(sidecar))
+                throw new ModelFormatException(source, $"the model's metadata has no MedSeg contract (classes, preprocessing) and there is no sidecar {sidecar}; " +
+                                                       "write one (README: \"Foreign ONNX models\") or export with `medseg export-onnx`");
+            return ModelContractMetadata.ReadSidecar(sidecar);
+        }
+        return ModelContractMetadata.Read(session.ModelMetadata.CustomMetadataMap, source);
+    }
+
+    private static InferenceSession Open(byte[] model, SessionOptions so, string source)
+    {
+        try
+        {
+            return new InferenceSession(model, so);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelFormatException(source, $"ONNX Runtime cannot load it: {e.Message.Split('\n')[0]}", e);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var b in _bindings) b?.Dispose();
+        foreach (var v in _values) v.Dispose();
+        _session.Dispose();
+        _run.Dispose();
+        _input.Dispose();
+        _out0.Dispose();
+        _out1?.Dispose();
+        if (_stream != IntPtr.Zero) CudaRuntime.DestroyStream(_stream);
+    }
+}

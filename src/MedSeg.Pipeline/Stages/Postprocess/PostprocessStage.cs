@@ -13,7 +13,8 @@ namespace MedSeg.Pipeline.Stages;
 /// <see cref="StageTimes.Postprocessed"/> and sealed read-only (<see cref="Frame.Seal"/>); the emptied batch goes back to its pool.
 /// Options: <see cref="PostprocessOptions"/>, plus the engine's output size and class count.
 /// Memory: the moving-average plane and the cleanup scratch arrays are made in the constructor.
-/// Notes: every stream has its own average (frames carry their stream id). Smoothing keeps ema = α·p + (1 − α)·ema across consecutive frames (seeded by the first),
+/// Notes: outside an ultrasound frame's sector labels and probabilities are cleared (<see cref="SectorGate"/>), whether or not the rest is enabled.
+/// Every stream has its own average (frames carry their stream id). Smoothing keeps ema = α·p + (1 − α)·ema across consecutive frames (seeded by the first),
 /// writes ema back into <see cref="Frame.Foreground"/> and re-thresholds. Binary models get
 /// label = ema &gt; threshold. Multi-class models only have P(foreground), so smoothing can turn a
 /// pixel to background but never invents a class: label stays the engine's argmax where
@@ -27,6 +28,7 @@ public sealed class PostprocessStage : IPipelineStage<FrameBatch, Frame>
     private readonly float[][] _ema;
     private readonly bool[] _seeded;
     private readonly MaskCleanup? _cleanup;
+    private readonly SectorGate _sectorGate;
     private readonly float _alpha, _threshold;
 
     /// <param name="streams">Streams of the session (frame stream ids 0 … streams − 1): each has its own moving average.</param>
@@ -41,6 +43,7 @@ public sealed class PostprocessStage : IPipelineStage<FrameBatch, Frame>
         _ema = [.. Enumerable.Range(0, streams).Select(_ => options.Smoothing ? new float[engine.Width * engine.Height] : [])];
         _seeded = new bool[streams];
         _cleanup = options.LargestComponent || options.FillHoles ? new MaskCleanup(engine.Width, engine.Height) : null;
+        _sectorGate = new SectorGate(engine.Width, engine.Height);
         (_alpha, _threshold) = ((float)options.SmoothingAlpha, (float)options.Threshold);
     }
 
@@ -71,9 +74,11 @@ public sealed class PostprocessStage : IPipelineStage<FrameBatch, Frame>
 
     private void Apply(Frame frame)
     {
-        if (!_options.Enabled) return;
         if (frame.OutputWidth != _width || frame.OutputHeight != _height)
             throw new InvalidOperationException($"frame {frame.Info.Seq} has a {frame.OutputWidth}×{frame.OutputHeight} output; expected {_width}×{_height}");
+        // Outside an ultrasound fan there is no image: first, so smoothing and cleanup never see it.
+        _sectorGate.Apply(frame);
+        if (!_options.Enabled) return;
         var labels = frame.Labels;
         int stream = frame.Info.StreamId;
         if ((uint)stream >= (uint)_ema.Length)

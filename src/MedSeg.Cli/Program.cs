@@ -33,6 +33,7 @@ public static class Program
             EvalCommand.Create(),
             QuickstartCommand.Create(),
             DemoCommand.Create(),
+            RunCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)

@@ -9,6 +9,13 @@ public sealed record PipelineOptions
     /// <summary>Newest: the source edge drops its oldest frame when full (live); All: every edge waits (replay).</summary>
     public PipelineMode Mode { get; init; } = PipelineMode.Newest;
 
+    /// <summary>Per stream (source order), its mode: a live stream drops at its source edge while a
+    /// replayed one beside it waits. Null: every stream has <see cref="Mode"/>.</summary>
+    public IReadOnlyList<PipelineMode>? StreamModes { get; init; }
+
+    /// <summary>The mode of stream <paramref name="stream"/>.</summary>
+    public PipelineMode ModeOf(int stream) => StreamModes is { } modes ? modes[stream] : Mode;
+
     /// <summary>A batch closes at this many frames … (≤ the engine's MaxBatch).</summary>
     public int MaxBatch { get; init; } = 4;
 
@@ -54,6 +61,7 @@ public sealed record PipelineOptions
     public PipelineOptions Validate()
     {
         if (!Enum.IsDefined(Mode)) throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "must be Newest or All");
+        if (StreamModes is { } modes && modes.Any(m => !Enum.IsDefined(m))) throw new ArgumentOutOfRangeException(nameof(StreamModes), "every stream mode must be Newest or All");
         if (MaxBatch is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(MaxBatch), MaxBatch, "must be 1–1024");
         if (MaxWait is { } wait && (wait < TimeSpan.Zero || wait > TimeSpan.FromMinutes(10))) throw new ArgumentOutOfRangeException(nameof(MaxWait), MaxWait, "must be 0–10 min");
         if (SourceCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SourceCapacity), SourceCapacity, "must be ≥ 1");

@@ -38,6 +38,9 @@ public sealed record PipelineReport
     public required IReadOnlyList<LatencySummary> Latency { get; init; }
     public required LatencySummary EndToEnd { get; init; }
 
+    /// <summary>Per stream (source order): frames in, out, dropped at its source edge, its end-to-end latency.</summary>
+    public IReadOnlyList<StreamReport> Streams { get; init; } = [];
+
     /// <summary>Things an operator must see: sinks that fell behind or did not close, the fault.</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
 

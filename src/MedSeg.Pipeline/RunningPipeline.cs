@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using MedSeg.Core.Frames;
 using MedSeg.Core.Timing;
 using MedSeg.Pipeline.Sinks;
+using MedSeg.Pipeline.Sources;
 using Microsoft.Extensions.Logging;
 
 namespace MedSeg.Pipeline;
@@ -38,7 +39,7 @@ public sealed class RunningPipeline
     public LiveSummary Snapshot()
     {
         long now = StageTimes.Now();
-        long framesIn = _p.SourceEdge.Writer.Written, framesOut = _p.FanOut.Frames;
+        long framesIn = FramesIn(), framesOut = _p.FanOut.Frames;
         long dropped = _p.InnerEdges.Sum(e => e.Dropped);
         double fpsIn, fpsOut;
         lock (_snapshotGate)
@@ -49,11 +50,15 @@ public sealed class RunningPipeline
             fpsOut = seconds > 0 ? (framesOut - _lastOut) / seconds : 0;
             (_lastTicks, _lastIn, _lastOut) = (now, framesIn, framesOut);
         }
-        var diagnostics = _p.Source as Sources.ISourceDiagnostics;
-        string? last = diagnostics?.Problems.Last is { } item ? $"{item.Item}: {item.Reason}" : null;
+        string? last = Diagnostics().Select(d => d.Problems.Last).FirstOrDefault(l => l is not null) is { } item ? $"{item.Item}: {item.Reason}" : null;
         return new LiveSummary(framesIn, framesOut, fpsIn, fpsOut, dropped, _p.BadFrames.Total, _p.Stats.Recent(now),
-                               diagnostics?.Problems.Total ?? 0, diagnostics?.Status, last);
+                               Diagnostics().Sum(static d => d.Problems.Total), SourceStatus(), last);
     }
+
+    /// <summary>Streams (sources) of this pipeline; frame stream ids are 0 … Streams − 1.</summary>
+    public int Streams => _p.Sources.Count;
+
+    private long FramesIn() => _p.SourceEdges.Sum(static e => e.Writer.Written);
 
     public async Task<PipelineReport> RunAsync(CancellationToken ct)
     {
@@ -65,7 +70,7 @@ public sealed class RunningPipeline
         var warnings = new ConcurrentQueue<string>();
         _startTicks = StageTimes.Now();
         _p.Logger.LogInformation("Pipeline starting: {Source} → {Engine}, mode {Mode}, batch ≤ {MaxBatch} / {MaxWait} ms",
-            _p.Source.Description, _p.Engine.Description.Model, _p.Options.Mode, _p.Options.MaxBatch, _p.Options.EffectiveMaxWait.TotalMilliseconds);
+            SourceDescription(), _p.Engine.Description.Model, _p.Options.Mode, _p.Options.MaxBatch, _p.Options.EffectiveMaxWait.TotalMilliseconds);
 
         Task Start(int order, string name, Func<Task> body) => Task.Run(async () =>
         {
@@ -82,7 +87,12 @@ public sealed class RunningPipeline
             }
         });
 
-        var producers = new List<Task> { Start(0, "source", () => RunSourceAsync(stopSource.Token)) };
+        var producers = new List<Task>();
+        for (int i = 0; i < _p.Sources.Count; i++)
+        {
+            var (source, edge) = (_p.Sources[i], _p.SourceEdges[i]);
+            producers.Add(Start(0, _p.Sources.Count == 1 ? "source" : $"source s{i}", () => RunSourceAsync(source, edge, stopSource.Token)));
+        }
         for (int i = 0; i < _p.Stages.Count; i++)
         {
             var stage = _p.Stages[i];
@@ -103,7 +113,7 @@ public sealed class RunningPipeline
         // Anything still queued (only after a fault or a sink timeout) goes back to the pool.
         foreach (var edge in _p.InnerEdges) edge.DrainAndRelease();
         foreach (var edge in _p.SinkEdges) edge.DrainAndRelease();
-        _p.Preprocess.Dispose();
+        foreach (var preprocess in _p.Preprocess) preprocess.Dispose();
 
         var origin = faults.Where(f => !f.Consequence).OrderBy(f => f.Order).FirstOrDefault();
         foreach (var f in faults.Where(f => f.Consequence && f.Order >= SinkOrder && closeSinks.IsCancellationRequested && !abort.IsCancellationRequested))
@@ -119,12 +129,12 @@ public sealed class RunningPipeline
         throw new PipelineException(origin.Name, origin.Error, report);
     }
 
-    private async Task RunSourceAsync(CancellationToken stop)
+    private static async Task RunSourceAsync(IFrameSource source, PipelineEdge<Frame> edge, CancellationToken stop)
     {
         Exception? error = null;
         try
         {
-            await _p.Source.RunAsync(_p.SourceEdge.Writer, stop).ConfigureAwait(false);
+            await source.RunAsync(edge.Writer, stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -137,7 +147,7 @@ public sealed class RunningPipeline
         }
         finally
         {
-            _p.SourceEdge.Writer.TryComplete(error);
+            edge.Writer.TryComplete(error);
         }
     }
 
@@ -181,12 +191,12 @@ public sealed class RunningPipeline
                 warnings.Enqueue($"sink '{sink.Name}' fell behind: it held the pipeline back {stalls} time(s), {stallMs:F0} ms in total");
         }
         var latency = _p.Stats.Summarize();
-        long framesIn = _p.SourceEdge.Writer.Written, framesOut = _p.FanOut.Frames;
+        long framesIn = FramesIn(), framesOut = _p.FanOut.Frames;
         long dropped = _p.InnerEdges.Sum(e => e.Dropped), bad = _p.BadFrames.Total;
         long batches = _p.Batcher.ClosedBySize + _p.Batcher.ClosedByTime + _p.Batcher.ClosedByEnd;
         return new PipelineReport
         {
-            Source = _p.Source.Description,
+            Source = SourceDescription(),
             Engine = $"{_p.Engine.Description.Model} on {_p.Engine.Description.Device}",
             Mode = _p.Options.Mode,
             MaxBatch = _p.Options.MaxBatch,
@@ -207,14 +217,31 @@ public sealed class RunningPipeline
             MeanBatch = batches == 0 ? 0 : (double)_p.Batcher.Frames / batches,
             Latency = latency,
             EndToEnd = latency.FirstOrDefault(l => l.Name == StatsSink.EndToEnd, LatencySummary.Empty(StatsSink.EndToEnd)),
+            Streams = [.. Enumerable.Range(0, _p.Sources.Count).Select(i => new StreamReport(
+                i, _p.Sources[i].Description, _p.Options.ModeOf(i), _p.SourceEdges[i].Writer.Written, _p.Stats.StreamFrames(i), _p.SourceEdges[i].Dropped,
+                _p.Stats.SummarizeStream(i)))],
             Warnings = [.. warnings],
-            SourceSkipped = (_p.Source as Sources.ISourceDiagnostics)?.Problems.Total ?? 0,
-            SourceSkippedExamples = (_p.Source as Sources.ISourceDiagnostics)?.Problems.Examples() ?? [],
-            SourceStatus = (_p.Source as Sources.ISourceDiagnostics)?.Status,
-            SourceEvents = (_p.Source as Sources.ISourceDiagnostics)?.Problems.Events() ?? [],
+            SourceSkipped = Diagnostics().Sum(static d => d.Problems.Total),
+            SourceSkippedExamples = [.. Diagnostics().SelectMany(static d => d.Problems.Examples())],
+            SourceStatus = SourceStatus(),
+            SourceEvents = [.. Diagnostics().SelectMany(static d => d.Problems.Events())],
             Fault = origin is null ? null : $"{origin.Name}: {origin.Error.GetType().Name}: {origin.Error.Message}",
         };
     }
+
+    /// <summary>The sources that report what they skipped and what they are doing (files, OpenIGTLink).</summary>
+    private IEnumerable<ISourceDiagnostics> Diagnostics() => _p.Sources.OfType<ISourceDiagnostics>();
+
+    /// <summary>What the sources are doing now; with several streams each status names its stream.</summary>
+    private string? SourceStatus()
+    {
+        var states = _p.Sources.Select((s, i) => (s as ISourceDiagnostics)?.Status is { } status ? (_p.Sources.Count == 1 ? status : $"s{i} {status}") : null)
+                               .OfType<string>().ToArray();
+        return states.Length == 0 ? null : string.Join(", ", states);
+    }
+
+    private string SourceDescription() =>
+        _p.Sources.Count == 1 ? _p.Sources[0].Description : string.Join(" | ", _p.Sources.Select((s, i) => $"s{i}: {s.Description}"));
 
     private sealed record Fault(int Order, string Name, Exception Error, bool Consequence);
 }

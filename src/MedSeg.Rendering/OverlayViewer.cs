@@ -205,8 +205,8 @@ public sealed class OverlayViewer : GameLoop, IDisposable
                 long presented = StageTimes.Now();
                 foreach (var stream in _streams)
                 {
+                    // The viewer keeps its Presented stamp in its own statistics: the frame is shared with the other sinks.
                     if (stream.Fresh is not { } frame) continue;
-                    frame.Times.Presented = presented;
                     stream.Stats.OnPresented(frame.Info.Seq, frame.Times, presented);
                 }
             }

@@ -2,7 +2,7 @@ using MedSeg.Core.Frames;
 using MedSeg.Imaging.Phantoms;
 using MedSeg.Imaging.Preprocess;
 using MedSeg.Model;
-using MedSeg.Pipeline.Sources;
+using MedSeg.Pipeline.Session;
 using MedSeg.Pipeline.Tests.Support;
 using static TorchSharp.torch;
 
@@ -20,13 +20,17 @@ public sealed class EndToEndTests
         using var net = new UNet(new UNetOptions { Depth = 2, BaseWidth = 4 });
         var info = new CheckpointInfo { Model = net.Options, Preprocess = new PreprocessOptions { Width = 32, Height = 32 } };
         using var engine = new InferenceEngine(net, info, new InferenceEngineOptions { Device = "cpu", MaxBatch = 4, Warmup = 0 });
-        using var pool = new FramePool();
-        var source = new SyntheticSource(new SyntheticSourceOptions { Task = SyntheticTask.Lesion, Fps = 0, Frames = Frames, Size = Size, Seed = Seed }, pool);
         var sink = new CollectingSink();
-        // Preprocess left null: taken from the engine's checkpoint, as the stream command will.
-        var options = new PipelineOptions { Mode = PipelineMode.All, MaxBatch = 4, MaxWait = TimeSpan.FromMilliseconds(20) };
+        // Built like every command's session: a spec, the one builder; the engine stays the test's, to query after the run.
+        var spec = new SessionSpec
+        {
+            Sources = [new() { Uri = $"synthetic:lesion?fps=0&frames={Frames}&size={Size}&seed={Seed}", Mode = "all" }],
+            Batcher = new() { MaxBatch = 4, MaxWaitMs = 20 },
+            Report = new() { Status = false },
+        };
+        using var session = SessionBuilder.Build(spec, new FixedEngineLoader(new SessionEngine(engine, info.Preprocess, info.Threshold, null, OwnedBySession: false)), extraSinks: [sink]);
 
-        var report = await PipelineBuilder.Build(options, engine, source, [sink]).RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+        var report = await session.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Equal(Frames, report.FramesOut);
         Assert.Equal(Enumerable.Range(0, Frames).Select(i => (long)i), sink.Frames.Select(f => f.Info.Seq));
@@ -54,8 +58,9 @@ public sealed class EndToEndTests
         }
         // Frames really differ, so a mix-up between frames could not pass unnoticed.
         Assert.NotEqual(sink.Frames[0].Foreground, sink.Frames[^1].Foreground);
-        Assert.Equal(0, pool.Outstanding);
+        Assert.Equal(0, session.FramesOutstanding);
     }
+
 
     private static float[][] ReferenceInputs(PreprocessOptions preprocess)
     {

@@ -21,14 +21,10 @@ public sealed class LatencyProbeSink(int capacity, int warmup) : IFrameSink
 
     public ReadOnlySpan<double> Samples => _samples.AsSpan(0, _count);
 
-    public async Task RunAsync(ChannelReader<Frame> input, CancellationToken ct)
-    {
-        await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
+    public Task RunAsync(ChannelReader<Frame> input, CancellationToken ct) =>
+        Pipeline.StageHost.ConsumeAsync(input, (frame, _) =>
         {
-            using (frame)
-            {
-                if (_seen++ >= warmup && _count < _samples.Length) _samples[_count++] = frame.Times.EndToEndMs;
-            }
-        }
-    }
+            if (_seen++ >= warmup && _count < _samples.Length) _samples[_count++] = frame.Times.EndToEndMs;
+            return default;
+        }, ct);
 }

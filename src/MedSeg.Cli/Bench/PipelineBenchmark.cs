@@ -1,8 +1,7 @@
-using MedSeg.Core.Frames;
+using System.Globalization;
 using MedSeg.Core.Inference;
-using MedSeg.Imaging.Preprocess;
 using MedSeg.Model;
-using MedSeg.Pipeline;
+using MedSeg.Pipeline.Session;
 using MedSeg.Pipeline.Sources;
 
 namespace MedSeg.Cli.Bench;
@@ -45,27 +44,24 @@ public static class PipelineBenchmark
     public static async Task<(PipelineCell Cell, double[] Samples)> RunAsync(
         UNetOptions model, Scenario s, int frames, InferenceEngineOptions engineOptions, IReadOnlyList<EngineCell> engineCells, CancellationToken ct)
     {
-        using var net = new UNet(model);
-        var info = new CheckpointInfo { Model = net.Options, Preprocess = new PreprocessOptions { Width = s.Size, Height = s.Size } };
-        using var engine = new InferenceEngine(net, info, engineOptions with { MaxBatch = s.MaxBatch, Warmup = 3 });
+        using var loader = new RandomWeightsEngineLoader(model, s.Size, engineOptions);
+        using var engine = loader.Load(new EngineSection(), s.MaxBatch).Engine;
         return await RunOnAsync(engine, s, frames,
             batch => engineCells.FirstOrDefault(e => e.Size == s.Size && e.Batch == batch)?.PerBatch.Median ?? double.NaN, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The scenario on a given engine (any <see cref="ISegmentationEngine"/>).</summary>
+    /// <summary>The scenario on a given engine (any <see cref="ISegmentationEngine"/>; the caller keeps it), built like every session.</summary>
     /// <param name="engineMedian">The engine's own median call at a batch size, for the overhead column.</param>
     public static async Task<(PipelineCell Cell, double[] Samples)> RunOnAsync(
         ISegmentationEngine engine, Scenario s, int frames, Func<int, double> engineMedian, CancellationToken ct)
     {
-        using var pool = new FramePool();
         int warmup = WarmupFor(frames);
-        var source = new SyntheticSource(new SyntheticSourceOptions { Fps = s.Fps, Frames = frames + warmup, Size = s.Size, Loop = 200 }, pool);
-        source.Prerender(ct);
         var probe = new LatencyProbeSink(frames, warmup);
-        var pipeline = PipelineBuilder.Build(new PipelineOptions
-        {
-            Mode = PipelineMode.Newest, MaxBatch = s.MaxBatch, WarmupFrames = warmup,
-        }, engine, source, [probe]);
+        var prepared = new SessionEngine(engine, engine.Contract.Preprocess, engine.Contract.Threshold, Model: null, OwnedBySession: false);
+        using var session = SessionBuilder.Build(Spec(s.Fps, frames + warmup, s.Size, 200, s.MaxBatch, warmup), new FixedEngineLoader(prepared), extraSinks: [probe]);
+        var pipeline = session.Pipeline;
+        // The cine loop is rendered now, so its allocations are not counted as the stream's.
+        foreach (var source in session.Sources) (source as SyntheticSource)?.Prerender(ct);
 
         // Collect everything the set-up left behind, so the counts below belong to the stream.
         GC.Collect();
@@ -91,18 +87,13 @@ public static class PipelineBenchmark
     public static async Task<(SoakCell Cell, double[] Samples)> SoakAsync(
         UNetOptions model, string name, int size, int maxBatch, double fps, int frames, InferenceEngineOptions engineOptions, CancellationToken ct)
     {
-        using var net = new UNet(model);
-        var info = new CheckpointInfo { Model = net.Options, Preprocess = new PreprocessOptions { Width = size, Height = size } };
-        using var engine = new InferenceEngine(net, info, engineOptions with { MaxBatch = maxBatch, Warmup = 3 });
-        using var pool = new FramePool();
         int warmup = WarmupFor(frames);
-        var source = new SyntheticSource(new SyntheticSourceOptions { Fps = fps, Frames = frames + warmup, Size = size, Loop = 256 }, pool);
-        source.Prerender(ct);
+        using var loader = new RandomWeightsEngineLoader(model, size, engineOptions);
         var probe = new LatencyProbeSink(frames, warmup);
-        var pipeline = PipelineBuilder.Build(new PipelineOptions
-        {
-            Mode = PipelineMode.Newest, MaxBatch = maxBatch, WarmupFrames = warmup,
-        }, engine, source, [probe]);
+        using var session = SessionBuilder.Build(Spec(fps, frames + warmup, size, 256, maxBatch, warmup), loader, extraSinks: [probe]);
+        var pipeline = session.Pipeline;
+        // The cine loop is rendered now, so its allocations are not counted as the stream's.
+        foreach (var source in session.Sources) (source as SyntheticSource)?.Prerender(ct);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         using var process = System.Diagnostics.Process.GetCurrentProcess();
@@ -123,6 +114,16 @@ public static class PipelineBenchmark
             GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2);
         return (cell, samples);
     }
+
+    /// <summary>One live synthetic stream (a pre-rendered cine loop keeps the phantom renderer off the streaming path) through the whole pipeline.</summary>
+    public static SessionSpec Spec(double fps, long frames, int size, int loop, int maxBatch, int warmup) => new()
+    {
+        Sources = [new SourceSection { Uri = string.Create(CultureInfo.InvariantCulture, $"synthetic:lesion?fps={fps}&frames={frames}&size={size}&loop={loop}"), Mode = "newest" }],
+        Engine = new EngineSection { Model = "random-weights" },
+        Batcher = new BatcherSection { MaxBatch = maxBatch },
+        Sinks = new SinksSection { Stats = new StatsSection { WarmupFrames = warmup } },
+        Report = new ReportSection { Status = false },
+    };
 
     /// <summary>
     /// Frames skipped before measuring: <see cref="Warmup"/>, but never more than the measured run

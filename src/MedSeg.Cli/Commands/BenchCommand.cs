@@ -25,6 +25,15 @@ public static class BenchCommand
         var soakFps = new Option<double>("--soak-fps") { Description = "Source rate of the live soak", DefaultValueFactory = _ => 25 };
         var eager = new Option<bool>("--eager") { Description = "Run the eager TorchSharp forward (one native call per op) instead of the TorchScript one, to compare" };
         var render = new Option<int>("--render-frames") { Description = "Frames for the headless overlay-rendering benchmark at 512×512 (0 = skip)", DefaultValueFactory = _ => 2000 };
+        var streams = new Option<int[]>("--streams")
+        {
+            Description = "N streams on one model instead of the engine grid: for each count (e.g. 1,2,4,8), that many live synthetic sources through one shared inference stage",
+            AllowMultipleArgumentsPerToken = true, CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))],
+        };
+        var streamFrames = new Option<int>("--stream-frames") { Description = "--streams: frames per stream (default 250 = 10 s at 25 fps)", DefaultValueFactory = _ => 250 };
+        var streamFps = new Option<double>("--stream-fps") { Description = "--streams: frame rate of each stream", DefaultValueFactory = _ => 25 };
+        var streamModel = new Option<string>("--model") { Description = "--streams: checkpoint every stream shares", DefaultValueFactory = _ => DemoCommand.DefaultModel };
+        var print = SpecFlags.PrintSpec();
         var output = CommonOptions.Out("out/bench");
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
@@ -33,10 +42,31 @@ public static class BenchCommand
         var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds of the --engines comparison (--iterations calls each)", DefaultValueFactory = _ => 5 };
         var cmd = new Command("bench", "Benchmark the inference engine and the whole pipeline (latency percentiles, throughput, GFLOP/s, allocations)")
         {
-            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, eager, render, output, device, threads, engines, threadCounts, rounds,
+            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, eager, render, streams, streamFrames, streamFps, streamModel, print, output, device, threads, engines, threadCounts, rounds,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
+            if (p.GetValue(streams) is { Length: > 0 } counts)
+            {
+                if (counts.Any(static c => c < 1 || c > 64)) throw new ArgumentException("--streams: each count must be 1–64");
+                string ckpt = DemoCommand.ResolveModel(p.GetValue(streamModel)!);
+                int size = Checkpoint.ReadInfo(ckpt).Preprocess.Width;
+                // 0 (one per core) would leave the pipeline's own threads no core: cores − 1 as for every streaming command.
+                int streamThreads = p.GetValue(threads) is int t and > 0 ? t : Pipeline.Session.EngineSection.DefaultThreads;
+                if (p.GetValue(print))
+                {
+                    // One spec per stream count: print the one asked for.
+                    if (counts.Length != 1) throw new ArgumentException("--print-spec with --streams: give one stream count");
+                    var one = StreamsBenchmark.Spec(counts[0], ckpt, p.GetValue(streamFps), p.GetValue(streamFrames), size, p.GetValue(device)!, streamThreads, StreamsBenchmark.WarmupFor(p.GetValue(streamFrames)));
+                    Console.Out.Write(Pipeline.Session.SessionSpecFile.ToYaml(one.Validate()));
+                    return CommandErrors.Ok;
+                }
+                var cells = await StreamsBenchmark.RunAsync(counts, ckpt, p.GetValue(streamFps), p.GetValue(streamFrames), size, p.GetValue(device)!, streamThreads, ct).ConfigureAwait(false);
+                string streamsMd = StreamsBenchmark.ToMarkdown(cells, $"{Environment.ProcessorCount} cores, {streamThreads} engine thread(s)", Path.GetFileName(ckpt));
+                StreamsBenchmark.Save(p.GetValue(output)!, cells, streamsMd);
+                Console.Out.Write(streamsMd); // not AnsiConsole: it would wrap the table at the terminal width
+                return CommandErrors.Ok;
+            }
             var model = new UNetOptions { BaseWidth = p.GetValue(baseWidth), Depth = p.GetValue(depth) }.Validate();
             string outDir = p.GetValue(output)!;
             Directory.CreateDirectory(outDir);

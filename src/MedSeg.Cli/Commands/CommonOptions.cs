@@ -31,13 +31,6 @@ public static class CommonOptions
         DefaultValueFactory = _ => "auto",
     };
 
-    /// <summary>--engine of the commands that run a model (stream, record, replay, demo).</summary>
-    public static Option<Engines.EngineKind> Engine() => new("--engine")
-    {
-        Description = "auto: ONNX Runtime where it is faster for this model on this machine (measured once, cached in ~/.cache/medseg) | torch | onnx",
-        DefaultValueFactory = _ => Engines.EngineKind.Auto,
-    };
-
     public static Option<int> Threads() => new Option<int>("--threads")
     {
         Description = "Torch intra-op threads (0 = one per core)",

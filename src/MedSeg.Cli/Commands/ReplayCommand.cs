@@ -1,18 +1,17 @@
 using System.CommandLine;
-using MedSeg.Core.Frames;
+using System.Globalization;
+using MedSeg.Cli.Sessions;
 using MedSeg.Core.Recording;
 using MedSeg.Model;
-using MedSeg.Pipeline;
-using MedSeg.Pipeline.Recording;
-using MedSeg.Pipeline.Stages;
-using Spectre.Console;
+using MedSeg.Pipeline.Session;
 
 namespace MedSeg.Cli.Commands;
 
 /// <summary>
 /// `medseg replay FILE`: a session as a frame source (original pace, N×, fixed fps or as fast as
 /// possible; repeat; frame count) through the pipeline with the session's model or another
-/// checkpoint, optionally recording the new predictions to a new session.
+/// checkpoint, optionally recording the new predictions to a new session. A front-end: the
+/// replay becomes a <c>recording:</c> source in a <see cref="SessionSpec"/>.
 /// </summary>
 public static class ReplayCommand
 {
@@ -26,50 +25,51 @@ public static class ReplayCommand
         var frames = new Option<long>("--frames") { Description = "Frames to play (0 = the whole session once)", DefaultValueFactory = _ => 0 }.Between(0L, long.MaxValue);
         var model = new Option<string?>("--model") { Description = "Checkpoint to run (default: the one named in the session, if it is still there with the same hash)" };
         var record = new Option<string?>("--record") { Description = "Record the replay (new predictions) to this new session file" };
-        var (image, masks, prob, fsync, overwrite, tags) = RecordCommand.WriterOptions();
-        var mode = new Option<PipelineMode>("--mode") { Description = "All (default for replays: nothing skipped) | Newest", DefaultValueFactory = _ => PipelineMode.All };
+        var writer = SpecFlags.Writer.Create();
+        var mode = SpecFlags.Mode();
         var maxBatch = CommonOptions.MaxBatch();
         var maxWait = CommonOptions.MaxWaitMs();
         var threshold = CommonOptions.Threshold();
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();
-        var engineKind = CommonOptions.Engine();
+        var engineKind = SpecFlags.Engine();
+        var print = SpecFlags.PrintSpec();
         var cmd = new Command("replay", "Play a recorded session back through the pipeline (same or another model), optionally recording the new predictions")
         {
-            file, fps, speed, max, repeat, frames, model, record, image, masks, prob, fsync, overwrite, tags, mode, maxBatch, maxWait, threshold, device, threads, engineKind,
+            file, fps, speed, max, repeat, frames, model, record, mode, maxBatch, maxWait, threshold, device, threads, engineKind, print,
         };
-        cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
+        foreach (var o in writer.All) cmd.Options.Add(o);
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
             string path = p.GetValue(file)!;
-            // The source (which checks its options and the file) before the model: bad input fails fast.
-            using var pool = new FramePool();
-            var source = new RecordingSource(new RecordingSourceOptions
+            string uri = RecordingUri(path, p.GetValue(max), p.GetValue(fps), p.GetValue(speed), p.GetValue(repeat), p.GetValue(frames));
+            var recorder = writer.Section(p, p.GetValue(record));
+            recorder.Tags["replay_of"] = Path.GetFullPath(path);
+            var spec = new SessionSpec
             {
-                Path = path,
-                Pacing = p.GetValue(max) ? ReplayPacing.AsFastAsPossible : p.GetValue(fps) is null ? ReplayPacing.Original : ReplayPacing.FixedFps,
-                Fps = p.GetValue(fps) ?? 25, Speed = p.GetValue(speed), Repeat = p.GetValue(repeat), Frames = p.GetValue(frames),
-            }, pool);
-            string checkpoint = p.GetValue(model) ?? SessionCheckpoint(path);
-            using var engine = Engines.EngineFactory.Create(new Engines.EngineRequest
-            {
-                Model = checkpoint, Engine = p.GetValue(engineKind), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
-                MaxBatch = p.GetValue(maxBatch), Threshold = p.GetValue(threshold),
-            }, StreamCommand.Say);
-            string? outPath = p.GetValue(record);
-            var recorder = outPath is null ? null : RecordCommand.CreateRecorder(outPath, p.GetValue(overwrite), checkpoint, engine, source,
-                RecordCommand.WriterOptionsOf(RecordCommand.ParseImage(p.GetValue(image)!), RecordCommand.ParseMasks(p.GetValue(masks)!), p.GetValue(prob), p.GetValue(fsync)!),
-                new Dictionary<string, string>(RecordCommand.ParseTags(p.GetValue(tags))) { ["replay_of"] = Path.GetFullPath(path) });
-            var options = new PipelineOptions
-            {
-                Mode = p.GetValue(mode), MaxBatch = p.GetValue(maxBatch), MaxWait = CommonOptions.MaxWait(p.GetValue(maxWait)),
-                Postprocess = new PostprocessOptions { Threshold = p.GetValue(threshold) ?? engine.Contract.Threshold },
+                Sources = SpecFlags.SourceList([uri], p.GetValue(mode)!),
+                Engine = new EngineSection
+                {
+                    Model = p.GetValue(model) ?? SessionCheckpoint(path), Kind = p.GetValue(engineKind)!, Device = p.GetValue(device)!, Threads = p.GetValue(threads), Threshold = p.GetValue(threshold),
+                },
+                Batcher = new BatcherSection { MaxBatch = p.GetValue(maxBatch), MaxWaitMs = p.GetValue(maxWait) },
+                Sinks = new SinksSection { Recorder = recorder },
             };
-            var result = await StreamCommand.RunAsync(options, engine, source, recorder is null ? [] : [recorder], ct).ConfigureAwait(false);
-            if (source.End is { Clean: false } end) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(end.Message)}");
-            if (recorder is not null) RecordCommand.PrintRecorded(recorder, outPath!);
-            return result.Fault == null ? CommandErrors.Ok : CommandErrors.Failed;
+            return SessionRunner.PrintOrRunAsync(spec, p.GetValue(print), ct);
         }));
         return cmd;
+    }
+
+    /// <summary>The <c>recording:</c> source spec for the replay flags.</summary>
+    private static string RecordingUri(string path, bool max, double? fps, double speed, bool repeat, long frames)
+    {
+        var query = new List<string>();
+        if (max) query.Add("max=1");
+        else if (fps is { } f) query.Add(string.Create(CultureInfo.InvariantCulture, $"fps={f}"));
+        else query.Add(string.Create(CultureInfo.InvariantCulture, $"speed={speed}"));
+        if (repeat) query.Add("repeat=1");
+        if (frames != 0) query.Add(string.Create(CultureInfo.InvariantCulture, $"frames={frames}"));
+        return $"recording:{path}?{string.Join('&', query)}";
     }
 
     /// <summary>The checkpoint the session was recorded with, when it still exists unchanged.</summary>

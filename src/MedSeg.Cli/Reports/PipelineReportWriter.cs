@@ -31,6 +31,14 @@ public static class PipelineReportWriter
         foreach (var s in r.Latency)
             lat.AddRow(Markup.Escape(s.Name), $"{s.Count}", $"{s.Median:F2}", $"{s.P90:F2}", $"{s.P99:F2}", $"{s.Max:F2}", $"{s.Tail:F2}", $"{s.Flatness:F2}");
         AnsiConsole.Write(lat);
+        if (r.Streams.Count > 1)
+        {
+            var streams = new Table().Title("streams (one model)").AddColumns("stream", "source", "mode", "in", "out", "processed %", "dropped", "e2e median", "e2e p99");
+            foreach (var s in r.Streams)
+                streams.AddRow($"{s.Stream}", Markup.Escape(s.Source), $"{s.Mode}", $"{s.FramesIn}", $"{s.FramesOut}", $"{s.ProcessedPercent:F1}", $"{s.Dropped}",
+                               $"{s.EndToEnd.Median:F2}", $"{s.EndToEnd.P99:F2}");
+            AnsiConsole.Write(streams);
+        }
         var edges = new Table().Title("channels").AddColumns("edge", "policy", "capacity", "written", "dropped");
         foreach (var e in r.Edges) edges.AddRow(Markup.Escape(e.Name), $"{e.Policy}", $"{e.Capacity}", $"{e.Written}", $"{e.Dropped}");
         foreach (var s in r.Sinks) edges.AddRow(Markup.Escape($"sink {s.Name}"), $"{s.Policy}", $"{s.Capacity}", $"{s.Delivered}", $"{s.Dropped}" + (s.Stalls > 0 ? $" ({s.Stalls} stalls, {s.StallMs:F0} ms)" : ""));

@@ -1,73 +1,85 @@
-using System.Buffers;
-using System.Diagnostics;
-using System.Runtime.InteropServices;
-
 namespace MedSeg.Core.Frames;
 
 /// <summary>
-/// One image travelling through the pipeline, with everything computed for it on the way.
+/// One holder's lease on an image travelling through the pipeline, with everything computed for it on the way.
 /// </summary>
 /// <remarks>
-/// Memory: all buffers are <see cref="IMemoryOwner{T}"/> rented from the <see cref="FramePool"/>'s
-/// <see cref="MemoryPool{T}"/> and kept while the frame idles in the pool, so a steady stream of
-/// same-sized frames rents nothing. Buffer contents are undefined until a stage writes them.
-/// Lifetime: reference counted. <see cref="FramePool.Rent"/> hands out one reference; the fan-out
-/// adds one per sink (<see cref="AddRef"/>); each holder calls <see cref="Dispose"/> once, and the
-/// last one sends the frame back to its pool. Touching a frame after the last release throws.
-/// Not thread-safe for writing: one stage owns a frame at a time; only the count is atomic.
+/// Memory: the buffers live in a pooled slot (<see cref="FramePool"/>), rented from its
+/// <see cref="System.Buffers.MemoryPool{T}"/> and kept while the slot idles, so a steady stream of
+/// same-sized frames rents no memory; each lease is one small object.
+/// Lifetime: a lease, not a shared reference count. <see cref="FramePool.Rent"/> hands out one
+/// lease; <see cref="AddRef"/> hands out another on the same image (one per sink); each lease is
+/// released once with <see cref="Dispose"/>, and the last release returns the slot, whose
+/// generation then moves on. A second release of the same lease, or any use of a lease whose slot
+/// has moved on (a stale reference to a re-rented frame), is caught: it throws
+/// <see cref="FrameLeaseException"/> where <see cref="FramePool.ThrowOnMisuse"/> (debug builds, and
+/// the test projects through an AppContext switch) and is counted in
+/// <see cref="FramePool.LeaseMisuses"/> otherwise, without touching the image another holder owns.
+/// Writing: one stage owns a frame at a time; after postprocessing the frame is sealed
+/// (<see cref="Seal"/>), and the mutating calls (allocations, ground truth, flags, marking bad) throw.
 /// </remarks>
 public sealed class Frame : IDisposable
 {
-    private readonly FramePool _pool;
-    private Buffer _pixels, _input, _labels, _foreground, _truth;
-    private StageTimes _times;
-    private int _refs;
+    private readonly FrameSlot _slot;
+    private readonly int _generation;
+    private int _released;
 
-    internal Frame(FramePool pool) => _pool = pool;
+    internal Frame(FrameSlot slot, int generation) => (_slot, _generation) = (slot, generation);
 
-    public FrameInfo Info { get; private set; }
+    public FrameInfo Info => Live().Info;
 
-    /// <summary>Per-stage stamps; a ref so stages write them in place (<c>frame.Times.Queued = StageTimes.Now()</c>).</summary>
-    public ref StageTimes Times => ref Live()._times;
+    /// <summary>Per-stage stamps; a ref so stages write them in place (<c>frame.Times.Queued = StageTimes.Now()</c>).
+    /// Sinks keep their own stamps (Presented, Recorded) and do not write them here.</summary>
+    public ref StageTimes Times => ref Live().Times;
 
-    public FrameFlags Flags { get; set; }
+    public FrameFlags Flags
+    {
+        get => Live().Flags;
+        set => Writable().Flags = value;
+    }
 
-    public FrameDropReason DropReason { get; private set; }
+    public FrameDropReason DropReason => Live().DropReason;
 
     /// <summary>Human-readable detail of <see cref="DropReason"/>.</summary>
-    public string? DropDetail { get; private set; }
+    public string? DropDetail => Live().DropDetail;
 
-    /// <summary>Current number of holders; 0 once back in the pool.</summary>
-    public int RefCount => Volatile.Read(ref _refs);
+    /// <summary>Leases currently held on this image; 0 once back in the pool.</summary>
+    public int RefCount => Volatile.Read(ref _released) != 0 || Volatile.Read(ref _slot.Generation) != _generation ? 0 : Volatile.Read(ref _slot.Holders);
+
+    /// <summary>The slot's generation this lease was issued for (changes each time the image returns to the pool).</summary>
+    public int Generation => _generation;
+
+    /// <summary>True once postprocessing finished the frame: from then on it is read-only.</summary>
+    public bool IsSealed => Live().Sealed;
 
     /// <summary>Raw pixels, <see cref="FrameInfo.PixelBytes"/> long, rows packed.</summary>
-    public Span<byte> Pixels => Live()._pixels.Bytes;
+    public Span<byte> Pixels => Live().Pixels.Bytes;
 
     /// <summary>Network input (C × H × W floats); empty until <see cref="AllocateInput"/>.</summary>
-    public Span<float> Input => Live()._input.As<float>();
+    public Span<float> Input => Live().Input.As<float>();
 
     /// <summary>Columns of <see cref="Labels"/> / <see cref="Foreground"/> (the model's input size).</summary>
-    public int OutputWidth { get; private set; }
+    public int OutputWidth => Live().OutputWidth;
 
-    public int OutputHeight { get; private set; }
+    public int OutputHeight => Live().OutputHeight;
 
     /// <summary>Class id per pixel (OutputHeight × OutputWidth); empty until <see cref="AllocateOutputs"/>.</summary>
-    public Span<byte> Labels => Live()._labels.Bytes;
+    public Span<byte> Labels => Live().Labels.Bytes;
 
     /// <summary>Foreground probability per pixel (OutputHeight × OutputWidth).</summary>
-    public Span<float> Foreground => Live()._foreground.As<float>();
+    public Span<float> Foreground => Live().Foreground.As<float>();
 
     public bool HasGroundTruth => (Flags & FrameFlags.HasGroundTruth) != 0;
 
     /// <summary>Ground-truth class ids at the source resolution (Height × Width); empty when none.</summary>
-    public Span<byte> GroundTruth => Live()._truth.Bytes;
+    public Span<byte> GroundTruth => Live().Truth.Bytes;
 
     /// <summary>Sizes the network input; reuses the buffer the frame already holds when it is large enough.</summary>
     public Span<float> AllocateInput(int floats)
     {
-        Live();
-        Ensure(ref _input, checked(floats * sizeof(float)));
-        return _input.As<float>();
+        var s = Writable();
+        s.Ensure(ref s.Input, checked(floats * sizeof(float)));
+        return s.Input.As<float>();
     }
 
     /// <summary>Sizes <see cref="Labels"/> and <see cref="Foreground"/> for a <paramref name="width"/> × <paramref name="height"/> output.</summary>
@@ -75,110 +87,76 @@ public sealed class Frame : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        Live();
+        var s = Writable();
         int plane = checked(width * height);
-        Ensure(ref _labels, plane);
-        Ensure(ref _foreground, checked(plane * sizeof(float)));
-        (OutputWidth, OutputHeight) = (width, height);
+        s.Ensure(ref s.Labels, plane);
+        s.Ensure(ref s.Foreground, checked(plane * sizeof(float)));
+        (s.OutputWidth, s.OutputHeight) = (width, height);
     }
 
     /// <summary>Attaches a ground-truth mask of the frame's own size and returns it for writing.</summary>
     public Span<byte> AttachGroundTruth()
     {
-        Live();
-        Ensure(ref _truth, checked(Info.Width * Info.Height));
-        Flags |= FrameFlags.HasGroundTruth;
-        return _truth.Bytes;
+        var s = Writable();
+        s.Ensure(ref s.Truth, checked(s.Info.Width * s.Info.Height));
+        s.Flags |= FrameFlags.HasGroundTruth;
+        return s.Truth.Bytes;
     }
 
     public void MarkBad(FrameDropReason reason, string? detail)
     {
-        Live();
-        DropReason = reason;
-        DropDetail = detail;
-        Flags |= FrameFlags.BadInput;
+        var s = Writable();
+        s.DropReason = reason;
+        s.DropDetail = detail;
+        s.Flags |= FrameFlags.BadInput;
     }
 
-    /// <summary>Takes one more reference (one per extra holder, e.g. per sink); returns this frame.</summary>
+    /// <summary>Makes the frame read-only (postprocessing does, before the sinks share it).</summary>
+    public void Seal() => Live().Sealed = true;
+
+    /// <summary>Another lease on the same image (one per extra holder, e.g. per sink); release each once.</summary>
     public Frame AddRef()
     {
-        int before = Interlocked.Increment(ref _refs) - 1;
+        var s = Live();
+        int before = Interlocked.Increment(ref s.Holders) - 1;
         if (before <= 0)
         {
-            Interlocked.Decrement(ref _refs);
+            Interlocked.Decrement(ref s.Holders);
             throw new ObjectDisposedException(nameof(Frame), "AddRef on a frame that was already released");
         }
-        return this;
+        return new Frame(s, _generation);
     }
 
-    /// <summary>Releases one reference; the last release returns the frame to its pool.</summary>
+    /// <summary>Releases this lease; the last release returns the image to its pool. A second release is a misuse (see remarks).</summary>
     public void Dispose()
     {
-        int after = Interlocked.Decrement(ref _refs);
-        if (after > 0) return;
-        if (after < 0)
+        if (Interlocked.Exchange(ref _released, 1) != 0)
         {
-            // NOTE: the frame may already be someone else's again; this is a bug in the caller.
-            Interlocked.Increment(ref _refs);
-            throw new InvalidOperationException($"frame {Info.Seq} released more often than referenced");
+            _slot.Pool.Misuse(new FrameLeaseException($"frame {_slot.Info.Seq} (generation {_generation}): this lease was already released"));
+            return;
         }
-        _pool.Return(this);
-    }
-
-    /// <summary>Prepares a pooled frame for a new image: one reference, no flags, no stamps.</summary>
-    internal void Reset(in FrameInfo info)
-    {
-        Debug.Assert(_refs == 0, "only idle frames are reset");
-        Info = info;
-        Flags = FrameFlags.None;
-        DropReason = FrameDropReason.None;
-        DropDetail = null;
-        _times = default;
-        (OutputWidth, OutputHeight) = (0, 0);
-        _input.Length = _labels.Length = _foreground.Length = _truth.Length = 0;
-        Ensure(ref _pixels, info.PixelBytes);
-        Volatile.Write(ref _refs, 1);
-    }
-
-    /// <summary>Gives every buffer back to the memory pool (the frame is being discarded).</summary>
-    internal void ReleaseBuffers()
-    {
-        Release(ref _pixels);
-        Release(ref _input);
-        Release(ref _labels);
-        Release(ref _foreground);
-        Release(ref _truth);
-    }
-
-    private Frame Live()
-    {
-        if (Volatile.Read(ref _refs) <= 0) throw new ObjectDisposedException(nameof(Frame), "frame used after its last release");
-        return this;
-    }
-
-    private void Ensure(ref Buffer buffer, int bytes)
-    {
-        if (buffer.Owner is null || buffer.Owner.Memory.Length < bytes)
+        if (Volatile.Read(ref _slot.Generation) != _generation)
         {
-            Release(ref buffer);
-            buffer.Owner = _pool.RentBuffer(bytes);
+            _slot.Pool.Misuse(new FrameLeaseException($"frame lease of generation {_generation} released after its image went back to the pool (now generation {_slot.Generation})"));
+            return;
         }
-        buffer.Length = bytes;
+        if (Interlocked.Decrement(ref _slot.Holders) > 0) return;
+        // NOTE: the generation moves on before the slot is reused, so every older lease is stale from here.
+        Interlocked.Increment(ref _slot.Generation);
+        _slot.Pool.Return(_slot);
     }
 
-    private void Release(ref Buffer buffer)
+    private FrameSlot Live()
     {
-        if (buffer.Owner is not null) _pool.ReturnBuffer(buffer.Owner);
-        buffer = default;
+        if (Volatile.Read(ref _released) != 0) throw new ObjectDisposedException(nameof(Frame), "frame used after this lease was released");
+        if (Volatile.Read(ref _slot.Generation) != _generation) throw new ObjectDisposedException(nameof(Frame), "frame used after its last release (a stale lease)");
+        return _slot;
     }
 
-    private struct Buffer
+    private FrameSlot Writable()
     {
-        public IMemoryOwner<byte>? Owner;
-        public int Length;
-
-        public readonly Span<byte> Bytes => Owner is null ? default : Owner.Memory.Span[..Length];
-
-        public readonly Span<T> As<T>() where T : struct => MemoryMarshal.Cast<byte, T>(Bytes);
+        var s = Live();
+        if (s.Sealed) throw new InvalidOperationException($"frame {s.Info.Seq} is read-only after postprocessing");
+        return s;
     }
 }

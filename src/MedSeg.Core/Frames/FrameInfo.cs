@@ -12,6 +12,10 @@ public readonly record struct FrameInfo(long Seq, TimeSpan Timestamp, int Width,
     /// <summary>Size of the raw pixel buffer in bytes.</summary>
     public int PixelBytes => checked(Width * Height * Format.BytesPerPixel());
 
+    /// <summary>Which of the session's sources the frame came from (0 … N−1); set by the stream's
+    /// <see cref="FramePool"/>, so sources need not know it. Seq counts within one stream.</summary>
+    public int StreamId { get; init; }
+
     private readonly FrameGeometry? _geometry;
 
     /// <summary>Where the pixels lie in the patient and which slice of which volume this is;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MedSeg.Pipeline.Recording;
 
 /// <summary>Options of <see cref="RecordingSource"/>; the spec <c>recording:FILE?speed=2&amp;fps=30&amp;max=1&amp;repeat=1&amp;frames=100</c>.</summary>
@@ -34,41 +32,20 @@ public sealed record RecordingSourceOptions
         return this;
     }
 
-    /// <summary>Parses the part after <c>recording:</c>: <c>FILE[?speed=N|fps=N|max=1][&amp;repeat=1][&amp;frames=N][&amp;truth=0]</c>.</summary>
+    /// <summary>Parses the part after <c>recording:</c>: <c>FILE[?speed=N|fps=N|max=1][&amp;repeat=1][&amp;frames=N][&amp;truth=0]</c>
+    /// (the query syntax and boolean words of every source spec, <see cref="Sources.SourceQuery"/>).</summary>
     public static RecordingSourceOptions Parse(string rest)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rest);
-        int q = rest.LastIndexOf('?');
-        var o = new RecordingSourceOptions { Path = q < 0 ? rest : rest[..q] };
-        if (q < 0) return o.Validate();
-        foreach (string pair in rest[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            int eq = pair.IndexOf('=');
-            if (eq <= 0) throw new ArgumentException($"'{pair}' is not key=value", nameof(rest));
-            string key = pair[..eq].ToLowerInvariant(), value = pair[(eq + 1)..];
-            o = key switch
-            {
-                "speed" => o with { Pacing = ReplayPacing.Original, Speed = Number(key, value) },
-                "fps" => o with { Pacing = ReplayPacing.FixedFps, Fps = Number(key, value) },
-                "max" => Flag(key, value) ? o with { Pacing = ReplayPacing.AsFastAsPossible } : o,
-                "repeat" => o with { Repeat = Flag(key, value) },
-                "frames" => o with { Frames = (long)Number(key, value) },
-                "truth" => o with { GroundTruth = Flag(key, value) },
-                _ => throw new ArgumentException($"unknown recording option '{key}'; expected speed, fps, max, repeat, frames or truth", nameof(rest)),
-            };
-        }
+        var (path, query) = Sources.SourceQuery.Split("recording", rest);
+        var o = new RecordingSourceOptions { Path = path };
+        if (query.Get<double>("speed") is { } speed) o = o with { Pacing = ReplayPacing.Original, Speed = speed };
+        if (query.Get<double>("fps") is { } fps) o = o with { Pacing = ReplayPacing.FixedFps, Fps = fps };
+        if (query.GetBool("max") == true) o = o with { Pacing = ReplayPacing.AsFastAsPossible };
+        if (query.GetBool("repeat") is { } repeat) o = o with { Repeat = repeat };
+        if (query.Get<long>("frames") is { } frames) o = o with { Frames = frames };
+        if (query.GetBool("truth") is { } truth) o = o with { GroundTruth = truth };
+        query.EnsureConsumed("speed", "fps", "max", "repeat", "frames", "truth");
         return o.Validate();
     }
-
-    private static double Number(string key, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
-            ? v
-            : throw new ArgumentException($"recording option {key}={value} is not a number");
-
-    private static bool Flag(string key, string value) => value.ToLowerInvariant() switch
-    {
-        "1" or "true" or "yes" => true,
-        "0" or "false" or "no" => false,
-        _ => throw new ArgumentException($"recording option {key}={value}: expected 1 or 0"),
-    };
 }

@@ -36,6 +36,7 @@ public sealed class SessionRecorder : IFrameSink
     }
 
     public string Name => _options.Name;
+    public int? Stream => _options.Stream;
     public SinkPolicy Policy => SinkPolicy.NeverDrop;
     public int Capacity => _options.Capacity;
     public long Discarded => 0;
@@ -68,18 +69,12 @@ public sealed class SessionRecorder : IFrameSink
         bool failed = false;
         try
         {
-            await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
+            await StageHost.ConsumeAsync(input, (frame, _) =>
             {
-                try
-                {
-                    if (_paused) Interlocked.Increment(ref _skipped);
-                    else Write(frame);
-                }
-                finally
-                {
-                    frame.Dispose();
-                }
-            }
+                if (_paused) Interlocked.Increment(ref _skipped);
+                else Write(frame);
+                return default;
+            }, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -111,8 +106,10 @@ public sealed class SessionRecorder : IFrameSink
             Width = frame.Info.Width, Height = frame.Info.Height, PixelFormat = frame.Info.Format,
             MaskWidth = frame.OutputWidth, MaskHeight = frame.OutputHeight,
         }, _options.Writer, _options.Overwrite);
-        frame.Times.Recorded = StageTimes.Now();
-        _writer.Append(frame);
+        // The recorder's own stamp, in the record only: the frame is shared with the other sinks, read-only.
+        var times = frame.Times;
+        times.Recorded = StageTimes.Now();
+        _writer.Append(FrameData.From(frame) with { Times = times });
         Interlocked.Increment(ref _frames);
         Interlocked.Exchange(ref _bytes, _writer.BytesWritten);
     }

@@ -19,6 +19,9 @@ public sealed record SessionRecorderOptions
     /// <summary>Frames the edge in front of the recorder holds: a buffer against disk hiccups (each holds its frame's pool buffers).</summary>
     public int Capacity { get; init; } = 64;
 
+    /// <summary>The one stream this recorder keeps (one file per stream); null: every frame.</summary>
+    public int? Stream { get; init; }
+
     /// <summary>Sink name in reports; unique among the pipeline's sinks.</summary>
     public string Name { get; init; } = "recorder";
 

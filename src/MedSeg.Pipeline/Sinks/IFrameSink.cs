@@ -29,5 +29,8 @@ public interface IFrameSink
     /// <summary>Frames the sink released unused (a mailbox's replaced frames).</summary>
     long Discarded { get; }
 
+    /// <summary>The one stream whose frames this sink receives (a per-stream recorder or mailbox); null: every stream's.</summary>
+    int? Stream => null;
+
     Task RunAsync(ChannelReader<Frame> input, CancellationToken ct);
 }

@@ -15,23 +15,20 @@ namespace MedSeg.Pipeline.Sinks;
 /// Notes: a display-like consumer: Latest policy, so a slow network never holds the pipeline
 /// back; maps that could not be sent (not connected) are counted in <see cref="Discarded"/>.
 /// </remarks>
-public sealed class IgtlLabelSink(IgtlSource source) : IFrameSink
+/// <param name="stream">The stream <paramref name="source"/> feeds (several igtl:// streams: one sink each); null: every frame.</param>
+public sealed class IgtlLabelSink(IgtlSource source, int? stream = null) : IFrameSink
 {
     private long _unsent;
 
-    public string Name => "igtl-labels";
+    public string Name { get; } = stream is { } s ? $"igtl-labels-s{s}" : "igtl-labels";
+    public int? Stream => stream;
     public SinkPolicy Policy => SinkPolicy.Latest;
     public int Capacity => 2;
     public long Discarded => Interlocked.Read(ref _unsent);
 
-    public async Task RunAsync(ChannelReader<Frame> input, CancellationToken ct)
-    {
-        await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
+    public Task RunAsync(ChannelReader<Frame> input, CancellationToken ct) =>
+        StageHost.ConsumeAsync(input, async (frame, token) =>
         {
-            using (frame)
-            {
-                if (!await source.SendLabelMapAsync(frame, ct).ConfigureAwait(false)) Interlocked.Increment(ref _unsent);
-            }
-        }
-    }
+            if (!await source.SendLabelMapAsync(frame, token).ConfigureAwait(false)) Interlocked.Increment(ref _unsent);
+        }, ct);
 }

@@ -18,7 +18,16 @@ public sealed class RenderMailbox : IFrameSink, IDisposable
     private Frame? _slot;
     private long _posted, _replaced, _taken;
 
-    public string Name => "render";
+    /// <param name="stream">The one stream this mailbox shows (a tiled view has one per stream); null: every frame.</param>
+    public RenderMailbox(int? stream = null)
+    {
+        if (stream < 0) throw new ArgumentOutOfRangeException(nameof(stream), stream, "must be ≥ 0");
+        Stream = stream;
+        Name = stream is { } s ? $"render-s{s}" : "render";
+    }
+
+    public string Name { get; }
+    public int? Stream { get; }
     public SinkPolicy Policy => SinkPolicy.Latest;
     public int Capacity => 1;
     public long Discarded => Interlocked.Read(ref _replaced);

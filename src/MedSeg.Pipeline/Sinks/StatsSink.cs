@@ -15,7 +15,8 @@ namespace MedSeg.Pipeline.Sinks;
 /// Notes: spans (ms): source = Captured→Queued, preprocess = Queued→Preprocessed (includes the
 /// wait on the source edge), batching = Preprocessed→Batched, inference-queue =
 /// Batched→InferenceStart, inference = InferenceStart→InferenceEnd, postprocess =
-/// InferenceEnd→Postprocessed, end-to-end = Captured→Postprocessed. Readers on other threads are
+/// InferenceEnd→Postprocessed, end-to-end = Captured→Postprocessed; end-to-end and frame counts
+/// are also kept per stream (<see cref="SummarizeStream"/>). Readers on other threads are
 /// served under a lock the writer takes once per frame.
 /// </remarks>
 public sealed class StatsSink : IFrameSink
@@ -25,6 +26,8 @@ public sealed class StatsSink : IFrameSink
     private readonly Lock _gate = new();
     private readonly LatencyRecorder _recorder;
     private readonly LatencySeries _source, _preprocess, _batching, _queue, _inference, _postprocess, _endToEnd;
+    private readonly LatencySeries[] _streamEndToEnd;
+    private readonly long[] _streamFrames;
     private readonly RollingLatencyWindow _recent;
     private long _frames, _gaps;
 
@@ -40,6 +43,21 @@ public sealed class StatsSink : IFrameSink
         _postprocess = _recorder.Series("postprocess");
         _endToEnd = _recorder.Series(EndToEnd);
         _recent = new RollingLatencyWindow(o.Window, o.WindowCapacity);
+        // Each stream skips its own first frames: warm-up is per stream, like the JIT and caches it stands for.
+        _streamEndToEnd = [.. Enumerable.Range(0, o.Streams).Select(i => new LatencyRecorder(o.Capacity, o.WarmupFrames).Series($"{EndToEnd} s{i}"))];
+        _streamFrames = new long[o.Streams];
+    }
+
+    /// <summary>Streams the statistics are kept for.</summary>
+    public int Streams => _streamFrames.Length;
+
+    /// <summary>Frames received from stream <paramref name="stream"/>.</summary>
+    public long StreamFrames(int stream) => Interlocked.Read(ref _streamFrames[stream]);
+
+    /// <summary>End-to-end latency of stream <paramref name="stream"/> alone (after its own warm-up).</summary>
+    public LatencySummary SummarizeStream(int stream)
+    {
+        lock (_gate) return _streamEndToEnd[stream].Summarize();
     }
 
     public string Name => "stats";
@@ -53,20 +71,12 @@ public sealed class StatsSink : IFrameSink
     /// <summary>Frames that arrived after a gap (frames dropped upstream).</summary>
     public long FramesAfterGap => Interlocked.Read(ref _gaps);
 
-    public async Task RunAsync(ChannelReader<Frame> input, CancellationToken ct)
-    {
-        await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
+    public Task RunAsync(ChannelReader<Frame> input, CancellationToken ct) =>
+        StageHost.ConsumeAsync(input, (frame, _) =>
         {
-            try
-            {
-                Record(frame);
-            }
-            finally
-            {
-                frame.Dispose();
-            }
-        }
-    }
+            Record(frame);
+            return default;
+        }, ct);
 
     /// <summary>Per-stage summaries in pipeline order, end-to-end last.</summary>
     public LatencySummary[] Summarize()
@@ -93,6 +103,11 @@ public sealed class StatsSink : IFrameSink
             Add(_postprocess, t.InferenceEnd, t.Postprocessed);
             Add(_endToEnd, t.Captured, t.Postprocessed);
             if (t.Captured != 0 && t.Postprocessed != 0) _recent.Add(t.Postprocessed, t.EndToEndMs);
+            if ((uint)frame.Info.StreamId < (uint)_streamFrames.Length)
+            {
+                Add(_streamEndToEnd[frame.Info.StreamId], t.Captured, t.Postprocessed);
+                Interlocked.Increment(ref _streamFrames[frame.Info.StreamId]);
+            }
         }
         Interlocked.Increment(ref _frames);
         if ((frame.Flags & FrameFlags.DroppedUpstream) != 0) Interlocked.Increment(ref _gaps);

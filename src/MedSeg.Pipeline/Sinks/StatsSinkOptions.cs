@@ -11,6 +11,8 @@ public sealed record StatsSinkOptions
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Ring size of the live window; enough for Window × the highest frame rate.</summary>
     public int WindowCapacity { get; init; } = 4096;
+    /// <summary>Streams of the session: end-to-end latency and frame counts are also kept per stream id 0 … Streams − 1.</summary>
+    public int Streams { get; init; } = 1;
 
     public StatsSinkOptions Validate()
     {
@@ -18,6 +20,7 @@ public sealed record StatsSinkOptions
         if (Capacity < 1) throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, "must be ≥ 1");
         if (Window <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Window), Window, "must be positive");
         if (WindowCapacity < 1) throw new ArgumentOutOfRangeException(nameof(WindowCapacity), WindowCapacity, "must be ≥ 1");
+        if (Streams is < 1 or > 256) throw new ArgumentOutOfRangeException(nameof(Streams), Streams, "must be 1–256");
         return this;
     }
 }

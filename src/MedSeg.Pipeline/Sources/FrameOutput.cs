@@ -10,17 +10,9 @@ internal static class FrameOutput
     /// Stamps <see cref="StageTimes.Queued"/> and writes the frame; the source owns it until the
     /// write succeeds, so a failed write (cancelled, channel closed) releases it here.
     /// </summary>
-    public static async ValueTask QueueAsync(this ChannelWriter<Frame> output, Frame frame, CancellationToken ct)
+    public static ValueTask QueueAsync(this ChannelWriter<Frame> output, Frame frame, CancellationToken ct)
     {
-        try
-        {
-            frame.Times.Queued = StageTimes.Now();
-            await output.WriteAsync(frame, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            frame.Dispose();
-            throw;
-        }
+        frame.Times.Queued = StageTimes.Now();
+        return output.HandOffAsync(frame, ct);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MedSeg.Core.Frames;
 using MedSeg.Imaging.Formats;
 using MedSeg.Imaging.Formats.Dicom;
@@ -34,13 +33,32 @@ public static class SourceFactory
     /// <exception cref="MedicalFormatException">The file or folder cannot be opened; the message names it and says why.</exception>
     public static IFrameSource Create(string spec, FramePool pool) => Create(spec, pool, null);
 
+    /// <summary>
+    /// Whether a spec names a live source (synthetic, video, cameras, OpenIGTLink: show the newest
+    /// frame, drop the oldest when behind) rather than a replay (slice stacks, recordings: wait,
+    /// skip nothing). The one place that decides a stream's default edge policy.
+    /// </summary>
+    public static bool IsLive(string spec)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(spec);
+        string scheme = Scheme(spec);
+        // A scan-converted source is as live as the source it converts.
+        if (scheme == "scanconvert") return IsLive(spec[(scheme.Length + 1)..]);
+        return scheme is not ("dicom" or "nifti" or "tiff" or "folder" or "recording");
+    }
+
+    private static string Scheme(string spec)
+    {
+        int colon = spec.IndexOf(':');
+        if (colon <= 0) throw new ArgumentException($"source '{spec}' has no scheme; expected e.g. synthetic:lesion?fps=25", nameof(spec));
+        return spec[..colon].ToLowerInvariant();
+    }
+
     public static IFrameSource Create(string spec, FramePool pool, ILogger? logger)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         ArgumentNullException.ThrowIfNull(pool);
-        int colon = spec.IndexOf(':');
-        if (colon <= 0) throw new ArgumentException($"source '{spec}' has no scheme; expected e.g. synthetic:lesion?fps=25", nameof(spec));
-        string scheme = spec[..colon].ToLowerInvariant(), rest = spec[(colon + 1)..];
+        string scheme = Scheme(spec), rest = spec[(scheme.Length + 1)..];
         switch (scheme)
         {
             case "synthetic": return new SyntheticSource(ParseSynthetic(rest), pool);
@@ -151,8 +169,7 @@ public static class SourceFactory
 
     public static SyntheticSourceOptions ParseSynthetic(string rest)
     {
-        int q = rest.IndexOf('?');
-        string taskName = q < 0 ? rest : rest[..q], query = q < 0 ? "" : rest[(q + 1)..];
+        var (taskName, query) = SourceQuery.Split("synthetic", rest);
         var options = new SyntheticSourceOptions();
         if (taskName.Length > 0)
         {
@@ -160,27 +177,13 @@ public static class SourceFactory
                 throw new ArgumentException($"unknown synthetic task '{taskName}'; expected one of {string.Join(", ", Enum.GetNames<SyntheticTask>().Select(n => n.ToLowerInvariant()))}", nameof(rest));
             options = options with { Task = task };
         }
-        foreach (string pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            int eq = pair.IndexOf('=');
-            if (eq <= 0) throw new ArgumentException($"'{pair}' is not key=value", nameof(rest));
-            string key = pair[..eq].ToLowerInvariant(), value = pair[(eq + 1)..];
-            options = key switch
-            {
-                "fps" => options with { Fps = Parse<double>(key, value) },
-                "frames" => options with { Frames = Parse<long>(key, value) },
-                "size" => options with { Size = Parse<int>(key, value) },
-                "seed" => options with { Seed = Parse<int>(key, value) },
-                "loop" => options with { Loop = Parse<int>(key, value) },
-                "prescan" => options with { PreScan = value is "1" or "true" ? true : value is "0" or "false" ? false : throw new ArgumentException($"prescan={value} is not 0/1", nameof(rest)) },
-                _ => throw new ArgumentException($"unknown synthetic option '{key}'; expected fps, frames, size, seed, loop or prescan", nameof(rest)),
-            };
-        }
+        if (query.Get<double>("fps") is { } fps) options = options with { Fps = fps };
+        if (query.Get<long>("frames") is { } frames) options = options with { Frames = frames };
+        if (query.Get<int>("size") is { } size) options = options with { Size = size };
+        if (query.Get<int>("seed") is { } seed) options = options with { Seed = seed };
+        if (query.Get<int>("loop") is { } loop) options = options with { Loop = loop };
+        if (query.GetBool("prescan") is { } prescan) options = options with { PreScan = prescan };
+        query.EnsureConsumed("fps", "frames", "size", "seed", "loop", "prescan");
         return options.Validate();
     }
-
-    private static T Parse<T>(string key, string value) where T : ISpanParsable<T> =>
-        T.TryParse(value, CultureInfo.InvariantCulture, out var result)
-            ? result
-            : throw new ArgumentException($"synthetic option {key}={value} is not a valid {typeof(T).Name}");
 }

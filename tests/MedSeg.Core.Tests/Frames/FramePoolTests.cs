@@ -31,7 +31,10 @@ public sealed class FramePoolTests
 
         var second = pool.Rent(s_info with { Seq = 1 });
 
-        Assert.Same(first, second);
+        // A new lease on the same pooled image: the old lease is stale, the storage is reused.
+        Assert.NotSame(first, second);
+        Assert.Equal(first.Generation + 1, second.Generation);
+        Assert.Throws<ObjectDisposedException>(() => first.Info);
         Assert.Equal(1, second.Info.Seq);
         Assert.Equal(0, second.Times.Captured);
         Assert.Equal(FrameFlags.None, second.Flags);
@@ -48,13 +51,15 @@ public sealed class FramePoolTests
     {
         using var pool = new FramePool();
         var frame = pool.Rent(s_info);
-        frame.AddRef();
-        frame.AddRef();
+        var second = frame.AddRef();
+        var third = frame.AddRef();
+        Assert.Equal(3, frame.RefCount);
 
         frame.Dispose();
-        frame.Dispose();
+        second.Dispose();
         Assert.Equal(1, pool.Outstanding);
-        frame.Dispose();
+        Assert.Equal(1, third.RefCount);
+        third.Dispose();
         Assert.Equal(0, pool.Outstanding);
     }
 
@@ -67,7 +72,7 @@ public sealed class FramePoolTests
 
         Assert.Throws<ObjectDisposedException>(() => frame.Pixels.Length);
         Assert.Throws<ObjectDisposedException>(() => frame.AddRef());
-        Assert.Throws<InvalidOperationException>(() => frame.Dispose());
+        Assert.Throws<FrameLeaseException>(() => frame.Dispose());
     }
 
     [Fact]

@@ -22,13 +22,17 @@ public sealed class FrameFanOutTests : IDisposable
 
         await fanOut.RunAsync(input.Reader, [outputs[0].Writer, outputs[1].Writer], CancellationToken.None).WaitAsync(Channels.Patience);
 
-        Assert.Equal(2, frame.RefCount);
-        Assert.Same(frame, await outputs[0].Reader.ReadAsync());
-        Assert.Same(frame, await outputs[1].Reader.ReadAsync());
+        // One lease per sink on the same image; the fan-out's own lease is released.
+        var a = await outputs[0].Reader.ReadAsync();
+        var b = await outputs[1].Reader.ReadAsync();
+        Assert.Equal(2, a.RefCount);
+        Assert.NotSame(a, b);
+        Assert.Equal(0, frame.RefCount);
+        Assert.Equal(frame.Generation, a.Generation);
         Assert.All(outputs, o => Assert.True(o.Reader.Completion.IsCompletedSuccessfully));
-        frame.Dispose();
+        a.Dispose();
         Assert.Equal(1, _pool.Outstanding);
-        frame.Dispose();
+        b.Dispose();
         Assert.Equal(0, _pool.Outstanding);
     }
 

@@ -12,8 +12,9 @@ namespace MedSeg.Pipeline.Stages;
 /// Inputs: preprocessed frames. Outputs: <see cref="FrameBatch"/>es, every frame stamped
 /// <see cref="StageTimes.Batched"/> when its batch closes.
 /// Options: <see cref="MicroBatcherOptions"/>.
-/// Memory: batches come from <see cref="Batches"/>; one timeout token source per run, replaced
-/// only after a batch closes on time (a fired source cannot be reset).
+/// Memory: batches come from <see cref="Batches"/>; a wait on an empty input allocates its task (and a
+/// timer while a batch is open), at most once per frame.
+/// Several streams: one input each, read round-robin (<see cref="FairInputs"/>).
 /// Notes: MaxWait is measured from when the batcher read the batch's first frame, on the
 /// Stopwatch clock; the batch never closes on time before that. Counts per close reason feed the report.
 /// </remarks>
@@ -43,24 +44,38 @@ public sealed class MicroBatcher : IPipelineStage<Frame, FrameBatch>
     /// <summary>Frames batched so far.</summary>
     public long Frames => Interlocked.Read(ref _frames);
 
-    public async Task RunAsync(ChannelReader<Frame> input, ChannelWriter<FrameBatch> output, CancellationToken ct)
+    public Task RunAsync(ChannelReader<Frame> input, ChannelWriter<FrameBatch> output, CancellationToken ct) =>
+        RunAsync([input], output, ct);
+
+    /// <summary>
+    /// Batches the frames of several streams, one input per stream, round-robin: each read takes
+    /// from the stream after the one served last, so a busy stream cannot starve a quiet one and a
+    /// batch smaller than the stream count still serves every stream in turn. Output completes
+    /// when every input has completed (or with the first input's error).
+    /// </summary>
+    public Task RunAsync(IReadOnlyList<ChannelReader<Frame>> inputs, ChannelWriter<FrameBatch> output, CancellationToken ct)
     {
-        Exception? error = null;
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0) throw new ArgumentException("at least one input", nameof(inputs));
+        return StageHost.RunAsync(token => BatchAsync(new FairInputs(inputs), output, token), error => output.TryComplete(error), ct);
+    }
+
+    /// <summary>The stage's step, a time window rather than one item: read, close on size / time / end, hand on.</summary>
+    private async Task BatchAsync(FairInputs streams, ChannelWriter<FrameBatch> output, CancellationToken ct)
+    {
         FrameBatch? open = null;
-        var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
-            ct.ThrowIfCancellationRequested();
-            while (await input.WaitToReadAsync(ct).ConfigureAwait(false))
+            while (await streams.WaitAnyAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false))
             {
-                if (!input.TryRead(out var first)) continue;
+                if (!streams.TryRead(out var first)) continue;
                 open = Batches.Rent();
                 open.Add(first);
                 long deadline = StageTimes.Now() + _maxWaitTicks;
                 var closedBy = BatchClose.Size;
                 while (open.Count < _maxBatch)
                 {
-                    if (input.TryRead(out var next))
+                    if (streams.TryRead(out var next))
                     {
                         open.Add(next);
                         continue;
@@ -71,24 +86,12 @@ public sealed class MicroBatcher : IPipelineStage<Frame, FrameBatch>
                         closedBy = BatchClose.Time;
                         break;
                     }
-                    if (!timeout.TryReset())
+                    // Rounded up: a timer firing early would close the batch before MaxWait; the loop re-checks the clock anyway.
+                    var wait = TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000.0 / Stopwatch.Frequency));
+                    if (!await streams.WaitAnyAsync(wait, ct).ConfigureAwait(false))
                     {
-                        timeout.Dispose();
-                        timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                    }
-                    // Rounded up: a timer firing early would close the batch before MaxWait.
-                    timeout.CancelAfter(TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000.0 / Stopwatch.Frequency)));
-                    try
-                    {
-                        if (!await input.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
-                        {
-                            closedBy = BatchClose.EndOfStream;
-                            break;
-                        }
-                    }
-                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                    {
-                        // Timer fired: the loop re-checks the clock and closes on time.
+                        closedBy = BatchClose.EndOfStream;
+                        break;
                     }
                 }
                 var batch = open;
@@ -96,16 +99,9 @@ public sealed class MicroBatcher : IPipelineStage<Frame, FrameBatch>
                 await CloseAsync(batch, closedBy, output, ct).ConfigureAwait(false);
             }
         }
-        catch (Exception e)
-        {
-            error = e;
-            throw;
-        }
         finally
         {
             open?.Dispose();
-            timeout.Dispose();
-            output.TryComplete(error);
         }
     }
 
@@ -121,14 +117,6 @@ public sealed class MicroBatcher : IPipelineStage<Frame, FrameBatch>
         Interlocked.Add(ref _frames, batch.Count);
         long now = StageTimes.Now();
         for (int i = 0; i < batch.Count; i++) batch[i].Times.Batched = now;
-        try
-        {
-            await output.WriteAsync(batch, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            batch.Dispose();
-            throw;
-        }
+        await output.HandOffAsync(batch, ct).ConfigureAwait(false);
     }
 }

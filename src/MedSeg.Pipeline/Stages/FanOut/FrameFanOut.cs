@@ -10,7 +10,7 @@ namespace MedSeg.Pipeline.Stages;
 /// </summary>
 /// <remarks>
 /// Inputs: finished frames. Outputs: one channel per sink (the builder sets each edge's policy).
-/// Options: the sink names, for logs and stall counts.
+/// Options: the sink names, for logs and stall counts; per sink, the one stream it takes (or all).
 /// Memory: counters only.
 /// Notes: a full DropOldest (Latest) edge never refuses a write, so only a NeverDrop sink can
 /// hold the fan-out back. When that happens the fan-out counts a stall for that sink, logs a
@@ -22,14 +22,18 @@ namespace MedSeg.Pipeline.Stages;
 public sealed class FrameFanOut
 {
     private readonly string[] _names;
+    private readonly int?[] _streams;
     private readonly long[] _stalls, _stallTicks;
     private readonly ILogger _logger;
     private long _frames;
 
-    public FrameFanOut(IReadOnlyList<string> sinkNames, ILogger? logger = null)
+    /// <param name="sinkStreams">Per sink, the one stream it receives (null: all); null: every sink gets every frame.</param>
+    public FrameFanOut(IReadOnlyList<string> sinkNames, ILogger? logger = null, IReadOnlyList<int?>? sinkStreams = null)
     {
         ArgumentNullException.ThrowIfNull(sinkNames);
         _names = [.. sinkNames];
+        _streams = sinkStreams is null ? new int?[_names.Length] : [.. sinkStreams];
+        if (_streams.Length != _names.Length) throw new ArgumentException($"{_streams.Length} stream filters for {_names.Length} sinks", nameof(sinkStreams));
         _stalls = new long[_names.Length];
         _stallTicks = new long[_names.Length];
         _logger = logger ?? NullLogger.Instance;
@@ -43,35 +47,29 @@ public sealed class FrameFanOut
 
     public double StallMilliseconds(int index) => StageTimes.Milliseconds(0, Interlocked.Read(ref _stallTicks[index]));
 
-    public async Task RunAsync(ChannelReader<Frame> input, IReadOnlyList<ChannelWriter<Frame>> outputs, CancellationToken ct)
+    public Task RunAsync(ChannelReader<Frame> input, IReadOnlyList<ChannelWriter<Frame>> outputs, CancellationToken ct)
     {
         if (outputs.Count != _names.Length) throw new ArgumentException($"{outputs.Count} outputs for {_names.Length} sinks", nameof(outputs));
-        Exception? error = null;
+        return StageHost.RunAsync(input, (frame, token) => DeliverAllAsync(frame, outputs, token), error =>
+        {
+            foreach (var output in outputs) output.TryComplete(error);
+        }, ct);
+    }
+
+    /// <summary>The stage's step: one reference per sink that takes the frame's stream, then the fan-out's own released.</summary>
+    private async ValueTask DeliverAllAsync(Frame frame, IReadOnlyList<ChannelWriter<Frame>> outputs, CancellationToken ct)
+    {
         try
         {
-            ct.ThrowIfCancellationRequested();
-            await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
-            {
-                try
-                {
-                    for (int i = 0; i < outputs.Count; i++) await DeliverAsync(frame.AddRef(), i, outputs[i], ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    frame.Dispose();
-                }
-                Interlocked.Increment(ref _frames);
-            }
-        }
-        catch (Exception e)
-        {
-            error = e;
-            throw;
+            for (int i = 0; i < outputs.Count; i++)
+                if (_streams[i] is not { } only || only == frame.Info.StreamId)
+                    await DeliverAsync(frame.AddRef(), i, outputs[i], ct).ConfigureAwait(false);
         }
         finally
         {
-            foreach (var output in outputs) output.TryComplete(error);
+            frame.Dispose();
         }
+        Interlocked.Increment(ref _frames);
     }
 
     private async ValueTask DeliverAsync(Frame frame, int sink, ChannelWriter<Frame> output, CancellationToken ct)

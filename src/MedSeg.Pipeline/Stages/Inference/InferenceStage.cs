@@ -49,37 +49,12 @@ public sealed class InferenceStage : IPipelineStage<FrameBatch, FrameBatch>
 
     public long Frames => Interlocked.Read(ref _frames);
 
-    public async Task RunAsync(ChannelReader<FrameBatch> input, ChannelWriter<FrameBatch> output, CancellationToken ct)
-    {
-        Exception? error = null;
-        try
+    public Task RunAsync(ChannelReader<FrameBatch> input, ChannelWriter<FrameBatch> output, CancellationToken ct) =>
+        StageHost.RunAsync(input, output, batch =>
         {
-            ct.ThrowIfCancellationRequested();
-            await foreach (var batch in input.ReadAllAsync(ct).ConfigureAwait(false))
-            {
-                bool handedOn = false;
-                try
-                {
-                    Infer(batch);
-                    await output.WriteAsync(batch, ct).ConfigureAwait(false);
-                    handedOn = true;
-                }
-                finally
-                {
-                    if (!handedOn) batch.Dispose();
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            error = e;
-            throw;
-        }
-        finally
-        {
-            output.TryComplete(error);
-        }
-    }
+            Infer(batch);
+            return batch;
+        }, ct);
 
     private void Infer(FrameBatch batch)
     {

@@ -28,6 +28,7 @@ public sealed class PreprocessStage : IPipelineStage<Frame, Frame>, IDisposable
     private readonly Preprocessor _preprocessor;
     private readonly Mat _image = new();
     private readonly int _inputLength;
+    private readonly int? _stream;
     private int _streamWidth, _streamHeight;
     private long _lastSeq = -1;
 
@@ -38,46 +39,25 @@ public sealed class PreprocessStage : IPipelineStage<Frame, Frame>, IDisposable
         _preprocessor = new Preprocessor(options.Preprocess);
         var p = options.Preprocess;
         _inputLength = p.Channels * p.Height * p.Width;
+        _stream = options.Stream;
         BadFrames = badFrames ?? new BadFrameLog();
     }
 
     public BadFrameLog BadFrames { get; }
 
-    public async Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken ct)
+    public Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken ct) =>
+        StageHost.RunAsync(input, output, Compute, ct);
+
+    /// <summary>The stage's step: network input written and stamped, or null (bad frame, recorded; the host releases it).</summary>
+    private Frame? Compute(Frame frame)
     {
-        Exception? error = null;
-        try
+        if (!Prepare(frame))
         {
-            ct.ThrowIfCancellationRequested();
-            await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
-            {
-                bool handedOn = false;
-                try
-                {
-                    if (!Prepare(frame))
-                    {
-                        BadFrames.Record(frame);
-                        continue;
-                    }
-                    frame.Times.Preprocessed = StageTimes.Now();
-                    await output.WriteAsync(frame, ct).ConfigureAwait(false);
-                    handedOn = true;
-                }
-                finally
-                {
-                    if (!handedOn) frame.Dispose();
-                }
-            }
+            BadFrames.Record(frame);
+            return null;
         }
-        catch (Exception e)
-        {
-            error = e;
-            throw;
-        }
-        finally
-        {
-            output.TryComplete(error);
-        }
+        frame.Times.Preprocessed = StageTimes.Now();
+        return frame;
     }
 
     public void Dispose()
@@ -90,6 +70,8 @@ public sealed class PreprocessStage : IPipelineStage<Frame, Frame>, IDisposable
     private bool Prepare(Frame frame)
     {
         var info = frame.Info;
+        if (_stream is { } stream && info.StreamId != stream)
+            throw new InvalidOperationException($"frame {info.Seq} of stream {info.StreamId} reached the preprocessing of stream {stream}: give each source its own FramePool(streamId)");
         if (_lastSeq >= 0 && info.Seq > _lastSeq + 1) frame.Flags |= FrameFlags.DroppedUpstream;
         _lastSeq = Math.Max(_lastSeq, info.Seq);
 

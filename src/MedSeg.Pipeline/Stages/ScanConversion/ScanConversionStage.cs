@@ -34,37 +34,26 @@ public sealed class ScanConversionStage : IPipelineStage<Frame, Frame>
         if (options.Sector is { } sector) _converter = new ScanConverter(sector);
     }
 
-    public async Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken ct)
+    public Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        Exception? error = null;
+        return StageHost.RunAsync(input, (frame, token) => ConvertAndQueueAsync(frame, output, token), error => output.TryComplete(error), ct);
+    }
+
+    /// <summary>The stage's step: the input is released once copied; the copy is queued (QueueAsync releases it if the write fails).</summary>
+    private ValueTask ConvertAndQueueAsync(Frame frame, ChannelWriter<Frame> output, CancellationToken ct)
+    {
+        Frame result;
         try
         {
-            ct.ThrowIfCancellationRequested();
-            await foreach (var frame in input.ReadAllAsync(ct).ConfigureAwait(false))
-            {
-                Frame result;
-                try
-                {
-                    result = Convert(frame);
-                }
-                finally
-                {
-                    frame.Dispose();
-                }
-                await output.QueueAsync(result, ct).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e)
-        {
-            error = e;
-            throw;
+            result = Convert(frame);
         }
         finally
         {
-            output.TryComplete(error);
+            frame.Dispose();
         }
+        return output.QueueAsync(result, ct);
     }
 
     /// <summary>The converted copy of <paramref name="frame"/> (the caller still owns and releases <paramref name="frame"/>).</summary>

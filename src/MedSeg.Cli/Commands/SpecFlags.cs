@@ -1,0 +1,75 @@
+using System.CommandLine;
+using MedSeg.Pipeline.Session;
+
+namespace MedSeg.Cli.Commands;
+
+/// <summary>
+/// The flags every streaming front-end shares, and how each lands in a <see cref="SessionSpec"/>:
+/// the front-ends only translate flags into a spec, <see cref="Sessions.SessionRunner"/> runs it.
+/// </summary>
+public static class SpecFlags
+{
+    public static Option<bool> PrintSpec() => new("--print-spec")
+    {
+        Description = "Print the effective session spec (YAML, every default written out) instead of running; `medseg run FILE` runs it unchanged",
+    };
+
+    /// <summary>--source, repeatable: one stream per source, all on one model.</summary>
+    public static Option<string[]> Sources(string defaultSource, string description) => new("--source")
+    {
+        Description = description + "; repeat for several streams on one model",
+        DefaultValueFactory = _ => [defaultSource],
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>--engine: engine.kind.</summary>
+    public static Option<string> Engine() => new("--engine")
+    {
+        Description = "auto (default): the faster runtime for this model on this machine | torch | onnx",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public static Option<string> Mode() => new("--mode")
+    {
+        Description = "auto (default): live sources drop their oldest frame when behind (newest), replays wait (all) | newest | all",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public static List<SourceSection> SourceList(IEnumerable<string> uris, string mode)
+    {
+        _ = SpecWords.Mode(mode, "--mode");
+        return [.. uris.Select(u => new SourceSection { Uri = u, Mode = mode.ToLowerInvariant() })];
+    }
+
+    /// <summary>The writer flags of record and replay, as a recorder section for <paramref name="path"/>.</summary>
+    public sealed record Writer(Option<string> Image, Option<string> Masks, Option<bool> Probabilities, Option<string> Fsync, Option<bool> Overwrite, Option<string[]> Tags)
+    {
+        public static Writer Create() => new(
+            new Option<string>("--image-codec") { Description = "raw (LZ4 where it pays) | png", DefaultValueFactory = _ => "raw" },
+            new Option<string>("--mask-codec") { Description = "rle | png", DefaultValueFactory = _ => "rle" },
+            new Option<bool>("--probabilities") { Description = "Also record the foreground probabilities (8-bit)" },
+            new Option<string>("--fsync") { Description = "none | every (each record) | N (every N records); records always reach the OS as written", DefaultValueFactory = _ => "30" },
+            new Option<bool>("--overwrite") { Description = "Replace an existing session file" },
+            new Option<string[]>("--tag") { Description = "Free-form tag KEY=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false });
+
+        public IEnumerable<Option> All => [Image, Masks, Probabilities, Fsync, Overwrite, Tags];
+
+        public RecorderSection Section(ParseResult p, string? path) => new()
+        {
+            Path = path, Overwrite = p.GetValue(Overwrite), ImageCodec = p.GetValue(Image)!, MaskCodec = p.GetValue(Masks)!,
+            Probabilities = p.GetValue(Probabilities), Fsync = p.GetValue(Fsync)!, Tags = ParseTags(p.GetValue(Tags)),
+        };
+    }
+
+    public static Dictionary<string, string> ParseTags(string[]? tags)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string t in tags ?? [])
+        {
+            int eq = t.IndexOf('=');
+            if (eq <= 0) throw new ArgumentException($"--tag '{t}': expected KEY=VALUE");
+            result[t[..eq]] = t[(eq + 1)..];
+        }
+        return result;
+    }
+}

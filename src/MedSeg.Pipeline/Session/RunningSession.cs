@@ -1,0 +1,56 @@
+using MedSeg.Core.Frames;
+using MedSeg.Pipeline.Recording;
+using MedSeg.Pipeline.Sinks;
+using MedSeg.Pipeline.Sources;
+
+namespace MedSeg.Pipeline.Session;
+
+/// <summary>A session <see cref="SessionBuilder"/> built from a spec: the pipeline and everything a front-end shows or reports.</summary>
+/// <remarks>Owns the engine, the sources, the per-stream frame pools and the mailboxes: dispose after the run (and after the last draw).</remarks>
+public sealed class RunningSession : IDisposable
+{
+    private readonly IReadOnlyList<FramePool> _pools;
+
+    internal RunningSession(SessionSpec spec, SessionEngine engine, RunningPipeline pipeline, IReadOnlyList<FramePool> pools,
+                            IReadOnlyList<IFrameSource> sources, IReadOnlyList<RenderMailbox> mailboxes, IReadOnlyList<SessionRecorder> recorders)
+    {
+        (Spec, Engine, Pipeline, _pools, Sources, Mailboxes, Recorders) = (spec, engine, pipeline, pools, sources, mailboxes, recorders);
+    }
+
+    /// <summary>The effective spec this session was built from.</summary>
+    public SessionSpec Spec { get; }
+
+    public SessionEngine Engine { get; }
+
+    public RunningPipeline Pipeline { get; }
+
+    /// <summary>Sources in stream order (index = <see cref="FrameInfo.StreamId"/>).</summary>
+    public IReadOnlyList<IFrameSource> Sources { get; }
+
+    /// <summary>
+    /// One render mailbox per stream, index = stream id (empty when the spec has no view): the
+    /// newest finished frame of that stream, taken without blocking by the render loop, which then
+    /// owns (and disposes) it. A tiled view draws mailbox <c>i</c> in tile <c>i</c>.
+    /// </summary>
+    public IReadOnlyList<RenderMailbox> Mailboxes { get; }
+
+    /// <summary>Session recorders in stream order (empty when the spec records nothing).</summary>
+    public IReadOnlyList<SessionRecorder> Recorders { get; }
+
+    /// <summary>Frames still held anywhere (0 once the run ended and every mailbox frame was released).</summary>
+    public long FramesOutstanding => _pools.Sum(static p => p.Outstanding);
+
+    /// <summary>Doubled or stale frame releases counted by the pools (release builds count instead of throwing); 0 in a correct run.</summary>
+    public long LeaseMisuses => _pools.Sum(static p => p.LeaseMisuses);
+
+    public Task<PipelineReport> RunAsync(CancellationToken ct) => Pipeline.RunAsync(ct);
+
+    public void Dispose()
+    {
+        foreach (var mailbox in Mailboxes) mailbox.Dispose();
+        if (Engine.OwnedBySession) Engine.Engine.Dispose();
+        // Sources that hold files or handles (a slice stack) close them.
+        foreach (var source in Sources) (source as IDisposable)?.Dispose();
+        foreach (var pool in _pools) pool.Dispose();
+    }
+}

@@ -1,0 +1,34 @@
+using YamlDotNet.Serialization;
+
+namespace MedSeg.Pipeline.Session;
+
+/// <summary><c>engine</c>: the one model every stream shares.</summary>
+public sealed class EngineSection
+{
+    [YamlMember(Order = 0, Description = "Checkpoint (best.ckpt from `medseg train`)")]
+    public string Model { get; set; } = "models/lesion-unet16.ckpt";
+
+    [YamlMember(Order = 1, Description = "Which runtime runs the model: auto (default; the faster for this model on this machine) | torch | onnx")]
+    public string Kind { get; set; } = "auto";
+
+    [YamlMember(Order = 2, Description = "auto (default): CUDA when available, else CPU | cpu | cuda[:N]")]
+    public string Device { get; set; } = "auto";
+
+    [YamlMember(Order = 3, Description = "Intra-op threads; default: cores - 1, leaving a core to the pipeline's own threads (0 = one per core)")]
+    public int Threads { get; set; } = DefaultThreads;
+
+    [YamlMember(Order = 4, Description = "Foreground probability threshold, used by the engine and by postprocessing alike; empty (default): the checkpoint's")]
+    public double? Threshold { get; set; }
+
+    /// <summary>Cores − 1 (at least 1): measured on 2 cores, one torch thread leaves the pipeline its own core (README, "One torch thread").</summary>
+    public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount - 1);
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Model)) throw new ArgumentException("engine.model is empty", "engine.model");
+        _ = SpecWords.EngineKind(Kind);
+        if (string.IsNullOrWhiteSpace(Device)) throw new ArgumentException("engine.device is empty", "engine.device");
+        if (Threads < 0) throw new ArgumentOutOfRangeException("engine.threads", Threads, "must be ≥ 0");
+        if (Threshold is { } t && !(t > 0 && t < 1)) throw new ArgumentOutOfRangeException("engine.threshold", t, "must be in (0, 1)");
+    }
+}

@@ -15,31 +15,40 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var sizes = new Option<int[]>("--sizes") { Description = "Input sizes (square)", DefaultValueFactory = _ => [128, 256], AllowMultipleArgumentsPerToken = true };
-        var batches = new Option<int[]>("--batches") { Description = "Batch sizes", DefaultValueFactory = _ => [1, 2, 4, 8], AllowMultipleArgumentsPerToken = true };
-        var iterations = new Option<int>("--iterations") { Description = "Timed engine calls per cell (after warm-up)", DefaultValueFactory = _ => 20 };
-        var baseWidth = new Option<int>("--base") { Description = "U-Net base width of the benchmarked model", DefaultValueFactory = _ => 16 };
-        var depth = new Option<int>("--depth") { Description = "U-Net depth", DefaultValueFactory = _ => 4 };
-        var pipelineFrames = new Option<int>("--pipeline-frames") { Description = "Frames per pipeline run (0 = skip the pipeline part)", DefaultValueFactory = _ => 600 };
-        var soak = new Option<int>("--soak-frames") { Description = "Also run the live (25 fps) and overload (4× the model) soaks over this many frames each (0 = skip; 10000 takes ~8 min)", DefaultValueFactory = _ => 0 };
-        var soakFps = new Option<double>("--soak-fps") { Description = "Source rate of the live soak", DefaultValueFactory = _ => 25 };
+        var sizes = new Option<int[]>("--sizes") { Description = "Input sizes (square)", DefaultValueFactory = _ => [128, 256], AllowMultipleArgumentsPerToken = true }.Each(16, 4096);
+        var batches = new Option<int[]>("--batches") { Description = "Batch sizes", DefaultValueFactory = _ => [1, 2, 4, 8], AllowMultipleArgumentsPerToken = true }.Each(1, 256);
+        var iterations = new Option<int>("--iterations") { Description = "Timed engine calls per cell (after warm-up)", DefaultValueFactory = _ => 20 }.Between(1, 1_000_000);
+        var baseWidth = new Option<int>("--base") { Description = "U-Net base width of the benchmarked model", DefaultValueFactory = _ => 16 }.Between(1, 1024);
+        var depth = new Option<int>("--depth") { Description = "U-Net depth", DefaultValueFactory = _ => 4 }.Between(1, 8);
+        var pipelineFrames = new Option<int>("--pipeline-frames") { Description = "Frames per pipeline run (0 = skip the pipeline part)", DefaultValueFactory = _ => 600 }.Between(0, 10_000_000);
+        var soak = new Option<int>("--soak-frames") { Description = "Also run the live (25 fps) and overload (4× the model) soaks over this many frames each (0 = skip; 10000 takes ~8 min)", DefaultValueFactory = _ => 0 }.Between(0, 10_000_000);
+        var soakFps = new Option<double>("--soak-fps") { Description = "Source rate of the live soak", DefaultValueFactory = _ => 25 }.Between(0.1, 10_000.0);
         var eager = new Option<bool>("--eager") { Description = "Run the eager TorchSharp forward (one native call per op) instead of the TorchScript one, to compare" };
-        var render = new Option<int>("--render-frames") { Description = "Frames for the headless overlay-rendering benchmark at 512×512 (0 = skip)", DefaultValueFactory = _ => 2000 };
+        var render = new Option<int>("--render-frames") { Description = "Frames for the headless overlay-rendering benchmark at 512×512 (0 = skip)", DefaultValueFactory = _ => 2000 }.Between(0, 10_000_000);
         var streams = new Option<int[]>("--streams")
         {
             Description = "N streams on one model instead of the engine grid: for each count (e.g. 1,2,4,8), that many live synthetic sources through one shared inference stage",
-            AllowMultipleArgumentsPerToken = true, CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))],
-        };
-        var streamFrames = new Option<int>("--stream-frames") { Description = "--streams: frames per stream (default 250 = 10 s at 25 fps)", DefaultValueFactory = _ => 250 };
-        var streamFps = new Option<double>("--stream-fps") { Description = "--streams: frame rate of each stream", DefaultValueFactory = _ => 25 };
+            AllowMultipleArgumentsPerToken = true, CustomParser = r =>
+            {
+                var counts = new List<int>();
+                foreach (var v in r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)))
+                {
+                    if (int.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int n)) counts.Add(n);
+                    else r.AddError($"--streams {v}: not a whole number (e.g. --streams 1,2,4,8)");
+                }
+                return [.. counts];
+            },
+        }.Each(1, 64);
+        var streamFrames = new Option<int>("--stream-frames") { Description = "--streams: frames per stream (default 250 = 10 s at 25 fps)", DefaultValueFactory = _ => 250 }.Between(1, 10_000_000);
+        var streamFps = new Option<double>("--stream-fps") { Description = "--streams: frame rate of each stream", DefaultValueFactory = _ => 25 }.Between(0.1, 10_000.0);
         var streamModel = new Option<string>("--model") { Description = "--streams: checkpoint every stream shares", DefaultValueFactory = _ => DemoCommand.DefaultModel };
         var print = SpecFlags.PrintSpec();
         var output = CommonOptions.Out("out/bench");
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var engines = new Option<string?>("--engines") { Description = "torch,onnx: compare both engines (and a bare ONNX Runtime session on the same graph) at batch 1 instead of the grid" };
-        var threadCounts = new Option<int[]>("--thread-counts") { Description = "Thread counts of the --engines comparison", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
-        var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds of the --engines comparison (--iterations calls each)", DefaultValueFactory = _ => 5 };
+        var threadCounts = new Option<int[]>("--thread-counts") { Description = "Thread counts of the --engines comparison", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true }.Each(1, 1024);
+        var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds of the --engines comparison (--iterations calls each)", DefaultValueFactory = _ => 5 }.Between(1, 10_000);
         var cmd = new Command("bench", "Benchmark the inference engine and the whole pipeline (latency percentiles, throughput, GFLOP/s, allocations)")
         {
             sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, eager, render, streams, streamFrames, streamFps, streamModel, print, output, device, threads, engines, threadCounts, rounds,

@@ -41,9 +41,9 @@ public static class EvalCommand
             Description = "Auto: the validation split when --data is the training data and split.json sits beside the checkpoint, else All",
             DefaultValueFactory = _ => EvalSubset.Auto,
         };
-        var threshold = new Option<double?>("--threshold") { Description = "Probability threshold for binary masks (default: the checkpoint's, 0.5)" };
-        var samples = new Option<int>("--samples") { Description = "Rows in the PNG grid", DefaultValueFactory = _ => 8 };
-        var batch = new Option<int>("--batch-size") { Description = "Inference batch size", DefaultValueFactory = _ => 8 };
+        var threshold = new Option<double?>("--threshold") { Description = "Probability threshold for binary masks (default: the checkpoint's, 0.5)" }.Between(0.0, 1.0);
+        var samples = new Option<int>("--samples") { Description = "Rows in the PNG grid", DefaultValueFactory = _ => 8 }.Between(0, 1000);
+        var batch = new Option<int>("--batch-size") { Description = "Inference batch size", DefaultValueFactory = _ => 8 }.Between(1, 4096);
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var cmd = new Command("eval", "Evaluate a checkpoint: IoU, Dice, precision, recall, pixel accuracy, HD95 per image and aggregate")

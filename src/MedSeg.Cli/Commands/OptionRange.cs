@@ -33,7 +33,17 @@ public static class OptionRange
     {
         option.Validators.Add(r =>
         {
-            foreach (var v in r.GetValueOrDefault<T[]>() ?? [])
+            T[]? values;
+            try
+            {
+                values = r.GetValueOrDefault<T[]>();
+            }
+            catch (InvalidOperationException)
+            {
+                // A custom parser already reported why the tokens are not numbers: that error stands alone.
+                return;
+            }
+            foreach (var v in values ?? [])
                 if (v < min || v > max || T.IsNaN(v)) r.AddError(Message(option.Name, v, min, max));
         });
         return option;

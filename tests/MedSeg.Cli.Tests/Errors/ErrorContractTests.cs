@@ -26,6 +26,38 @@ public sealed class ErrorContractTests : IDisposable
         Assert.Contains("allowed range", output);
     }
 
+    [Theory]
+    [InlineData("train", "--epochs", "0")]
+    [InlineData("train", "--batch-size", "-1")]
+    [InlineData("train", "--val-fraction", "1.5")]
+    [InlineData("train", "--lr", "-0.1")]
+    [InlineData("eval", "--batch-size", "0")]
+    [InlineData("bench", "--iterations", "0")]
+    [InlineData("bench", "--sizes", "-128")]
+    [InlineData("bench", "--streams", "0")]
+    public async Task TrainEvalBench_OutOfRangeOption_Exit2NamingTheOptionAndRange(string command, string option, string value)
+    {
+        // Refused while parsing, before any data set, model or benchmark is touched.
+        string[] required = command switch
+        {
+            "train" => ["--data", "synthetic:lesion"],
+            "eval" => ["--data", "synthetic:lesion", "--model", Ckpt()],
+            _ => [],
+        };
+        var (code, output) = await CliRunner.RunAsync([command, .. required, option, value]);
+        Assert.Equal(2, code);
+        Assert.Contains($"{option} {value}", output);
+        Assert.Contains("allowed range", output);
+    }
+
+    [Fact]
+    public async Task Bench_StreamsNotANumber_Exit2NamingIt()
+    {
+        var (code, output) = await CliRunner.RunAsync("bench", "--streams", "1,two");
+        Assert.Equal(2, code);
+        Assert.Contains("--streams two", output);
+    }
+
     [Fact]
     public async Task Video_Opacity5_Refused()
     {

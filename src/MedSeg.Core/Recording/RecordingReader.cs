@@ -45,6 +45,8 @@ public sealed class RecordingReader : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var o = (options ?? new RecordingReaderOptions()).Validate();
         if (!File.Exists(path)) throw new FileNotFoundException($"recording not found: {path}", path);
+        // Before open: opening a named pipe would block until a writer comes.
+        if (Limits.InputFiles.Problem(path) is { } notAFile) throw new RecordingFormatException(path, 0, notAFile);
         // ReadWrite sharing: a session still being recorded can be inspected.
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1 << 16);
         try

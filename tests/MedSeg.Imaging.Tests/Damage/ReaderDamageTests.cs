@@ -90,6 +90,29 @@ public sealed class ReaderDamageTests : IDisposable
     }
 
     [Fact]
+    public void Tiff_NamedPipe_RefusedByNameWithoutBlocking()
+    {
+        string pipe = _dir.Combine("stack.tif");
+        Process.Start("mkfifo", pipe)!.WaitForExit();
+        // On a worker with a deadline: a reader that opened the pipe would wait for a writer forever.
+        var open = Task.Run(() => Assert.Throws<MedicalFormatException>(() => TiffStack.Open(pipe)));
+        Assert.True(open.Wait(TimeSpan.FromSeconds(30)), "TiffStack.Open blocked on a named pipe");
+        Assert.Equal(pipe, open.Result.Path);
+        Assert.Contains("not a regular file", open.Result.Reason);
+    }
+
+    [Fact]
+    public void Recording_NamedPipe_RefusedByNameWithoutBlocking()
+    {
+        string pipe = _dir.Combine("session.msgpack");
+        Process.Start("mkfifo", pipe)!.WaitForExit();
+        var open = Task.Run(() => Assert.Throws<MedSeg.Core.Recording.RecordingFormatException>(() => MedSeg.Core.Recording.RecordingReader.Open(pipe)));
+        Assert.True(open.Wait(TimeSpan.FromSeconds(30)), "RecordingReader.Open blocked on a named pipe");
+        Assert.Contains(pipe, open.Result.Message);
+        Assert.Contains("not a regular file", open.Result.Message);
+    }
+
+    [Fact]
     public void Dicom_300MillionFrames_RefusedByTheFrameLimit()
     {
         string file = Dcmtk.Write(_dir, "frames.dcm", 8, 8, null, "(0028,0008)=300000000");

@@ -31,7 +31,7 @@ public sealed class TiffStack : ISliceStack
     /// <exception cref="MedicalFormatException">Missing, unreadable, or no page in a supported format.</exception>
     public static TiffStack Open(string path)
     {
-        if (!File.Exists(path)) throw new MedicalFormatException(path, "no such file");
+        if (Core.Limits.InputFiles.Problem(path) is { } notAFile) throw new MedicalFormatException(path, notAFile);
         if (!Cv2.ImReadMulti(path, out Mat[] mats, ImreadModes.Unchanged) || mats.Length == 0)
             throw new MedicalFormatException(path, "OpenCV could not decode it as a (multi-page) image: corrupt, truncated or not a TIFF");
         var pages = new List<(int, byte[])>();

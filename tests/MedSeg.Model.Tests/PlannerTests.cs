@@ -45,11 +45,23 @@ public sealed class PlannerTests
         Assert.Equal("CT (HU)", plan.DataKind);
         var p = plan.Preprocess;
         Assert.Equal(Normalization.DatasetStats, p.Normalization);
-        Assert.Equal((-120.0, 1400.0, 180.0, 320.0), (p.DatasetLow, p.DatasetHigh, p.DatasetMean, p.DatasetStd));
+        // The low end reaches air (−1024 HU), so air is not folded onto the darkest foreground.
+        Assert.Equal((-1024.0, 1400.0, 180.0, 320.0), (p.DatasetLow, p.DatasetHigh, p.DatasetMean, p.DatasetStd));
         Assert.Equal(0, plan.Patch);
         Assert.False(plan.Tiled);
         Assert.Equal(0, plan.ForegroundOversample);
         Assert.Equal("ce+dice", plan.Loss);
+    }
+
+    [Fact]
+    public void Plan_CtOfANarrowOrgan_ExtendsTheLowClipAtMostTenSdBelowTheMean()
+    {
+        // An organ at 20–90 HU (mean 50, sd 20): air would sit 52 sd away; the clip stops at 50 − 10·20.
+        var plan = Planner.Plan(Fingerprint(256, "16-bit signed", -3024, 1800, fgLow: 20, fgHigh: 90, fgMean: 50, fgStd: 20),
+                                new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal("CT (HU)", plan.DataKind);
+        Assert.Equal((-150.0, 90.0), (plan.Preprocess.DatasetLow, plan.Preprocess.DatasetHigh));
     }
 
     [Fact]

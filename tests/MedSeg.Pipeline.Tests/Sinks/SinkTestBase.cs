@@ -15,7 +15,7 @@ public abstract class SinkTestBase : IDisposable
 
     protected abstract IFrameSink CreateSink();
 
-    private static Frame Finished(FramePool pool, long seq)
+    protected static Frame Finished(FramePool pool, long seq)
     {
         var frame = TestFrames.Inferred(pool, seq, (x, y) => x > 8 ? 0.9f : 0.1f);
         frame.Times.Postprocessed = StageTimes.Now();
@@ -75,8 +75,17 @@ public abstract class SinkTestBase : IDisposable
         Assert.Equal(0, Pool.Outstanding);
     }
 
+    /// <summary>Frames 0 … <paramref name="count"/> − 1 through <paramref name="sink"/> until the input completes.</summary>
+    protected async Task RunFramesAsync(IFrameSink sink, int count)
+    {
+        var input = Channels.Unbounded<Frame>();
+        for (int i = 0; i < count; i++) input.Writer.TryWrite(Finished(Pool, i));
+        input.Writer.Complete();
+        await sink.RunAsync(input.Reader, CancellationToken.None).WaitAsync(Channels.Patience);
+    }
+
     /// <summary>A sink that hands frames on (the mailbox) keeps the last one until disposed.</summary>
-    private static void Release(IFrameSink sink) => (sink as IDisposable)?.Dispose();
+    protected static void Release(IFrameSink sink) => (sink as IDisposable)?.Dispose();
 
     public virtual void Dispose() => Pool.Dispose();
 }

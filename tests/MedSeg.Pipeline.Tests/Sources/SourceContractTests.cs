@@ -6,9 +6,22 @@ using MedSeg.Pipeline.Tests.Support;
 
 namespace MedSeg.Pipeline.Tests.Sources;
 
+/// <summary>The source contract (SourceTestBase) for the synthetic source, plus what only it promises.</summary>
 public sealed class SyntheticSourceContractTests : SourceTestBase
 {
     protected override IFrameSource CreateSource(FramePool pool) => SourceFactory.Create($"synthetic:lesion?fps=0&frames={Frames}&size=32", pool);
+
+    [Fact]
+    public async Task RunAsync_Synthetic_EveryFrameCarriesItsExactGroundTruth()
+    {
+        var output = Channels.Unbounded<Frame>();
+        await CreateSource(Pool).RunAsync(output.Writer, CancellationToken.None).WaitAsync(Channels.Patience);
+        output.Writer.Complete();
+        var frames = await Channels.ReadAllAsync(output.Reader);
+
+        Assert.All(frames, f => Assert.True(f.HasGroundTruth && f.GroundTruth.Length == f.Info.Width * f.Info.Height));
+        foreach (var f in frames) f.Dispose();
+    }
 }
 
 public sealed class RecordingSourceContractTests : SourceTestBase
@@ -31,6 +44,19 @@ public sealed class RecordingSourceContractTests : SourceTestBase
     }
 
     protected override IFrameSource CreateSource(FramePool pool) => SourceFactory.Create($"recording:{_path}?max=1", pool);
+
+    [Fact]
+    public async Task RunAsync_Recording_ReplaysTheRecordedFrameSize()
+    {
+        var output = Channels.Unbounded<Frame>();
+        await CreateSource(Pool).RunAsync(output.Writer, CancellationToken.None).WaitAsync(Channels.Patience);
+        output.Writer.Complete();
+        var frames = await Channels.ReadAllAsync(output.Reader);
+
+        Assert.Equal(Frames, frames.Count);
+        Assert.All(frames, f => Assert.Equal((16, 16), (f.Info.Width, f.Info.Height)));
+        foreach (var f in frames) f.Dispose();
+    }
 
     public override void Dispose()
     {

@@ -90,5 +90,7 @@ with torch.no_grad():
         for c in range(1, k):
             pp, tt = pred == c, m == c
             dices[c].append(1.0 if pp.sum() + tt.sum() == 0 else 2 * (pp & tt).sum() / (pp.sum() + tt.sum()))
+            inter[c] += (pp & tt).sum(); sums[c] += pp.sum() + tt.sum()
 print(json.dumps({"train_seconds": round(train_s, 1), "pixel_error": round(float(np.mean(err)), 4),
-                  "dice": [round(float(np.mean(d)), 4) for d in dices[1:]], "train_images": len(data), "heldout_images": len(te_i)}))
+                  "dice": [round(float(np.mean(d)), 4) for d in dices[1:]],
+                  "pooled_dice": [round(float(2 * inter[c] / sums[c]), 4) if sums[c] else 1.0 for c in range(1, k)], "train_images": len(data), "heldout_images": len(te_i)}))

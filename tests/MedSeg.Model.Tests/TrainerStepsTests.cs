@@ -87,6 +87,28 @@ public sealed class TrainerStepsTests : IDisposable
     }
 
     [Fact]
+    public void TrainModel_FinalRefit_RunsTheSelectedStepsOnAllSamplesIntoBest()
+    {
+        // 10 images, 8 train / 2 val; epoch 2 of 3 is made the best by a settle epoch of 2 and a
+        // delta no later epoch can beat, so the refit must run 2 × 3 steps on all 10.
+        var observer = new CountingObserver();
+        var o = Tiny("refit") with { Epochs = 3, StepsPerEpoch = 3, SettleEpochs = 2, MinDelta = 10, Final = FinalFit.Refit, Metric = SelectionMetric.Dice };
+
+        var r = Trainer.TrainModel(o, observer, CancellationToken.None);
+
+        Assert.Equal(2, r.BestEpoch);
+        Assert.Equal((6, 10), (r.RefitSteps, r.RefitSamples));
+        Assert.Equal([3, 3, 3, 3, 3], observer.BatchesPerEpoch); // 3 validated epochs, then 2 refit epochs
+        Assert.Equal(3, r.History.Count);                         // the run's own log stays the validated run's
+        var refitLog = TrainingLog.ReadJson(Path.Combine(o.OutDir, "refit"));
+        Assert.Equal(2, refitLog.Count);
+        Assert.All(refitLog, row => Assert.True(double.IsNaN(row.ValDice)));
+        Assert.Equal("refit on all samples", Checkpoint.ReadInfo(r.BestCheckpoint).Metric);
+        Assert.Equal(2, Checkpoint.ReadInfo(Path.Combine(o.OutDir, "validated.ckpt")).Epoch);
+        Assert.NotEqual(Checkpoint.Hash(r.BestCheckpoint), Checkpoint.Hash(Path.Combine(o.OutDir, "validated.ckpt")));
+    }
+
+    [Fact]
     public void TrainModel_RealColin27Slices_LossFalls()
     {
         // Real data: 12 axial slices of the Colin27 T1 (Debian mricron-data), brain mask = ch2bet > 0.

@@ -74,20 +74,32 @@ public static class Planner
             ? $"whole {width}×{height} images (batch {batch})"
             : $"patches of {patch}² (batch {batch}) from the {width}×{height} input, sliding-window inference");
 
-        // 4. Steps from the measured step time and the budget; a fixed number per epoch, so
-        //    schedule, validation and early stopping mean the same on 20 images or 2,000.
+        // 4. Final phase: a small set loses a fifth of its few samples to validation, so after the
+        //    validated run picks its step count, a fresh model is refitted on all samples for that
+        //    many steps. k-fold ensembles were left out: within one budget each fold gets 1/k of the
+        //    steps, and the ensemble costs k forward passes per frame in a real-time stream.
+        var final = o.Final ?? (f.Samples <= o.SmallSetSamples ? Training.FinalFit.Refit : Training.FinalFit.None);
+        reasons.Add(final == Training.FinalFit.Refit
+            ? $"{f.Samples} samples{(o.Final is null ? $" (≤ {o.SmallSetSamples})" : "")}: after the validated run, refit on all of them for its selected steps; the budget is split between the two"
+            : $"{f.Samples} samples{(o.Final is null ? $" (> {o.SmallSetSamples})" : "")}: no refit, best.ckpt is the validated run's best");
+
+        // 5. Steps from the measured step time and the budget; a fixed number per epoch, so
+        //    schedule, validation and early stopping mean the same on 20 images or 2,000. A refit
+        //    runs at most as many steps as the validated run, so each phase gets half of them (the
+        //    step limits bound the whole, so a slow machine does not double its overrun).
         double perStep = timer.SecondsPerStep(stepWidth, stepHeight, batch, pre.Channels, classes);
         int steps = Math.Clamp((int)(o.BudgetSeconds / perStep), o.MinSteps, o.MaxSteps);
+        if (final == Training.FinalFit.Refit) steps /= 2;
         int perEpoch = Math.Max(1, (int)Math.Ceiling((double)steps / o.Epochs));
         steps = perEpoch * o.Epochs;
         int warmup = Math.Max(10, steps / 20);
         // Best-checkpoint selection and early stopping wait for warm-up plus a third of the run:
         // before that batch-norm statistics move and an all-foreground model can look best.
         int settle = Math.Max((int)Math.Ceiling((double)warmup / perEpoch) + 1, (o.Epochs + 2) / 3);
-        reasons.Add($"{perStep:F2} s per step measured → {steps} steps ({o.Epochs} × {perEpoch}) within {o.BudgetSeconds:F0} s; " +
+        reasons.Add($"{perStep:F2} s per step measured → {steps} steps ({o.Epochs} × {perEpoch}){(final == Training.FinalFit.Refit ? " per phase" : "")} within {o.BudgetSeconds:F0} s; " +
                     $"warm-up {warmup} steps then poly decay; selection from epoch {settle} on a smoothed metric");
 
-        // 5. Augmentation: flips both ways and right-angle turns keep thin structures sharp; small
+        // 6. Augmentation: flips both ways and right-angle turns keep thin structures sharp; small
         //    affine and intensity jitter. Foreground oversampling (nnU-Net: a third of patches)
         //    matters only when patches can miss the foreground.
         var augment = new AugmentOptions { HorizontalFlip = 0.5, VerticalFlip = 0.5, Rotate90 = true, RotateDegrees = 10, Scale = 0.1, Shift = 0.05 };
@@ -100,7 +112,7 @@ public static class Planner
             Preprocess = pre with { Width = width, Height = height }, BatchSize = batch, Augment = augment,
             Loss = classes == 2 ? "bce+dice" : "ce+dice", LearningRate = 1e-3, Schedule = "poly", Steps = steps, StepsPerEpoch = perEpoch,
             WarmupSteps = warmup, SettleEpochs = settle, ForegroundOversample = oversample, SecondsPerStep = perStep,
-            InferenceMsPerFrame = inferMs, Reasons = reasons,
+            InferenceMsPerFrame = inferMs, Final = final, Reasons = reasons,
         };
     }
 

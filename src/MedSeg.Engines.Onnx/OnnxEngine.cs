@@ -15,7 +15,7 @@ namespace MedSeg.Engines.Onnx;
 /// the answer out: no managed allocation per call. A graph with a fixed batch B runs a batch of
 /// n frames as ⌈n/B⌉ calls of B. Not thread-safe: the inference stage owns it.
 /// </remarks>
-public sealed class OnnxEngine : ISegmentationEngine
+public sealed class OnnxEngine : IProbabilityEngine
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _run = new();
@@ -127,18 +127,44 @@ public sealed class OnnxEngine : ISegmentationEngine
         for (int first = 0; first < batch; first += _step)
         {
             int n = Math.Min(_step, batch - first);
-            CopyIn(input.Slice(first * frameIn, n * frameIn), n);
-            int bound = _signature.FixedBatch ?? n;
-            // CUDA: upload, run and download are queued on the engine's one stream, in that order; the CPU copies are no-ops.
-            _input.Upload((long)bound * frameIn * sizeof(float));
-            _session.RunWithBinding(_run, _bindings[bound]!);
-            _out0.Download(_out0.Bytes / _step * bound);
-            _out1?.Download(_out1.Bytes / _step * bound);
-            if (_stream != IntPtr.Zero) CudaRuntime.Synchronize(_stream);
+            Run(input.Slice(first * frameIn, n * frameIn), n);
             var lab = labels.Slice(first * plane, n * plane);
             var fg = wantFg ? foreground.Slice(first * plane, n * plane) : default;
             CopyOut(n, lab, fg);
         }
+    }
+
+    /// <summary>Class probabilities (for a tiler): a probs head as it is, logits through sigmoid / softmax, a binary labels head's foreground output.</summary>
+    public void InferProbabilities(ReadOnlySpan<float> input, int batch, Span<float> probabilities)
+    {
+        if (batch < 1 || batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"must be 1–{MaxBatch}");
+        if (Contract.Head == OutputHead.Labels && _k > 1)
+            throw new NotSupportedException($"{Contract.Model}: a multi-class labels head has no class probabilities; export with a probs head for tiled inference");
+        int plane = _h * _w, frameIn = _c * plane, frameOut = _k * plane;
+        if (input.Length < batch * frameIn) throw new ArgumentException($"expected {batch}×{_c}×{_h}×{_w} floats, got {input.Length}", nameof(input));
+        if (probabilities.Length < batch * frameOut) throw new ArgumentException($"probabilities need {batch * frameOut} floats", nameof(probabilities));
+        for (int first = 0; first < batch; first += _step)
+        {
+            int n = Math.Min(_step, batch - first);
+            Run(input.Slice(first * frameIn, n * frameIn), n);
+            var dst = probabilities.Slice(first * frameOut, n * frameOut);
+            if (Contract.Head == OutputHead.Labels) _out1!.Host<float>(n * plane).CopyTo(dst);
+            else OnnxOutputDecoder.Probabilities(_out0.Host<float>(n * frameOut), n, _k, plane, Contract.Layout, Contract.Head, dst);
+        }
+    }
+
+    /// <summary>One call of at most the graph's batch: frames in, graph run, outputs on the host.</summary>
+    private void Run(ReadOnlySpan<float> frames, int n)
+    {
+        int frameIn = _c * _h * _w;
+        CopyIn(frames, n);
+        int bound = _signature.FixedBatch ?? n;
+        // CUDA: upload, run and download are queued on the engine's one stream, in that order; the CPU copies are no-ops.
+        _input.Upload((long)bound * frameIn * sizeof(float));
+        _session.RunWithBinding(_run, _bindings[bound]!);
+        _out0.Download(_out0.Bytes / _step * bound);
+        _out1?.Download(_out1.Bytes / _step * bound);
+        if (_stream != IntPtr.Zero) CudaRuntime.Synchronize(_stream);
     }
 
     private void CopyIn(ReadOnlySpan<float> frames, int n)

@@ -20,6 +20,9 @@ public sealed class EngineSection
     [YamlMember(Order = 4, Description = "Foreground probability threshold, used by the engine and by postprocessing alike; empty (default): the checkpoint's")]
     public double? Threshold { get; set; }
 
+    [YamlMember(Order = 5, Description = "auto (default): a model trained on patches smaller than its input runs by Gaussian-weighted sliding windows, as `eval` does | off: whole frames at the input size")]
+    public string Tiling { get; set; } = "auto";
+
     /// <summary>Cores − 1 (at least 1): measured on 2 cores, one torch thread leaves the pipeline its own core (README, "One torch thread").</summary>
     public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount - 1);
 
@@ -29,6 +32,7 @@ public sealed class EngineSection
         _ = SpecWords.EngineKind(Kind);
         if (string.IsNullOrWhiteSpace(Device)) throw new ArgumentException("engine.device is empty", "engine.device");
         if (Threads < 0) throw new ArgumentOutOfRangeException("engine.threads", Threads, "must be ≥ 0");
+        if (Tiling is not ("auto" or "off")) throw new ArgumentException($"engine.tiling '{Tiling}': use auto or off", "engine.tiling");
         if (Threshold is { } t && !(t > 0 && t < 1)) throw new ArgumentOutOfRangeException("engine.threshold", t, "must be in (0, 1)");
     }
 }

@@ -103,9 +103,28 @@ public sealed class TrainerStepsTests : IDisposable
         var refitLog = TrainingLog.ReadJson(Path.Combine(o.OutDir, "refit"));
         Assert.Equal(2, refitLog.Count);
         Assert.All(refitLog, row => Assert.True(double.IsNaN(row.ValDice)));
-        Assert.Equal("refit on all samples", Checkpoint.ReadInfo(r.BestCheckpoint).Metric);
+        Assert.Equal(FinalRefit.Marker, Checkpoint.ReadInfo(r.BestCheckpoint).Metric);
         Assert.Equal(2, Checkpoint.ReadInfo(Path.Combine(o.OutDir, "validated.ckpt")).Epoch);
         Assert.NotEqual(Checkpoint.Hash(r.BestCheckpoint), Checkpoint.Hash(Path.Combine(o.OutDir, "validated.ckpt")));
+    }
+
+    [Fact]
+    public void TrainModel_ResumedAfterARefit_ValidatedCheckpointStaysTheValidatedPick()
+    {
+        // Epoch 1 is selected and nothing later can beat it, so after the resume best.ckpt holds
+        // the first run's refit: it must not be taken for the validated pick.
+        var o = Tiny("resume-refit") with { Epochs = 2, StepsPerEpoch = 2, SettleEpochs = 1, MinDelta = 10, Final = FinalFit.Refit };
+        Trainer.TrainModel(o, NullTrainingObserver.Instance, CancellationToken.None);
+        string validated = Path.Combine(o.OutDir, "validated.ckpt");
+        string before = Checkpoint.Hash(validated);
+
+        var r = Trainer.TrainModel(o with { Epochs = 3, Resume = Path.Combine(o.OutDir, "last.ckpt") }, NullTrainingObserver.Instance, CancellationToken.None);
+
+        Assert.Equal((1, 2), (r.BestEpoch, r.RefitSteps));
+        Assert.Equal(3, r.History.Count);
+        Assert.Equal(before, Checkpoint.Hash(validated));
+        Assert.NotEqual(FinalRefit.Marker, Checkpoint.ReadInfo(validated).Metric);
+        Assert.Equal(FinalRefit.Marker, Checkpoint.ReadInfo(r.BestCheckpoint).Metric);
     }
 
     [Fact]

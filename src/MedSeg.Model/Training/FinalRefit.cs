@@ -19,12 +19,18 @@ namespace MedSeg.Model.Training;
 /// </remarks>
 public static class FinalRefit
 {
+    /// <summary>The <see cref="CheckpointInfo.Metric"/> of a refitted best.ckpt.</summary>
+    public const string Marker = "refit on all samples";
+
     /// <returns>The optimizer steps run.</returns>
     public static int Run(TrainOptions o, PreparedDataset all, UNetOptions modelOptions, LossKind lossKind, int epochs, int batches,
                           CheckpointInfo template, string best, Device device, ITrainingObserver observer, CancellationToken ct)
     {
         int steps = epochs * batches;
-        File.Copy(best, Path.Combine(o.OutDir, "validated.ckpt"), overwrite: true);
+        // A resumed run whose selection did not move still has the previous refit in best.ckpt:
+        // the validated pick is then the validated.ckpt already there.
+        string validated = Path.Combine(o.OutDir, "validated.ckpt");
+        if (!(Checkpoint.ReadInfo(best).Metric == Marker && File.Exists(validated))) File.Copy(best, validated, overwrite: true);
         observer.Message($"refit: a fresh model on all {all.Count} samples for {steps} steps ({epochs} epochs × {batches}, the validated run's best)");
         torch.manual_seed(o.Seed);
         using var model = new UNet(modelOptions);

@@ -142,7 +142,7 @@ public static class Trainer
         if (o.Final == FinalFit.Refit && bestEpoch > 0)
         {
             var all = new PreparedDataset(data, [.. split.Train, .. split.Val], preprocessor, ct: ct);
-            refitSteps = FinalRefit.Run(o, all, modelOptions, lossKind, bestEpoch, batches, template with { Metric = "refit on all samples", MetricValue = selector.BestValue },
+            refitSteps = FinalRefit.Run(o, all, modelOptions, lossKind, bestEpoch, batches, template with { Metric = FinalRefit.Marker, MetricValue = selector.BestValue },
                                         best, device, observer, ct);
         }
 

@@ -107,15 +107,26 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Plan_SmallSetOnASlowMachine_NoRefitWhenHalfTheStepsWouldStarveTheValidatedRun()
+    {
+        // 110 s at 0.5 s per step is 220 steps: halved, 110 would be under MinSteps (150).
+        var plan = Planner.Plan(Fingerprint(128, "8-bit", 0, 255), new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal(FinalFit.None, plan.Final);
+        Assert.InRange(plan.Steps, 220, 220 + plan.Epochs - 1);
+        Assert.Contains(plan.Reasons, r => r.Contains("no refit"));
+    }
+
+    [Fact]
     public void Plan_LargeSet_KeepsTheValidatedBest()
     {
         // 1,000 samples of which the fingerprint measured 200: the set's size decides, not the sample's.
         var f = Fingerprint(128, "8-bit", 0, 255) with { SetSize = 1000 };
 
-        var plan = Planner.Plan(f, new PlannerOptions(), new FixedTimer(0.5));
+        var plan = Planner.Plan(f, new PlannerOptions(), new FixedTimer(0.1));
 
         Assert.Equal(FinalFit.None, plan.Final);
-        Assert.InRange(plan.Steps, 220, 220 + plan.Epochs - 1);
+        Assert.InRange(plan.Steps, 1100, 1100 + plan.Epochs - 1);
     }
 
     [Fact]

@@ -36,25 +36,31 @@ public static class ProbabilityResize
                 float wy = fy[y];
                 for (int x = 0; x < toWidth; x++)
                 {
-                    float t = top[x0[x]] + (top[x1[x]] - top[x0[x]]) * fx[x];
-                    float b = bottom[x0[x]] + (bottom[x1[x]] - bottom[x0[x]]) * fx[x];
-                    dst[y * toWidth + x] = t + (b - t) * wy;
+                    // Weighted sums in OpenCV's (and torch's) order: rows first, then between them.
+                    float w1 = fx[x], w0 = 1f - w1;
+                    float t = top[x0[x]] * w0 + top[x1[x]] * w1;
+                    float b = bottom[x0[x]] * w0 + bottom[x1[x]] * w1;
+                    dst[y * toWidth + x] = t * (1f - wy) + b * wy;
                 }
             }
         }
     }
 
-    /// <summary>torch's area_pixel_compute_source_index for linear modes: src = (dst + ½)·scale − ½, clamped at 0.</summary>
+    /// <summary>OpenCV's INTER_LINEAR coordinates (torch's for align_corners=false): src = (dst + ½)·scale − ½,
+    /// computed in double and kept as float, clamped to the first and last pixel.</summary>
     private static void Axis(int size, int toSize, Span<int> i0, Span<int> i1, Span<float> frac)
     {
-        float scale = (float)size / toSize;
+        double scale = (double)size / toSize;
         for (int d = 0; d < toSize; d++)
         {
-            float s = Math.Max(0f, (d + 0.5f) * scale - 0.5f);
-            int lo = Math.Min((int)s, size - 1);
+            float s = (float)((d + 0.5) * scale - 0.5);
+            int lo = (int)MathF.Floor(s);
+            float f = s - lo;
+            if (lo < 0) (lo, f) = (0, 0f);
+            if (lo >= size - 1) (lo, f) = (size - 1, 0f);
             i0[d] = lo;
             i1[d] = Math.Min(lo + 1, size - 1);
-            frac[d] = s - lo;
+            frac[d] = f;
         }
     }
 }

@@ -118,6 +118,18 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Plan_SmallSetWithFewPassesPerPhase_NoRefit()
+    {
+        // 0.3 s per step: 366 steps, 183 per phase, but at batch 4 that is 183·4/90 ≈ 8 passes over 90 slices.
+        var f = Fingerprint(256, "8-bit", 0, 255) with { SetSize = 90 };
+
+        var plan = Planner.Plan(f, new PlannerOptions(), new FixedTimer(0.3));
+
+        Assert.Equal(FinalFit.None, plan.Final);
+        Assert.Contains(plan.Reasons, r => r.Contains("short of steps"));
+    }
+
+    [Fact]
     public void Plan_LargeSet_KeepsTheValidatedBest()
     {
         // 1,000 samples of which the fingerprint measured 200: the set's size decides, not the sample's.

@@ -17,6 +17,8 @@ public sealed record PlannerOptions
     public UNetOptions Model { get; init; } = new() { BaseWidth = 16 };
     /// <summary>Sets of at most this many samples are refitted on all data after the validated run.</summary>
     public int SmallSetSamples { get; init; } = 200;
+    /// <summary>A refit is planned only when each phase sees the set at least this many times (below, runs are short of steps, not data).</summary>
+    public double MinRefitPasses { get; init; } = 30;
     /// <summary>The user's choice of final phase (--final); null lets the planner choose from the set's size.</summary>
     public Training.FinalFit? Final { get; init; }
 
@@ -25,6 +27,7 @@ public sealed record PlannerOptions
         if (!(BudgetSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(BudgetSeconds), BudgetSeconds, "must be > 0");
         if (MaxPatch < Model.SizeMultiple) throw new ArgumentOutOfRangeException(nameof(MaxPatch), MaxPatch, $"must be ≥ {Model.SizeMultiple}");
         if (MinSteps < 1 || MaxSteps < MinSteps) throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, "need 1 ≤ MinSteps ≤ MaxSteps");
+        if (MinRefitPasses < 0) throw new ArgumentOutOfRangeException(nameof(MinRefitPasses), MinRefitPasses, "must be ≥ 0");
         if (SmallSetSamples < 0) throw new ArgumentOutOfRangeException(nameof(SmallSetSamples), SmallSetSamples, "must be ≥ 0");
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "must be ≥ 1");
         return this;

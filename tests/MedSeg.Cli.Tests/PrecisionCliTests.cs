@@ -78,4 +78,29 @@ public sealed class PrecisionCliTests : IDisposable
         Assert.Contains("calibrates on the checkpoint's training data 'none', which does not open here", output.Replace("\n", ""));
         Assert.Contains("--calibration DATA", output.Replace("\n", ""));
     }
+
+    [Fact]
+    public async Task BenchPrecisions_TinyModel_WritesSpeedAndDiceTables()
+    {
+        string outDir = Path.Combine(_dir, "bench");
+        var (code, output) = await CliRunner.RunAsync("bench", "--precisions", "fp32,int8", "--model", TinyCheckpoint(), "--calibration", Calibration,
+                                                      "--sizes", "32", "--thread-counts", "1", "--iterations", "2", "--rounds", "1",
+                                                      "--eval-data", "synthetic:lesion?n=4&size=32&seed=5", "--out", outDir);
+        Assert.True(code == 0, output);
+        string md = File.ReadAllText(Path.Combine(outDir, "precisions.md"));
+        Assert.Contains("| 32² | 1 |", md);
+        Assert.Contains("| synthetic:lesion?n=4&size=32&seed=5 | 4 | lesion |", md);
+        Assert.Contains("It stays opt-in", md);
+    }
+
+    [Fact]
+    public async Task BenchOverlap_TinyModel_TimesSyncAndSlots()
+    {
+        string outDir = Path.Combine(_dir, "overlap");
+        var (code, output) = await CliRunner.RunAsync("bench", "--overlap", "6", "--model", TinyCheckpoint(), "--threads", "1", "--batches", "1", "2", "--out", outDir);
+        Assert.True(code == 0, output);
+        string md = File.ReadAllText(Path.Combine(outDir, "overlap.md"));
+        Assert.Contains("| cpu (onnxruntime) | 32² | 1 | 6 |", md);
+        Assert.Contains("| cpu (onnxruntime) | 32² | 2 | 6 |", md);
+    }
 }

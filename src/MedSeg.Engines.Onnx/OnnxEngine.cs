@@ -13,7 +13,8 @@ namespace MedSeg.Engines.Onnx;
 /// MaxBatch; one OrtValue per tensor and one IOBinding per batch size are made in the
 /// constructor, so <see cref="Infer"/> only copies the frames in, runs the binding and copies
 /// the answer out: no managed allocation per call. A graph with a fixed batch B runs a batch of
-/// n frames as ⌈n/B⌉ calls of B. Not thread-safe: the inference stage owns it.
+/// n frames as ⌈n/B⌉ calls of B. The inference stage uses <see cref="CreateSlots"/> instead (two
+/// more such sets, double-buffered). Not thread-safe: one caller, Infer or the slots, at a time.
 /// </remarks>
 public sealed class OnnxEngine : ISegmentationEngine
 {

@@ -26,8 +26,11 @@ public sealed record DatasetFingerprint(
     /// </summary>
     public double NonZeroBoxFraction { get; init; } = 1;
 
-    /// <summary>Samples in the data set (<see cref="Images"/> counts only those measured); 0 when unknown.</summary>
-    public int TotalImages { get; init; }
+    /// <summary>Samples in the whole set (<see cref="Images"/> may be a sample of them); 0: not recorded, take <see cref="Images"/>.</summary>
+    public int SetSize { get; init; }
+
+    /// <summary>Samples in the whole set.</summary>
+    public int Samples => SetSize > 0 ? SetSize : Images;
 
     /// <summary>CT in Hounsfield units: signed 16-bit or float data that reaches air (≤ −500).</summary>
     public bool LooksLikeCt => (Depth is "16-bit signed" or "float") && ValueMin <= -500;
@@ -114,7 +117,7 @@ public sealed record DatasetFingerprint(
             structure.Count > 0 ? structure.Order().ElementAt(structure.Count / 2) : double.NaN, null)
         {
             NonZeroBoxFraction = nonZeroBox.Order().ElementAt(nonZeroBox.Count / 2),
-            TotalImages = pool.Count,
+            SetSize = pool.Count,
         };
     }
 

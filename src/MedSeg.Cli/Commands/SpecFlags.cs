@@ -23,11 +23,16 @@ public static class SpecFlags
     };
 
     /// <summary>--engine: engine.kind.</summary>
-    public static Option<string> Engine() => new("--engine")
+    public static Option<string> Engine()
     {
-        Description = "auto (default): the faster runtime for this model on this machine | torch | onnx",
-        DefaultValueFactory = _ => "auto",
-    };
+        var engine = new Option<string>("--engine")
+        {
+            Description = "auto (default): the faster runtime for this model on this machine | torch | onnx",
+            DefaultValueFactory = _ => "auto",
+        };
+        engine.AcceptOnlyFromAmong("auto", "torch", "onnx");
+        return engine;
+    }
 
     public static Option<string> Mode() => new("--mode")
     {
@@ -45,8 +50,8 @@ public static class SpecFlags
     public sealed record Writer(Option<string> Image, Option<string> Masks, Option<bool> Probabilities, Option<string> Fsync, Option<bool> Overwrite, Option<string[]> Tags)
     {
         public static Writer Create() => new(
-            new Option<string>("--image-codec") { Description = "raw (LZ4 where it pays) | png", DefaultValueFactory = _ => "raw" },
-            new Option<string>("--mask-codec") { Description = "rle | png", DefaultValueFactory = _ => "rle" },
+            OneOf(new Option<string>("--image-codec") { Description = "raw (LZ4 where it pays) | png", DefaultValueFactory = _ => "raw" }, "raw", "png"),
+            OneOf(new Option<string>("--mask-codec") { Description = "rle | png", DefaultValueFactory = _ => "rle" }, "rle", "png"),
             new Option<bool>("--probabilities") { Description = "Also record the foreground probabilities (8-bit)" },
             new Option<string>("--fsync") { Description = "none | every (each record) | N (every N records); records always reach the OS as written", DefaultValueFactory = _ => "30" },
             new Option<bool>("--overwrite") { Description = "Replace an existing session file" },
@@ -71,5 +76,12 @@ public static class SpecFlags
             result[t[..eq]] = t[(eq + 1)..];
         }
         return result;
+    }
+
+    /// <summary>Refuses any other value at parse time, naming the option as typed.</summary>
+    private static Option<string> OneOf(Option<string> option, params string[] values)
+    {
+        option.AcceptOnlyFromAmong(values);
+        return option;
     }
 }

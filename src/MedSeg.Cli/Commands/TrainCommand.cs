@@ -104,6 +104,8 @@ public static class TrainCommand
                 pre = pre with { Width = w, Height = h };
                 overridden.Add("--size");
             }
+            // A bad --window is refused even without --norm window, which alone would use it.
+            if (p.GetValue(window) is { } givenWindow) CommonOptions.ParseWindow(givenWindow);
             if (p.GetValue(norm) is { } ns)
             {
                 var n = CommonOptions.ParseNorm(ns);

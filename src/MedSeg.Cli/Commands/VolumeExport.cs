@@ -58,7 +58,7 @@ public static class VolumeExport
         }
         if (patient is { } p && volumes.All(v => v.First.SeriesInstanceUid != p.Series))
             AnsiConsole.MarkupLine($"[yellow]warning:[/] --reference holds series {Markup.Escape(p.Series)}, which is none of the recorded volumes: patient and study left empty");
-        if (!reader.End!.Clean) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(reader.End.Message)}");
+        if (!reader.End!.Clean) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(session)}: {Markup.Escape(reader.End.Message)}");
         return CommandErrors.Ok;
     }
 

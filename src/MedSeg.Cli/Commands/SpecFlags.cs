@@ -53,7 +53,8 @@ public static class SpecFlags
             OneOf(new Option<string>("--image-codec") { Description = "raw (LZ4 where it pays) | png", DefaultValueFactory = _ => "raw" }, "raw", "png"),
             OneOf(new Option<string>("--mask-codec") { Description = "rle | png", DefaultValueFactory = _ => "rle" }, "rle", "png"),
             new Option<bool>("--probabilities") { Description = "Also record the foreground probabilities (8-bit)" },
-            new Option<string>("--fsync") { Description = "none | every (each record) | N (every N records); records always reach the OS as written", DefaultValueFactory = _ => "30" },
+            Checked(new Option<string>("--fsync") { Description = "none | every (each record) | N (every N records); records always reach the OS as written", DefaultValueFactory = _ => "30" },
+                    static v => SpecWords.Fsync(v)),
             new Option<bool>("--overwrite") { Description = "Replace an existing session file" },
             new Option<string[]>("--tag") { Description = "Free-form tag KEY=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false });
 
@@ -76,6 +77,24 @@ public static class SpecFlags
             result[t[..eq]] = t[(eq + 1)..];
         }
         return result;
+    }
+
+    /// <summary>Runs the spec's own parser on the value at parse time, so its refusal names the option as typed.</summary>
+    private static Option<string> Checked<T>(Option<string> option, Func<string, T> parse)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is not { } value) return;
+            try
+            {
+                parse(value);
+            }
+            catch (ArgumentException e)
+            {
+                r.AddError($"{option.Name} {value}: {e.Message.Split(": ", 2)[^1].Split(" (Parameter", 2)[0]}");
+            }
+        });
+        return option;
     }
 
     /// <summary>Refuses any other value at parse time, naming the option as typed.</summary>

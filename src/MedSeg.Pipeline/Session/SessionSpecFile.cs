@@ -48,7 +48,7 @@ public static class SessionSpecFile
                 reason = reason.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal);
                 string key = char.ToLowerInvariant(name[0]) + name[1..];
                 string value = e is ArgumentOutOfRangeException { ActualValue: { } v } ? $" {Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)}" : "";
-                if (char.IsUpper(name[0])) reason = $"{key}{value}: {reason}";
+                reason = $"{key}{value}: {reason}";
             }
             throw new ArgumentException($"{path}: {reason}", nameof(path), e);
         }

@@ -98,6 +98,9 @@ public static class CliErrorContract
     {
         ArgumentOutOfRangeException { ParamName: { Length: > 0 } name, ActualValue: { } value } a when IsPropertyName(name) =>
             $"{OptionName(name)} {value}: {FirstLine(a.Message).Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)}",
+        // .NET's EFBIG (a file-size limit or the file system's largest file) names no file.
+        ArgumentOutOfRangeException { ParamName: "value" } a when a.StackTrace?.Contains("System.IO.", StringComparison.Ordinal) == true =>
+            $"a file cannot grow (file size limit reached, like a full disk): {FirstLine(a.Message).Replace(" (Parameter 'value')", "", StringComparison.Ordinal)}",
         OpenCVException cv => $"OpenCV refused the data in {cv.FuncName}: {cv.ErrMsg}",
         ArgumentException { ParamName: { Length: > 0 } name } a when IsPropertyName(name) =>
             $"{OptionName(name)}: {FirstLine(a.Message).Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)}",

@@ -35,11 +35,14 @@ public static class Program
             DemoCommand.Create(),
             RunCommand.Create(),
         };
+        // Redirected output (a log file, a pipe) has no terminal width: Spectre's 80-column default
+        // would break a skipped file's name from its reason, and grep would miss one of them.
+        if (Console.IsOutputRedirected && Environment.GetEnvironmentVariable("COLUMNS") is null) Spectre.Console.AnsiConsole.Profile.Width = 240;
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
             // Option names as typed (System.CommandLine's messages quote them); exit 2, not 1.
-            foreach (var e in parse.Errors) Console.Error.WriteLine($"error: {e.Message}");
+            foreach (var e in parse.Errors) Console.Error.WriteLine($"error: {ParseErrorLine(e)}");
             Console.Error.WriteLine($"see `medseg {string.Join(' ', CommandPath(parse.CommandResult.Command))} --help`");
             return CliErrorContract.BadInput;
         }
@@ -54,6 +57,19 @@ public static class Program
         {
             return CliErrorContract.Report(e);
         }
+    }
+
+    /// <summary>One line, naming the option as typed: "Argument 'x' not recognized. Must be one of:\n\t'a'…" says neither.</summary>
+    private static string ParseErrorLine(System.CommandLine.Parsing.ParseError e)
+    {
+        string message = string.Join(' ', e.Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        string? option = e.SymbolResult switch
+        {
+            System.CommandLine.Parsing.OptionResult r => r.IdentifierToken?.Value,
+            System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult r } => r.IdentifierToken?.Value,
+            _ => null,
+        };
+        return option is null || message.Contains(option, StringComparison.Ordinal) ? message : $"{option}: {message}";
     }
 
     private static IEnumerable<string> CommandPath(Command command)

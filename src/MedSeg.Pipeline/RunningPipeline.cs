@@ -229,6 +229,28 @@ public sealed class RunningPipeline
         };
     }
 
+    /// <summary>
+    /// What stream <paramref name="stream"/>'s source is doing and what it skipped, in one line for
+    /// that stream's HUD ("connected · skipped 2 (last: slice03.dcm: truncated)"); null when the
+    /// source says nothing. Thread-safe: the viewer asks from the GL thread.
+    /// </summary>
+    public string? SourceStatusOf(int stream)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stream);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(stream, _p.Sources.Count);
+        if (_p.Sources[stream] is not ISourceDiagnostics d) return null;
+        long skipped = d.Problems.Total;
+        string? skips = skipped == 0 ? null
+            : d.Problems.Last is { } last ? $"skipped {skipped} (last: {last.Item}: {last.Reason})" : $"skipped {skipped}";
+        return (d.Status, skips) switch
+        {
+            (null, null) => null,
+            ({ } status, null) => status,
+            (null, { } s) => s,
+            ({ } status, { } s) => $"{status} · {s}",
+        };
+    }
+
     /// <summary>The sources that report what they skipped and what they are doing (files, OpenIGTLink).</summary>
     private IEnumerable<ISourceDiagnostics> Diagnostics() => _p.Sources.OfType<ISourceDiagnostics>();
 

@@ -14,4 +14,11 @@ public interface IFrameProvider
 
     /// <summary>No frame will come any more (the stream ended); frames already posted may still be taken.</summary>
     bool IsCompleted { get; }
+
+    /// <summary>
+    /// What the stream's source is doing and what it skipped ("connected", "lost: … reconnecting in
+    /// 2 s", "skipped 3 (last: …)"), shown on the stream's HUD; null when it has nothing to say.
+    /// Read on the GL thread a few times a second; must be cheap and never block.
+    /// </summary>
+    string? SourceStatus => null;
 }

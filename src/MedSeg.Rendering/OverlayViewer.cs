@@ -37,7 +37,9 @@ public sealed class OverlayViewer : GameLoop, IDisposable
     private readonly Action<CapturedImage> _post;
     private ViewportRect[] _tiles = [];
     private int _tilesWidth, _tilesHeight;
-    private long _nextHudRefresh, _freshDraws;
+    private long _nextHudRefresh, _nextSourceCheck, _freshDraws;
+    // The next draw refreshes the HUD whatever its interval says (a source's state changed).
+    private bool _hudStale;
     private string? _screenshotPath;
     private bool _screenshotRequested;
     // Something other than a new frame changed the picture (a key, a screenshot request) since the last draw.
@@ -105,6 +107,9 @@ public sealed class OverlayViewer : GameLoop, IDisposable
 
     /// <summary>Counters per stream, in provider order.</summary>
     public IReadOnlyList<PresentationStats> StreamStats => Array.ConvertAll(_streams, static s => s.Stats);
+
+    /// <summary>What stream <paramref name="stream"/>'s HUD showed in the last draw.</summary>
+    public HudInfo HudOf(int stream) => _streams[stream].HudInfo;
 
     /// <summary>Where each stream is drawn in the last drawn frame (GL convention), in provider order.</summary>
     public IReadOnlyList<ViewportRect> Tiles => _tiles;
@@ -180,7 +185,7 @@ public sealed class OverlayViewer : GameLoop, IDisposable
                 fresh = true;
             }
         }
-        if (fresh || _changed || _surface.NeedsRedraw || _options.IdleWait is not { } idle) return true;
+        if (fresh || _changed || _surface.NeedsRedraw || _options.IdleWait is not { } idle || SourceStatusChanged()) return true;
         // Nothing new: the picture would be the same, so don't draw it again.
         if (SourceDone) Exit();
         else if (idle > TimeSpan.Zero) Idle(idle);
@@ -250,7 +255,8 @@ public sealed class OverlayViewer : GameLoop, IDisposable
         uint fbo = _surface.Framebuffer;
         if (width != _tilesWidth || height != _tilesHeight || _tiles.Length != _streams.Length)
             (_tiles, _tilesWidth, _tilesHeight) = (TileLayout.Grid(_streams.Length, width, height), width, height);
-        bool refreshHud = RefreshDue();
+        bool refreshHud = RefreshDue() | _hudStale;
+        _hudStale = false;
         for (int i = 0; i < _streams.Length; i++)
         {
             var stream = _streams[i];
@@ -273,6 +279,21 @@ public sealed class OverlayViewer : GameLoop, IDisposable
 
     private string ScreenshotPath() => _screenshotPath ?? Path.Combine(_options.ScreenshotDirectory,
         string.Create(CultureInfo.InvariantCulture, $"screenshot_{DateTime.Now:yyyyMMdd_HHmmss}_{_streams[0].Stats.LastSeq}.png"));
+
+    /// <summary>
+    /// A source's state changed while no frame comes (connecting, lost, reconnecting in N s): the
+    /// HUD must say so even though the picture is the same. Checked once per HUD interval.
+    /// </summary>
+    private bool SourceStatusChanged()
+    {
+        if (!_options.ShowHud) return false;
+        long now = StageTimes.Now();
+        if (now < _nextSourceCheck) return false;
+        _nextSourceCheck = now + _hudRefreshTicks;
+        foreach (var stream in _streams)
+            if ((stream.Provider.SourceStatus ?? "") != stream.HudInfo.Source) return _hudStale = true;
+        return false;
+    }
 
     private bool RefreshDue()
     {
@@ -299,6 +320,7 @@ public sealed class OverlayViewer : GameLoop, IDisposable
             Device = _options.Device,
             FrameNumber = stats.LastSeq,
             Status = status,
+            Source = stream.Provider.SourceStatus ?? "",
         };
     }
 }

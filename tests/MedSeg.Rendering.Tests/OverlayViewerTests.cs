@@ -136,6 +136,52 @@ public sealed class OverlayViewerTests : IDisposable
         Assert.Equal((40, 20), (png.Cols, png.Rows));
     }
 
+    [Fact]
+    public void Run_SourceStateChangesWithoutFrames_TheHudSaysSoPerStream()
+    {
+        // Stream 0: an OpenIGTLink-like source that never delivers (connecting, then refused);
+        // stream 1: frames, and a source that says nothing. Idle headless loop, HUD refreshed every tick.
+        var states = new[] { "connecting to host:18944", "connecting to host:18944", "refused; reconnecting in 2 s", "refused; reconnecting in 2 s · skipped 1 (last: m: bad CRC)" };
+        var silent = new StatusProvider(states, completeAfter: 12);
+        using var frames = new QueueFrameProvider(16, 16, 0, 1);
+        using var target = HeadlessRenderTarget.Create(64, 32);
+        var seen = new List<string>();
+        using var viewer = new OverlayViewer(target, [silent, frames], options: new OverlayViewerOptions
+        {
+            IdleWait = TimeSpan.FromMilliseconds(1), HudRefreshInterval = TimeSpan.Zero,
+        }, clock: new ManualClock()) { IsFixedTimeStep = false };
+        silent.Polled = () => seen.Add(viewer.HudOf(0).Source);
+
+        viewer.Run();
+
+        // Every state reached the HUD although stream 0 never had a frame to draw.
+        Assert.Equal(0, viewer.StreamStats[0].FramesPresented);
+        foreach (var state in states.Distinct()) Assert.Contains(state, seen);
+        Assert.Equal(states[^1], viewer.HudOf(0).Source);
+        Assert.Equal("", viewer.HudOf(1).Source);
+        Assert.Contains("skipped 1 (last: m: bad CRC)", viewer.HudOf(0).ToLines());
+    }
+
+    /// <summary>No frames; its status moves on every poll through <c>states</c> (the last one stays); completed after <c>completeAfter</c> polls.</summary>
+    private sealed class StatusProvider(string[] states, int completeAfter) : IFrameProvider
+    {
+        private int _polls;
+
+        public Action? Polled { get; set; }
+
+        public bool IsCompleted => _polls >= completeAfter;
+
+        public string? SourceStatus => states[Math.Min(_polls, states.Length - 1)];
+
+        public bool TryTakeNewest([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MedSeg.Core.Frames.Frame? frame)
+        {
+            Polled?.Invoke();
+            _polls++;
+            frame = null;
+            return false;
+        }
+    }
+
     /// <summary>Hands out the inner provider's next frame only on every n-th poll, like a pipeline slower than the loop.</summary>
     private sealed class EveryNthPollProvider(QueueFrameProvider inner, int n) : IFrameProvider
     {

@@ -105,6 +105,26 @@ public static class CommonOptions
     };
 
     /// <summary>"-160,240" → (low, high), e.g. a soft-tissue CT window in HU.</summary>
+    /// <summary>
+    /// Creates <paramref name="folder"/> and proves it takes a file, before minutes of work whose
+    /// results would go there: an unwritable --out is refused at once, named.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be made or written.</exception>
+    public static void EnsureWritableFolder(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            string probe = Path.Combine(folder, $".medseg-write-test-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"--out {folder}: cannot write there: {e.Message}", e);
+        }
+    }
+
     public static (double Low, double High) ParseWindow(string s)
     {
         var parts = s.Split(',');

@@ -45,7 +45,7 @@ public static class CompareCommand
         var session = new Option<string?>("--session") { Description = "A recorded session (.msgpack) with ground truth, replayed through both models" };
         var layout = CommonOptions.Layout();
         var output = CommonOptions.Out("runs/compare");
-        var worst = new Option<int>("--worst") { Description = "Rows in the most-regressed PNG grid", DefaultValueFactory = _ => 8 };
+        var worst = new Option<int>("--worst") { Description = "Rows in the most-regressed PNG grid", DefaultValueFactory = _ => 8 }.Between(0, 1000);
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var cmd = new Command("compare", "Compare two checkpoints on the same images: paired Dice / IoU / HD95 differences, Wilcoxon signed-rank test, most regressed cases")
@@ -67,6 +67,7 @@ public static class CompareCommand
 
     public static (int ExitCode, CompareReport Report) Run(CompareOptions o, CancellationToken ct)
     {
+        CommonOptions.EnsureWritableFolder(o.OutDir);
         var device = TorchDevice.Select(o.Device, o.Threads);
         var data = DatasetFactory.Open(o.Data, o.Layout);
         try

@@ -50,12 +50,16 @@ public static class EvalCommand
         {
             model, data, layout, skipBad, output, subset, threshold, samples, batch, device, threads,
         };
-        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() => Task.FromResult(Run(new EvalOptions
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
-            Model = p.GetValue(model)!, Data = p.GetValue(data)!, Layout = p.GetValue(layout), OutDir = p.GetValue(output)!,
-            SkipBad = p.GetValue(skipBad), Subset = p.GetValue(subset), Threshold = p.GetValue(threshold),
-            Samples = p.GetValue(samples), BatchSize = p.GetValue(batch), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
-        }, ct).ExitCode)));
+            CommonOptions.EnsureWritableFolder(p.GetValue(output)!);
+            return Task.FromResult(Run(new EvalOptions
+            {
+                Model = p.GetValue(model)!, Data = p.GetValue(data)!, Layout = p.GetValue(layout), OutDir = p.GetValue(output)!,
+                SkipBad = p.GetValue(skipBad), Subset = p.GetValue(subset), Threshold = p.GetValue(threshold),
+                Samples = p.GetValue(samples), BatchSize = p.GetValue(batch), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
+            }, ct).ExitCode);
+        }));
         return cmd;
     }
 

@@ -67,7 +67,7 @@ public static class ExportCommand
             }
         });
         if (!binary) ClassNamesFile.Write(Path.Combine(outDir, ClassNamesFile.FileName), data.ClassNames);
-        if (!data.End.Clean) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(data.End.Message)}");
+        if (!data.End.Clean) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(session)}: {Markup.Escape(data.End.Message)}");
         AnsiConsole.MarkupLine($"exported [bold]{data.Count}[/] frames ({masks.ToString().ToLowerInvariant()} masks) to {Markup.Escape(outDir)}; " +
                                $"train with: medseg train --data {Markup.Escape(outDir)}");
         return CommandErrors.Ok;

@@ -12,7 +12,7 @@ public static class OptionRange
     {
         option.Validators.Add(r =>
         {
-            var v = r.GetValueOrDefault<T>();
+            if (!TryValue(r, out T v)) return;
             if (v < min || v > max || T.IsNaN(v)) r.AddError(Message(option.Name, v, min, max));
         });
         return option;
@@ -23,7 +23,7 @@ public static class OptionRange
     {
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<T?>() is { } v && (v < min || v > max || T.IsNaN(v))) r.AddError(Message(option.Name, v, min, max));
+            if (TryValue(r, out T? value) && value is { } v && (v < min || v > max || T.IsNaN(v))) r.AddError(Message(option.Name, v, min, max));
         });
         return option;
     }
@@ -47,6 +47,21 @@ public static class OptionRange
                 if (v < min || v > max || T.IsNaN(v)) r.AddError(Message(option.Name, v, min, max));
         });
         return option;
+    }
+
+    // A value that is not a number at all ("--max-batch abc") already has its parse error; reading it would throw.
+    private static bool TryValue<T>(System.CommandLine.Parsing.OptionResult r, out T value)
+    {
+        try
+        {
+            value = r.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 
     private static string Message<T>(string name, T value, T min, T max) where T : INumber<T> =>

@@ -25,6 +25,7 @@ public static class PlanCommand
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
+            CommonOptions.EnsureWritableFolder(p.GetValue(output)!);
             var plan = Make(p.GetValue(data)!, p.GetValue(layout), new PlannerOptions { BudgetSeconds = p.GetValue(budget), Final = TrainCommand.ParseFinal(p.GetValue(final)) }, p.GetValue(device)!, p.GetValue(threads), ct);
             string json = Path.Combine(p.GetValue(output)!, "plan.json");
             plan.Save(json);
@@ -34,11 +35,11 @@ public static class PlanCommand
         return cmd;
     }
 
-    public static Option<double> Budget() => new("--budget")
+    public static Option<double> Budget() => new Option<double>("--budget")
     {
         Description = "Seconds of optimizer steps the plan may spend on this machine, a final refit's included (validation comes on top)",
         DefaultValueFactory = _ => new PlannerOptions().BudgetSeconds,
-    };
+    }.Between(0.1, 1e6);
 
     /// <summary>Fingerprints <paramref name="dataSpec"/> and plans it; shared with `medseg train`.</summary>
     public static TrainingPlan Make(string dataSpec, string? layout, PlannerOptions options, string deviceName, int threads, CancellationToken ct)

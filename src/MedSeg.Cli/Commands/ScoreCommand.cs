@@ -124,7 +124,7 @@ public static class ScoreCommand
         report.Save(json);
         report.Plot(png);
         report.Print();
-        if (!reader.End!.Clean) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(reader.End.Message)}");
+        if (!reader.End!.Clean) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(o.Session)}: {Markup.Escape(reader.End.Message)}");
         AnsiConsole.MarkupLine($"report: {Markup.Escape(json)}   plot: {Markup.Escape(png)}");
         return (CommandErrors.Ok, report);
     }

@@ -23,11 +23,16 @@ public static class SpecFlags
     };
 
     /// <summary>--engine: engine.kind.</summary>
-    public static Option<string> Engine() => new("--engine")
+    public static Option<string> Engine()
     {
-        Description = "auto (default): the faster runtime for this model on this machine | torch | onnx",
-        DefaultValueFactory = _ => "auto",
-    };
+        var engine = new Option<string>("--engine")
+        {
+            Description = "auto (default): the faster runtime for this model on this machine | torch | onnx",
+            DefaultValueFactory = _ => "auto",
+        };
+        engine.AcceptOnlyFromAmong("auto", "torch", "onnx");
+        return engine;
+    }
 
     /// <summary>--tiling: engine.tiling.</summary>
     public static Option<string> Tiling()
@@ -78,10 +83,11 @@ public static class SpecFlags
     public sealed record Writer(Option<string> Image, Option<string> Masks, Option<bool> Probabilities, Option<string> Fsync, Option<bool> Overwrite, Option<string[]> Tags)
     {
         public static Writer Create() => new(
-            new Option<string>("--image-codec") { Description = "raw (LZ4 where it pays) | png", DefaultValueFactory = _ => "raw" },
-            new Option<string>("--mask-codec") { Description = "rle | png", DefaultValueFactory = _ => "rle" },
+            OneOf(new Option<string>("--image-codec") { Description = "raw (LZ4 where it pays) | png", DefaultValueFactory = _ => "raw" }, "raw", "png"),
+            OneOf(new Option<string>("--mask-codec") { Description = "rle | png", DefaultValueFactory = _ => "rle" }, "rle", "png"),
             new Option<bool>("--probabilities") { Description = "Also record the foreground probabilities (8-bit)" },
-            new Option<string>("--fsync") { Description = "none | every (each record) | N (every N records); records always reach the OS as written", DefaultValueFactory = _ => "30" },
+            Checked(new Option<string>("--fsync") { Description = "none | every (each record) | N (every N records); records always reach the OS as written", DefaultValueFactory = _ => "30" },
+                    static v => SpecWords.Fsync(v)),
             new Option<bool>("--overwrite") { Description = "Replace an existing session file" },
             new Option<string[]>("--tag") { Description = "Free-form tag KEY=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false });
 
@@ -104,5 +110,30 @@ public static class SpecFlags
             result[t[..eq]] = t[(eq + 1)..];
         }
         return result;
+    }
+
+    /// <summary>Runs the spec's own parser on the value at parse time, so its refusal names the option as typed.</summary>
+    private static Option<string> Checked<T>(Option<string> option, Func<string, T> parse)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is not { } value) return;
+            try
+            {
+                parse(value);
+            }
+            catch (ArgumentException e)
+            {
+                r.AddError($"{option.Name} {value}: {e.Message.Split(": ", 2)[^1].Split(" (Parameter", 2)[0]}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Refuses any other value at parse time, naming the option as typed.</summary>
+    private static Option<string> OneOf(Option<string> option, params string[] values)
+    {
+        option.AcceptOnlyFromAmong(values);
+        return option;
     }
 }

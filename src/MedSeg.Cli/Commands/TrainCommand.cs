@@ -30,6 +30,7 @@ public static class TrainCommand
         var lr = new Option<double?>("--lr") { Description = "Adam learning rate (planned; [1e-3])" }.Between(1e-9, 10.0);
         var wd = new Option<double>("--weight-decay") { Description = "Adam weight decay", DefaultValueFactory = _ => 0 }.Between(0.0, 1.0);
         var loss = new Option<string?>("--loss") { Description = "bce | dice | bce+dice | ce | ce+dice (default: bce+dice binary, ce+dice multi-class)" };
+        loss.AcceptOnlyFromAmong("bce", "dice", "bce+dice", "ce", "ce+dice");
         var schedule = new Option<LrSchedule?>("--schedule") { Description = "Learning-rate schedule: None | Plateau | Cosine | Poly (planned: Poly; [Plateau])" };
         var metric = new Option<SelectionMetric>("--metric") { Description = "Validation metric for the best checkpoint and early stopping", DefaultValueFactory = _ => SelectionMetric.Dice };
         var patience = new Option<int?>("--patience") { Description = "Early stopping: epochs without improvement, 0 = off (planned; [8])" }.Between(0, 100_000);
@@ -105,6 +106,8 @@ public static class TrainCommand
                 pre = pre with { Width = w, Height = h };
                 overridden.Add("--size");
             }
+            // A bad --window is refused even without --norm window, which alone would use it.
+            if (p.GetValue(window) is { } givenWindow) CommonOptions.ParseWindow(givenWindow);
             if (p.GetValue(norm) is { } ns)
             {
                 var n = CommonOptions.ParseNorm(ns);

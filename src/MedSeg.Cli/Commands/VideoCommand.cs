@@ -32,7 +32,7 @@ public static class VideoCommand
             {
                 Mode = p.GetValue(mode), Opacity = p.GetValue(opacity), Fps = p.GetValue(fps),
             });
-            if (result.EndMessage is { } end) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(end)}");
+            if (result.EndMessage is { } end) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(path)}: {Markup.Escape(end)}");
             AnsiConsole.MarkupLine($"wrote [bold]{result.Frames}[/] frames ({result.Width}×{result.Height}, {result.Fps:0.###} fps, {result.Encoder}) to {Markup.Escape(result.Path)}");
             return Task.FromResult(CommandErrors.Ok);
         }));

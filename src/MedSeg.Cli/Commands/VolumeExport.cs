@@ -26,15 +26,12 @@ public static class VolumeExport
         }
         catch (InvalidDataException e)
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(session)}: {Markup.Escape(e.Message)}");
-            return CommandErrors.BadInput;
+            // Through the one error contract: on standard error, exit 2.
+            throw new InvalidDataException($"{session}: {e.Message}", e);
         }
         var h = reader.Header;
         if (fractional && (format != DicomSeg || !predictions || h.ClassNames.Count != 2 || volumes.Any(v => v.Probabilities is null)))
-        {
-            AnsiConsole.MarkupLine("[red]error:[/] --fractional needs --format dicom-seg, --masks predictions, a binary model and a session recorded with probabilities");
-            return CommandErrors.BadInput;
-        }
+            throw new ArgumentException("--fractional needs --format dicom-seg, --masks predictions, a binary model and a session recorded with probabilities");
         Directory.CreateDirectory(outDir);
         var colors = Enumerable.Range(0, h.ClassNames.Count)
             .Select(i => i < h.ClassColors.Count && RecordingFormat.TryParseColor(h.ClassColors[i], out byte r, out byte g, out byte b) ? (r, g, b) : ClassPalette.For(i))
@@ -58,7 +55,7 @@ public static class VolumeExport
         }
         if (patient is { } p && volumes.All(v => v.First.SeriesInstanceUid != p.Series))
             AnsiConsole.MarkupLine($"[yellow]warning:[/] --reference holds series {Markup.Escape(p.Series)}, which is none of the recorded volumes: patient and study left empty");
-        if (!reader.End!.Clean) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(reader.End.Message)}");
+        if (!reader.End!.Clean) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(session)}: {Markup.Escape(reader.End.Message)}");
         return CommandErrors.Ok;
     }
 

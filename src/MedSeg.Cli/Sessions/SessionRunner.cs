@@ -69,7 +69,7 @@ public static class SessionRunner
     {
         if (session.LeaseMisuses > 0) AnsiConsole.MarkupLine($"[red]bug:[/] {session.LeaseMisuses} frame lease(s) released twice or after reuse (counted, not freed)");
         foreach (var source in session.Sources)
-            if (source is RecordingSource { End: { Clean: false } end }) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(end.Message)}");
+            if (source is RecordingSource { End: { Clean: false } end } replayed) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(replayed.Path)}: {Markup.Escape(end.Message)}");
         foreach (var recorder in session.Recorders) PrintRecorded(recorder);
     }
 

@@ -27,7 +27,9 @@ public static class ViewRunner
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var run = Task.Run(() => session.RunAsync(stop.Token), CancellationToken.None);
         // One tile per stream, each fed by its stream's mailbox (index = stream id).
-        IFrameProvider[] providers = [.. session.Mailboxes.Select(m => new DelegateFrameProvider(() => m.TryTake(out var f) ? f : null, () => run.IsCompleted))];
+        // Each tile's HUD also says what its source is doing and what it skipped.
+        IFrameProvider[] providers = [.. session.Mailboxes.Select((m, i) => new DelegateFrameProvider(() => m.TryTake(out var f) ? f : null, () => run.IsCompleted,
+                                                                                               () => session.Pipeline.SourceStatusOf(i)))];
 
         string? video = view.Video is { Length: > 0 } v ? Path.Combine(view.Out, v) : null;
         PresentationSummary display;

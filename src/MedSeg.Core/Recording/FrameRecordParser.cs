@@ -40,7 +40,9 @@ internal static class FrameRecordParser
                 // Run-length coding is for class-id masks (FORMAT.md); no writer stores an image so.
                 if (p.Encoding.SequenceEqual("rle"u8)) throw r.Bad("image is rle-coded; rle is for class-id masks only");
                 // Sizes are checked against the header before anything is allocated for them.
-                if (header.Width > 0 && (p.Width != header.Width || p.Height != header.Height || p.Format != header.PixelFormat))
+                // 0×0 declares a session that ended before its first frame: a frame after it is damage.
+                if (header.Width == 0) throw r.Bad($"a {p.Width}×{p.Height} image, but the header declares no frame size (0×0)");
+                if (p.Width != header.Width || p.Height != header.Height || p.Format != header.PixelFormat)
                     throw r.Bad($"image is {p.Width}×{p.Height} {p.Format.Name()}, the header says {header.Width}×{header.Height} {header.PixelFormat.Name()}");
                 (f.Width, f.Height, f.Format, f.ImageBytes) = (p.Width, p.Height, p.Format, p.Data.Length);
                 if ((planes & FramePlanes.Image) != 0)

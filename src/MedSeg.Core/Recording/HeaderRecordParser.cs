@@ -54,8 +54,12 @@ internal static class HeaderRecordParser
                 case "classes": h = h with { ClassNames = ReadStrings(ref r, "classes") }; break;
                 case "class_colors": h = h with { ClassColors = ReadStrings(ref r, "class_colors") }; break;
                 case "tags": h = h with { Tags = ReadTags(ref r, security) }; break;
-                case "image_codec": h = h with { ImageEncoding = r.String("image_codec") == "png" ? ImageEncoding.Png : ImageEncoding.Raw }; break;
-                case "mask_codec": h = h with { MaskEncoding = r.String("mask_codec") == "png" ? MaskEncoding.Png : MaskEncoding.Rle }; break;
+                case "image_codec":
+                    h = h with { ImageEncoding = r.String("image_codec") switch { "png" => ImageEncoding.Png, "raw" => ImageEncoding.Raw, var c => throw r.Bad($"image_codec '{c}' is not raw or png") } };
+                    break;
+                case "mask_codec":
+                    h = h with { MaskEncoding = r.String("mask_codec") switch { "png" => MaskEncoding.Png, "rle" => MaskEncoding.Rle, var c => throw r.Bad($"mask_codec '{c}' is not rle or png") } };
+                    break;
                 case "probabilities": h = h with { Probabilities = r.Bool("probabilities") }; break;
                 case "tool": h = h with { Tool = r.String("tool") }; break;
                 default: r.Skip(); break;

@@ -228,6 +228,13 @@ public sealed class RecordingWriter : IDisposable
             _file.Write(bytes);
             _position += bytes.Length;
         }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "value")
+        {
+            // .NET reports EFBIG (a file-size limit, `ulimit -f`, or the file system's largest file)
+            // as ArgumentOutOfRangeException("value"); to the user it is a full disk, an I/O error.
+            _faulted = true;
+            throw new IOException($"{_file.Name}: the file cannot grow (file size limit reached): {e.Message.Split(" (Parameter", 2)[0]}", e);
+        }
         catch
         {
             // A partial write leaves a partial record; the reader stops before it. Nothing more is appended after it.

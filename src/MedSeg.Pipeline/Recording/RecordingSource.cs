@@ -47,6 +47,9 @@ public sealed class RecordingSource : IFrameSource
     /// <summary>Where the readable part of the session ended on the last pass (null while playing).</summary>
     public RecordingEnd? End { get; private set; }
 
+    /// <summary>The session file replayed.</summary>
+    public string Path => _options.Path;
+
     public string Description =>
         $"recording {System.IO.Path.GetFileName(_options.Path)} ({_header.Source}) {_header.Width}×{_header.Height} @ " + _options.Pacing switch
         {

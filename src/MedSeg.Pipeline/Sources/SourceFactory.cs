@@ -121,7 +121,7 @@ public static class SourceFactory
         var options = new ReplayOptions { Playback = playback };
         if (query.Get<double>("fps") is { } fps) options = options with { Fps = fps };
         if (query.Get<long>("frames") is { } frames) options = options with { Frames = frames };
-        return options.Validate();
+        return SourceQuery.Validated("replay", options.Validate);
     }
 
     public static VideoSourceOptions ParseVideo(string rest)
@@ -141,7 +141,7 @@ public static class SourceFactory
         if (query.Get<int>("maxbackoff") is { } mb) options = options with { BackoffMax = TimeSpan.FromMilliseconds(mb) };
         if (query.Get<int>("retries") is { } r) options = options with { MaxReconnects = r };
         query.EnsureConsumed("fps", "loop", "gray", "live", "frames", "backoff", "maxbackoff", "retries");
-        return options.Validate();
+        return SourceQuery.Validated("video", options.Validate);
     }
 
     public static IgtlSourceOptions ParseIgtl(string rest)
@@ -164,7 +164,7 @@ public static class SourceFactory
         if (query.Get<int>("timeout") is { } t) options = options with { MessageTimeout = TimeSpan.FromMilliseconds(t) };
         if (query.GetBool("start") is { } start) options = options with { StartImage = start };
         query.EnsureConsumed("device", "frames", "maxbody", "labels", "backoff", "maxbackoff", "retries", "timeout", "start");
-        return options.Validate();
+        return SourceQuery.Validated("igtl", options.Validate);
     }
 
     public static SyntheticSourceOptions ParseSynthetic(string rest)
@@ -184,6 +184,6 @@ public static class SourceFactory
         if (query.Get<int>("loop") is { } loop) options = options with { Loop = loop };
         if (query.GetBool("prescan") is { } prescan) options = options with { PreScan = prescan };
         query.EnsureConsumed("fps", "frames", "size", "seed", "loop", "prescan");
-        return options.Validate();
+        return SourceQuery.Validated("synthetic", options.Validate);
     }
 }

@@ -11,6 +11,33 @@ internal sealed class SourceQuery
     private SourceQuery(string scheme) => _scheme = scheme;
 
     /// <summary>Splits <c>target?query</c>; a bare key (<c>loop</c>) means <c>loop=true</c>.</summary>
+    // Options properties → the query keys a user types (igtl://h:p?maxbody=…): an error names what was typed.
+    private static readonly Dictionary<string, string> s_keys = new(StringComparer.Ordinal)
+    {
+        ["BackoffInitial"] = "backoff", ["BackoffMax"] = "maxbackoff", ["MaxBodyBytes"] = "maxbody", ["MaxReconnects"] = "retries",
+        ["MessageTimeout"] = "timeout", ["Fps"] = "fps", ["Frames"] = "frames", ["Loop"] = "loop", ["Size"] = "size", ["PreScan"] = "prescan",
+        ["Port"] = "port", ["LabelDevice"] = "labels", ["Playback"] = "play",
+    };
+
+    /// <summary>
+    /// Runs an options record's validation; a refused value is named by the query key as typed
+    /// ("igtl source: maxbody=-1: must be …"), not by the property that holds it.
+    /// </summary>
+    public static T Validated<T>(string scheme, Func<T> validate)
+    {
+        ArgumentNullException.ThrowIfNull(validate);
+        try
+        {
+            return validate();
+        }
+        catch (ArgumentException e) when (e.ParamName is { } property && s_keys.TryGetValue(property, out var key))
+        {
+            string reason = e.Message.Split('\n', 2)[0].Replace($" (Parameter '{property}')", "", StringComparison.Ordinal);
+            string value = e is ArgumentOutOfRangeException { ActualValue: { } v } ? $"={Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)}" : "";
+            throw new ArgumentException($"{scheme} source: {key}{value}: {reason}", "spec", e);
+        }
+    }
+
     public static (string Target, SourceQuery Query) Split(string scheme, string rest)
     {
         int q = rest.IndexOf('?');

@@ -26,6 +26,12 @@ public sealed record HudInfo
     /// <summary>Mode, opacity, PAUSED / REC flags.</summary>
     public string Status { get; init; } = "";
 
+    /// <summary>What the stream's source is doing and what it skipped (<see cref="IFrameProvider.SourceStatus"/>); empty = no line.</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>Lines <see cref="ToLines"/> gives: five, then the source's state and what it skipped.</summary>
+    public const int LineCount = 7;
+
     /// <summary>The HUD's text, one string per line.</summary>
     public string[] ToLines()
     {
@@ -37,6 +43,15 @@ public sealed record HudInfo
             string.Format(c, "dropped {0}", DroppedFrames),
             $"model {(ModelName.Length == 0 ? "-" : ModelName)}  device {(Device.Length == 0 ? "-" : Device)}",
             Status,
+            .. SourceLines(),
         ];
+    }
+
+    // "connected · skipped 3 (last: …)": the state on one line, the skips on the next, so neither is cut off.
+    private string[] SourceLines()
+    {
+        if (Source.Length == 0) return ["", ""];
+        int split = Source.IndexOf(" · ", StringComparison.Ordinal);
+        return split < 0 ? [$"source {Source}", ""] : [$"source {Source[..split]}", Source[(split + 3)..]];
     }
 }

@@ -25,7 +25,7 @@ public sealed class HudRenderer : IDisposable
     private readonly Mat _canvas;
     private HudInfo? _shown;
 
-    public HudRenderer(GL gl, string? shaderDirectory = null, int width = 340, int lines = 5)
+    public HudRenderer(GL gl, string? shaderDirectory = null, int width = 340, int lines = HudInfo.LineCount)
     {
         _gl = gl;
         _program = ShaderProgram.Load(gl, shaderDirectory ?? ShaderProgram.DefaultDirectory, "hud.vert", "hud.frag");
@@ -79,6 +79,19 @@ public sealed class HudRenderer : IDisposable
         _canvas.Dispose();
     }
 
+    // A line wider than the box ends in "..." instead of running off it (a skip reason can be long).
+    private string Fit(string line)
+    {
+        // Hershey fonts are ASCII: the figures' "×" and "−" as their ASCII look-alikes, anything else as "?".
+        line = string.Concat(line.Select(static c => c switch { '×' => "x", '−' or '–' => "-", '…' => "...", < (char)128 => c.ToString(), _ => "?" }));
+        if (TextWidth(line) <= Width - 12) return line;
+        int n = line.Length;
+        while (n > 1 && TextWidth(line[..n] + "...") > Width - 12) n--;
+        return line[..n] + "...";
+    }
+
+    private static int TextWidth(string s) => Cv2.GetTextSize(s, HersheyFonts.HersheySimplex, FontScale, 1, out _).Width;
+
     private void Rasterise(HudInfo info)
     {
         _canvas.SetTo(new Scalar(0, 0, 0, 150));   // translucent black box keeps text readable on any image
@@ -86,7 +99,7 @@ public sealed class HudRenderer : IDisposable
         for (int i = 0; i < lines.Length; i++)
         {
             if (lines[i].Length == 0) continue;
-            Cv2.PutText(_canvas, lines[i], new Point(6, LineHeight * (i + 1)), HersheyFonts.HersheySimplex, FontScale,
+            Cv2.PutText(_canvas, Fit(lines[i]), new Point(6, LineHeight * (i + 1)), HersheyFonts.HersheySimplex, FontScale,
                 new Scalar(255, 255, 255, 255), 1, LineTypes.AntiAlias);
         }
         _gl.PixelStore(PixelStoreParameter.UnpackAlignment, 4);

@@ -58,6 +58,30 @@ public sealed class ErrorContractTests : IDisposable
         Assert.Contains("--streams two", output);
     }
 
+    [Theory]
+    [InlineData("stream", "--max-batch", "abc")]        // not a number: the range check must not throw over it
+    [InlineData("stream", "--engine", "tpu")]           // words outside the list, named as typed on one line
+    [InlineData("record", "--image-codec", "jpeg")]
+    [InlineData("score", "--hd95-convention", "mean")]
+    [InlineData("train", "--budget", "-1")]
+    public async Task BadValue_Exit2OneLineNamingTheOptionWithoutTrace(string command, string option, string value)
+    {
+        string[] required = command switch
+        {
+            "stream" => ["--model", Ckpt()],
+            "record" => ["--model", Ckpt(), "--out", Path.Combine(_dir, "r.msgpack")],
+            "score" => [Path.Combine(_dir, "x.msgpack")],
+            "train" => ["--data", "synthetic:lesion"],
+            _ => [],
+        };
+        var (code, output) = await CliRunner.RunAsync([command, .. required, option, value]);
+        Assert.Equal(2, code);
+        var error = Assert.Single(output.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains(option, error);
+        Assert.Contains(value, error);
+        Assert.DoesNotContain("   at ", output);
+    }
+
     [Fact]
     public async Task Video_Opacity5_Refused()
     {

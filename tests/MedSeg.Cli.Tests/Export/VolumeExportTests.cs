@@ -95,6 +95,8 @@ public sealed class VolumeExportTests : IDisposable
         channel.Writer.Complete();
         var header = new SessionHeader
         {
+            // The frame size is declared (a 0×0 header followed by frames reads as damaged).
+            Width = source.Stack.Width, Height = source.Stack.Height, PixelFormat = source.Stack.Format,
             Source = source.Description, ClassNames = ["background", "lesion"], ClassColors = ["#000000", "#3cb44b"],
             Model = new RecordedModel("threshold", "none", "00", "{}"),
         };

@@ -113,7 +113,7 @@ public sealed class ScorerTests
         string path = Path.Combine(Path.GetTempPath(), $"scorer-{Guid.NewGuid():N}.msgpack");
         try
         {
-            using (var w = RecordingWriter.Create(path, new SessionHeader()))
+            using (var w = RecordingWriter.Create(path, new SessionHeader { Width = width, Height = height }))
                 w.Append(new FrameData { Seq = 0, Width = width, Height = height, Pixels = new byte[width * height], MaskWidth = width, MaskHeight = height, Labels = labels });
             using var r = RecordingReader.Open(path);
             Assert.True(r.ReadNext(f));

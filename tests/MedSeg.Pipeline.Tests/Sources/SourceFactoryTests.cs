@@ -69,8 +69,19 @@ public sealed class SourceFactoryTests : IDisposable
         Assert.Contains(message, Assert.Throws<ArgumentException>(() => SourceFactory.Create(spec, _pool)).Message);
 
     [Fact]
-    public void ParseSynthetic_OutOfRange_ThrowsNamingTheOption() =>
-        Assert.Equal("Size", Assert.Throws<ArgumentOutOfRangeException>(() => SourceFactory.ParseSynthetic("lesion?size=16")).ParamName);
+    public void ParseSynthetic_OutOfRange_ThrowsNamingTheOption()
+    {
+        // Named as typed in the spec (size=16), not by the options property that holds it.
+        var e = Assert.Throws<ArgumentException>(() => SourceFactory.ParseSynthetic("lesion?size=16"));
+        Assert.StartsWith("synthetic source: size=16: ", e.Message);
+        Assert.Equal("Size", Assert.IsType<ArgumentOutOfRangeException>(e.InnerException).ParamName);
+    }
+
+    [Theory]
+    [InlineData("//127.0.0.1:1?maxbody=-1", "igtl source: maxbody=-1: ")]
+    [InlineData("//127.0.0.1:1?retries=-2", "igtl source: retries=-2: ")]
+    public void ParseIgtl_OutOfRange_ThrowsNamingTheQueryKey(string rest, string start) =>
+        Assert.StartsWith(start, Assert.Throws<ArgumentException>(() => SourceFactory.ParseIgtl(rest)).Message);
 
     [Fact]
     public async Task SyntheticSource_FrameLimit_WritesFramesWithGroundTruthAndStamps()

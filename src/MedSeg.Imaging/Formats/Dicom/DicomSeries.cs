@@ -74,13 +74,17 @@ public sealed class DicomSeries : ISliceStack
             try { headers.Add(DicomFile.ReadHeader(file)); }
             catch (MedicalFormatException e) { skipped.Add(new SkippedItem(file, e.Offset is { } at ? $"at byte {at}: {e.Reason}" : e.Reason)); }
         }
+        // A series is the files directly in one folder; subfolders are named, not read and not passed over in silence.
+        foreach (string folder in Directory.EnumerateDirectories(path).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal))
+            skipped.Add(new SkippedItem(folder, "a folder: not read (a series is the files directly in one folder)"));
         if (headers.Count == 0)
             throw new MedicalFormatException(path, skipped.Count == 0 ? "folder holds no files" :
-                $"no readable DICOM image among {skipped.Count} file(s); first: {skipped[0].Reason}");
+                $"no readable DICOM image among {skipped.Count} file(s); first: {skipped[0]}");
 
         var groups = headers.GroupBy(h => (h.Rows, h.Columns, h.SamplesPerPixel, h.BitsAllocated)).OrderByDescending(g => g.Count()).ToArray();
         var kept = groups[0].ToList();
-        if (Core.Limits.InputLimits.Current.FramesProblem(kept.Sum(h => (long)h.Frames)) is { } tooMany) throw new MedicalFormatException(path, $"the series: {tooMany}");
+        if (Core.Limits.InputLimits.Current.FramesProblem(kept.Sum(h => (long)h.Frames)) is { } tooMany)
+            throw new MedicalFormatException(path, kept.Count == 1 ? $"{kept[0].Path}: {tooMany}" : $"the series: {tooMany}");
         var size = groups[0].Key;
         foreach (var odd in groups.Skip(1).SelectMany(g => g))
             skipped.Add(new SkippedItem(odd.Path, $"{odd.Columns}×{odd.Rows}×{odd.SamplesPerPixel} at {odd.BitsAllocated} bit differs from the series' {size.Columns}×{size.Rows}×{size.SamplesPerPixel} at {size.BitsAllocated} bit"));

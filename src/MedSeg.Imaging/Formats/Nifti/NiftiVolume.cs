@@ -95,6 +95,11 @@ public sealed class NiftiVolume : ISliceStack
             long start = header.VoxOffset + volume * volumeBytes;
             if (available >= 0 && start + volumeBytes < 1L << 32 && start + volumeBytes > available)
                 throw new MedicalFormatException(path, $"truncated: volume {volume} needs {volumeBytes} bytes from offset {start} but the {(gz ? "decompressed data ends" : "file ends")} at {available}", Math.Min(available, start));
+            // Every volume the header claims must be there, not only the one read: a file cut after
+            // its first volume is damaged even when volume 0 reads (ISIZE is mod 2^32: checked below that).
+            double total = header.VoxOffset + (double)header.Volumes * volumeBytes;
+            if (available >= 0 && (!gz || total < 1L << 32) && total > available)
+                throw new MedicalFormatException(path, $"truncated: the header's {header.Volumes} volume(s) need {total:0} bytes from the start but the {(gz ? "decompressed data ends" : "file ends")} at {available}", available);
             Skip(stream, start - NiftiHeader.Size, path);
             var data = new byte[volumeBytes];
             int read = ReadUpTo(stream, data);

@@ -38,6 +38,9 @@ public sealed class ImageFolderStack : ISliceStack
         var files = ImageFiles.List(directory)
             .Where(f => extensions is null || extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).ToList();
         var skipped = new List<SkippedItem>();
+        // A folder named like an image is not one: said, not passed over in silence.
+        foreach (string odd in Directory.EnumerateDirectories(directory).Where(d => Io.ImageFiles.IsImage(d) && (extensions is null || extensions.Contains(Path.GetExtension(d).ToLowerInvariant()))).Order(StringComparer.Ordinal))
+            skipped.Add(new SkippedItem(odd, "a folder, not an image file"));
         while (files.Count > 0)
         {
             try

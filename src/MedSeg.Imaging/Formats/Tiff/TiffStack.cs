@@ -32,8 +32,17 @@ public sealed class TiffStack : ISliceStack
     public static TiffStack Open(string path)
     {
         if (Core.Limits.InputFiles.Problem(path) is { } notAFile) throw new MedicalFormatException(path, notAFile);
-        if (!Cv2.ImReadMulti(path, out Mat[] mats, ImreadModes.Unchanged) || mats.Length == 0)
-            throw new MedicalFormatException(path, "OpenCV could not decode it as a (multi-page) image: corrupt, truncated or not a TIFF");
+        Mat[] mats;
+        try
+        {
+            if (!Cv2.ImReadMulti(path, out mats, ImreadModes.Unchanged) || mats.Length == 0)
+                throw new MedicalFormatException(path, "OpenCV could not decode it as a (multi-page) image: corrupt, truncated or not a TIFF");
+        }
+        catch (OpenCVException e)
+        {
+            // OpenCV's own size cap (CV_IO_MAX_IMAGE_PIXELS, set from MEDSEG_MAX_IMAGE_PIXELS) and decoder errors name no file.
+            throw new MedicalFormatException(path, $"OpenCV refused it in {e.FuncName}: {e.ErrMsg}", null, e);
+        }
         var pages = new List<(int, byte[])>();
         var skipped = new List<SkippedItem>();
         (int w, int h, PixelFormat f)? shape = null;

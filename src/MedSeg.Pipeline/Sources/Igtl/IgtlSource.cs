@@ -268,5 +268,8 @@ public sealed class IgtlSource : IFrameSource, ISourceDiagnostics
         }
     }
 
-    private static string ItemOf(in IgtlHeader h) => $"{(h.Type.Length > 0 ? h.Type : "?")} message from '{h.DeviceName}'";
+    // Names from the wire are untrusted: garbage bytes would print as control characters.
+    private static string ItemOf(in IgtlHeader h) => $"{(h.Type.Length > 0 ? Printable(h.Type) : "?")} message from '{Printable(h.DeviceName)}'";
+
+    private static string Printable(string s) => s.All(static c => c is >= ' ' and <= '~') ? s : string.Concat(s.Select(static c => c is >= ' ' and <= '~' ? c : '?'));
 }

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace MedSeg.Cli.Tests.Errors;
+
+/// <summary>
+/// A full disk mid-session, for real and without root: `medseg record` and `stream --record` run
+/// as child processes under a file-size limit (<c>ulimit -f</c>) with SIGXFSZ ignored, so the
+/// write that crosses the limit fails with EFBIG. .NET surfaces EFBIG as an
+/// ArgumentOutOfRangeException("value"), not an IOException; the recording writer turns it into
+/// the IOException a full disk (ENOSPC) gives. The session must stop cleanly after some frames, exit 2 saying how
+/// many frames the file holds, and `medseg info` must read exactly those frames back.
+/// </summary>
+/// <remarks>
+/// An ignored signal stays ignored across exec, so bash's <c>trap '' XFSZ</c> reaches dotnet; the
+/// limit (in 1024-byte blocks) holds the header and a few dozen 32×32 frames, far from the 400 the
+/// source would give.
+/// </remarks>
+[Collection("console")]
+public sealed partial class FullDiskTests : IDisposable
+{
+    private const int LimitBlocks = 48;
+    private readonly string _dir = Directory.CreateTempSubdirectory("medseg-fulldisk-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("record")]
+    [InlineData("stream")]
+    public async Task WriteFailsAfterSomeFrames_Exit2NamingTheFramesKept_InfoReadsThem(string command)
+    {
+        string ckpt = CliRunner.TinyCheckpoint(Path.Combine(_dir, "tiny.ckpt"));
+        string session = Path.Combine(_dir, $"{command}.msgpack");
+        const string source = "synthetic:lesion?fps=400&frames=400&size=32";
+        string[] args = command == "record"
+            ? ["record", "--model", ckpt, "--source", source, "--out", session, "--threads", "1"]
+            : ["stream", "--model", ckpt, "--source", source, "--record", session, "--threads", "1"];
+        var start = new ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in (string[])["-c", $"trap '' XFSZ; ulimit -f {LimitBlocks}; exec \"$@\"", "bash",
+                                     "dotnet", Path.Combine(AppContext.BaseDirectory, "medseg.dll"), .. args])
+            start.ArgumentList.Add(a);
+        // CoreCLR's W^X double mapping backs code memory with a file larger than the limit: without
+        // this, dotnet itself fails to start ("Failed to create CoreCLR, HRESULT: 0x8007000E").
+        start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("still running 120 s after start");
+        }
+        string errors = await stderr, output = await stdout + errors;
+
+        Assert.True(process.ExitCode == 2, $"exit {process.ExitCode}: {output}");
+        var error = Assert.Single(errors.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains(session, error);
+        Assert.DoesNotContain("   at ", output);   // no stack trace without MEDSEG_DEBUG
+        var held = HoldsFrames().Match(error);
+        Assert.True(held.Success, $"the error does not say how many frames the file holds: {error}");
+        long frames = long.Parse(held.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(frames, 1, 399);
+        Assert.True(new FileInfo(session).Length <= LimitBlocks * 1024L);
+
+        var (code, info) = await CliRunner.RunAsync("info", session, "--json");
+        Assert.True(code == 0, info);
+        using var json = JsonDocument.Parse(info);
+        Assert.Equal(frames, json.RootElement.GetProperty("frames").GetInt64());
+        Assert.False(json.RootElement.GetProperty("hasFooter").GetBoolean());
+    }
+
+    [GeneratedRegex(@"the file holds the (\d+) frame")]
+    private static partial Regex HoldsFrames();
+}

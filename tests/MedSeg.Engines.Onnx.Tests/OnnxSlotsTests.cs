@@ -34,8 +34,13 @@ public sealed class OnnxSlotsTests
                 slots.Complete(s, labels, fg);
                 var (wantLabels, wantFg) = (new byte[batch * plane], new float[batch * plane]);
                 engine.Infer(inputs[s].AsSpan(0, batch * frame), batch, wantLabels, wantFg);
-                Assert.Equal(wantLabels, labels);
-                Assert.Equal(wantFg, fg);
+                // Same graph, same inputs, other buffers: MLAS may take another (alignment-dependent)
+                // kernel path, so the last float bits may differ; labels only where that decides.
+                double worst = 0;
+                for (int i = 0; i < fg.Length; i++) worst = Math.Max(worst, Math.Abs(fg[i] - wantFg[i]));
+                Assert.True(worst <= 1e-5, $"slot {s}, batch {batch}: foreground probability differs by {worst}");
+                int differ = labels.Where((l, i) => l != wantLabels[i]).Count();
+                Assert.True(differ <= labels.Length / 1000, $"slot {s}, batch {batch}: {differ} of {labels.Length} labels differ");
             }
         }
     }

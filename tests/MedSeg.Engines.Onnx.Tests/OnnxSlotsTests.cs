@@ -28,10 +28,17 @@ public sealed class OnnxSlotsTests
                 inputs[s].CopyTo(slots.Input(s));
                 slots.Submit(s, batch);
             }
+            // Both slots are completed before Infer runs: the engine takes one caller at a time,
+            // and Infer while a slot still computes would share the engine's own scratch.
+            var outputs = new (byte[] Labels, float[] Fg)[2];
             for (int s = 0; s < 2; s++)
             {
-                var (labels, fg) = (new byte[batch * plane], new float[batch * plane]);
-                slots.Complete(s, labels, fg);
+                outputs[s] = (new byte[batch * plane], new float[batch * plane]);
+                slots.Complete(s, outputs[s].Labels, outputs[s].Fg);
+            }
+            for (int s = 0; s < 2; s++)
+            {
+                var (labels, fg) = outputs[s];
                 var (wantLabels, wantFg) = (new byte[batch * plane], new float[batch * plane]);
                 engine.Infer(inputs[s].AsSpan(0, batch * frame), batch, wantLabels, wantFg);
                 // Same graph, same inputs, other buffers: MLAS may take another (alignment-dependent)

@@ -1,4 +1,5 @@
 using MedSeg.Core.Frames;
+using MedSeg.Core.Specs;
 using MedSeg.Imaging.Formats;
 using MedSeg.Imaging.Formats.Dicom;
 using MedSeg.Imaging.Formats.Nifti;
@@ -68,7 +69,7 @@ public static class SourceFactory
             case "igtl": return new IgtlSource(ParseIgtl(rest), pool, logger);
             case "recording": return Recording.RecordingSource.FromSpec(rest, pool);
             case "dicom" or "nifti" or "tiff" or "folder":
-                var (target, query) = SourceQuery.Split(scheme, rest);
+                var (target, query) = SpecQuery.Split(scheme, rest);
                 if (target.Length == 0) throw new ArgumentException($"{scheme}: needs a path, e.g. {scheme}:/data/ct", nameof(spec));
                 var stack = OpenStack(scheme, target, query);
                 try
@@ -86,7 +87,7 @@ public static class SourceFactory
         throw new ArgumentException($"unknown source scheme '{scheme}:'; supported: {string.Join(", ", s_supported.Select(s => s + ":"))}", nameof(spec));
     }
 
-    private static ISliceStack OpenStack(string scheme, string target, SourceQuery query)
+    private static ISliceStack OpenStack(string scheme, string target, SpecQuery query)
     {
         switch (scheme)
         {
@@ -110,7 +111,7 @@ public static class SourceFactory
         }
     }
 
-    internal static ReplayOptions ParseReplay(SourceQuery query)
+    internal static ReplayOptions ParseReplay(SpecQuery query)
     {
         var playback = Playback.Once;
         if (query.GetString("play") is { } play)
@@ -126,7 +127,7 @@ public static class SourceFactory
 
     public static VideoSourceOptions ParseVideo(string rest)
     {
-        var (target, query) = SourceQuery.Split("video", rest);
+        var (target, query) = SpecQuery.Split("video", rest);
         if (target.Length == 0) throw new ArgumentException("video: needs a file, a camera index or a URL, e.g. video:0 or video:clip.mp4", "spec");
         var options = new VideoSourceOptions
         {
@@ -146,7 +147,7 @@ public static class SourceFactory
 
     public static IgtlSourceOptions ParseIgtl(string rest)
     {
-        var (target, query) = SourceQuery.Split("igtl", rest);
+        var (target, query) = SpecQuery.Split("igtl", rest);
         if (!target.StartsWith("//", StringComparison.Ordinal) || !Uri.TryCreate("igtl:" + target, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
             throw new ArgumentException($"igtl source 'igtl:{target}' is not igtl://host:port", "spec");
         var options = new IgtlSourceOptions
@@ -169,7 +170,7 @@ public static class SourceFactory
 
     public static SyntheticSourceOptions ParseSynthetic(string rest)
     {
-        var (taskName, query) = SourceQuery.Split("synthetic", rest);
+        var (taskName, query) = SpecQuery.Split("synthetic", rest);
         var options = new SyntheticSourceOptions();
         if (taskName.Length > 0)
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Google.Protobuf;
 using MedSeg.Core.Inference;
 using MedSeg.Engines.Onnx;
@@ -34,19 +33,8 @@ public static class EngineComparison
         var onnx = OnnxEngine.FromBytes(graph, new OnnxEngineOptions { Threads = threads, MaxBatch = 1, Warmup = 3 }, "bench.onnx");
         var torch = new InferenceEngine(net, info, new InferenceEngineOptions { Threads = threads, MaxBatch = 1, Warmup = 3 });
         Action[] runners = [bare.Run, () => onnx.Infer(input, 1, labels, fg), () => torch.Infer(input, 1, labels, fg)];
-        var ms = runners.Select(_ => new List<double>()).ToArray();
-        for (int r = 0; r < rounds; r++)
-            for (int k = 0; k < runners.Length; k++)
-            {
-                runners[k](); // the first call after another runtime ran pays its wake-up; not counted
-                for (int i = 0; i < iterations; i++)
-                {
-                    long t0 = Stopwatch.GetTimestamp();
-                    runners[k]();
-                    ms[k].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                }
-            }
-        return (new EngineComparisonCell(size, threads, Median(ms[0]), Median(ms[1]), Median(ms[2])), onnx, torch);
+        var ms = InterleavedRounds.Medians(runners, rounds, iterations);
+        return (new EngineComparisonCell(size, threads, ms[0], ms[1], ms[2]), onnx, torch);
     }
 
     public static async Task<EnginePipelineCell> PipelineAsync(string name, ISegmentationEngine engine, double engineMs, int size, int threads,
@@ -79,11 +67,5 @@ public static class EngineComparison
             md.AppendLine($"| {p.Engine} | {p.Size}² | {p.Threads} | {p.SourceFps:F1} | {p.Frames} | {p.EngineMs:F2} | {p.EndToEndMedianMs:F2} | " +
                           $"{p.EndToEndP99Ms:F2} | {p.OverheadMs:F2} | {p.AllocatedBytesPerFrame:F0} |");
         return md.ToString();
-    }
-
-    private static double Median(List<double> v)
-    {
-        v.Sort();
-        return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
     }
 }

@@ -17,6 +17,7 @@ public static class EngineFactory
     public static ISegmentationEngine Create(EngineRequest request, Action<string>? say = null)
     {
         request.Validate();
+        PrecisionSupport.Check(request);
         say ??= static _ => { };
         if (request.IsOnnxFile)
         {
@@ -26,7 +27,9 @@ public static class EngineFactory
         return request.Engine switch
         {
             EngineKind.Torch => Torch(request),
-            EngineKind.Onnx => OnnxFromCheckpoint(request),
+            EngineKind.Onnx => OnnxFromCheckpoint(request, say),
+            // Nothing to measure: only ONNX Runtime runs the int8 graph.
+            _ when request.Precision == EnginePrecision.Int8 => Say(say, "engine: onnx (--precision int8 runs on ONNX Runtime only)", () => OnnxFromCheckpoint(request, say)),
             _ => EngineChooser.Choose(request, Torch, OnnxFromCheckpoint, say),
         };
     }
@@ -40,13 +43,23 @@ public static class EngineFactory
     });
 
     /// <summary>The checkpoint exported in memory (labels head, threshold baked in) and run by ONNX Runtime.</summary>
-    public static ISegmentationEngine OnnxFromCheckpoint(EngineRequest r)
+    public static ISegmentationEngine OnnxFromCheckpoint(EngineRequest r) => OnnxFromCheckpoint(r, null);
+
+    /// <summary>As above; --precision int8 quantizes the export in memory, calibrated on training images.</summary>
+    public static ISegmentationEngine OnnxFromCheckpoint(EngineRequest r, Action<string>? say)
     {
         var proto = UNetOnnxExporter.ExportCheckpoint(r.Model, new OnnxExportOptions
         {
             Head = OutputHead.Labels, DynamicBatch = r.MaxBatch > 1, Threshold = r.Threshold,
         });
+        if (r.Precision == EnginePrecision.Int8) proto = Int8Export.Quantize(proto, r.Model, r.Calibration, TensorLayout.Nchw, say: say);
         return OnnxEngine.FromBytes(proto.ToByteArray(), OnnxOptions(r) with { Threshold = null }, r.Model);
+    }
+
+    private static ISegmentationEngine Say(Action<string> say, string message, Func<ISegmentationEngine> create)
+    {
+        say(message);
+        return create();
     }
 
     private static OnnxEngineOptions OnnxOptions(EngineRequest r)

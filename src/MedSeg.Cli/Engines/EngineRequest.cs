@@ -12,6 +12,10 @@ public sealed record EngineRequest
     public int Threads { get; init; }
     public int MaxBatch { get; init; } = 8;
     public double? Threshold { get; init; }
+    /// <summary>fp32 (default) | int8 (ONNX Runtime, quantized in memory); what runs where: <see cref="PrecisionSupport"/>.</summary>
+    public EnginePrecision Precision { get; init; } = EnginePrecision.Fp32;
+    /// <summary>int8: the data spec whose images calibrate it; null: the checkpoint's training data.</summary>
+    public string? Calibration { get; init; }
 
     public EngineRequest Validate()
     {

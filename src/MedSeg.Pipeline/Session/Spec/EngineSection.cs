@@ -20,6 +20,12 @@ public sealed class EngineSection
     [YamlMember(Order = 4, Description = "Foreground probability threshold, used by the engine and by postprocessing alike; empty (default): the checkpoint's")]
     public double? Threshold { get; set; }
 
+    [YamlMember(Order = 5, Description = "fp32 (default) | int8: static QDQ graph on ONNX Runtime's CPU provider, calibrated on training images | bf16: refused, with the reason")]
+    public string Precision { get; set; } = "fp32";
+
+    [YamlMember(Order = 6, Description = "int8: data spec whose images calibrate the quantization; empty (default): the checkpoint's training data")]
+    public string? Calibration { get; set; }
+
     /// <summary>Cores − 1 (at least 1): measured on 2 cores, one torch thread leaves the pipeline its own core (README, "One torch thread").</summary>
     public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount - 1);
 
@@ -27,6 +33,7 @@ public sealed class EngineSection
     {
         if (string.IsNullOrWhiteSpace(Model)) throw new ArgumentException("engine.model is empty", "engine.model");
         _ = SpecWords.EngineKind(Kind);
+        _ = SpecWords.Precision(Precision);
         if (string.IsNullOrWhiteSpace(Device)) throw new ArgumentException("engine.device is empty", "engine.device");
         if (Threads < 0) throw new ArgumentOutOfRangeException("engine.threads", Threads, "must be ≥ 0");
         if (Threshold is { } t && !(t > 0 && t < 1)) throw new ArgumentOutOfRangeException("engine.threshold", t, "must be in (0, 1)");

@@ -17,7 +17,7 @@ namespace MedSeg.Model;
 /// engine per stream once streams are exposed. On the CPU the staging tensor is the input itself.
 /// Not thread-safe: the inference stage owns it.
 /// </remarks>
-public sealed class InferenceEngine : ISegmentationEngine
+public sealed class InferenceEngine : IProbabilityEngine
 {
     private readonly UNet _model;
     private readonly Device _device;
@@ -41,6 +41,8 @@ public sealed class InferenceEngine : ISegmentationEngine
         _model.to(_device);
         _model.eval();
         _threshold = options.Threshold ?? info.Threshold;
+        // A tiler feeds windows: the network (fully convolutional) runs at the window's size.
+        if (options.Window is { } window) info = info with { Preprocess = info.Preprocess with { Width = window, Height = window } };
         (_c, _h, _w) = (info.Preprocess.Channels, info.Preprocess.Height, info.Preprocess.Width);
         MaxBatch = options.MaxBatch;
         Info = info;
@@ -112,6 +114,22 @@ public sealed class InferenceEngine : ISegmentationEngine
         // Both heads return fresh contiguous tensors, so `bytes` is exactly batch × plane elements.
         ids.bytes[..(batch * plane)].CopyTo(labels);
         if (wantFg) MemoryMarshal.Cast<byte, float>(fg.bytes)[..(batch * plane)].CopyTo(foreground);
+    }
+
+    public void InferProbabilities(ReadOnlySpan<float> input, int batch, Span<float> probabilities)
+    {
+        if (batch < 1 || batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"must be 1–{MaxBatch}");
+        int frameIn = _c * _h * _w, frameOut = Contract.OutputChannels * _h * _w;
+        if (input.Length < batch * frameIn) throw new ArgumentException($"expected {batch}×{_c}×{_h}×{_w} floats, got {input.Length}", nameof(input));
+        if (probabilities.Length < batch * frameOut) throw new ArgumentException($"probabilities need {batch * frameOut} floats", nameof(probabilities));
+        var staging = _staging[0];
+        input[..(batch * frameIn)].CopyTo(MemoryMarshal.Cast<byte, float>(staging.bytes));
+        using var scope = NewDisposeScope();
+        using var mode = inference_mode();
+        var x = View(_stagingViews[0], staging, batch);
+        if (_deviceInput is not null) x = View(_deviceViews, _deviceInput, batch).copy_(x);
+        var p = Heads.Probabilities(_model.forward(x)).cpu().contiguous();
+        MemoryMarshal.Cast<byte, float>(p.bytes)[..(batch * frameOut)].CopyTo(probabilities);
     }
 
     /// <summary>The first <paramref name="batch"/> rows of <paramref name="full"/>, cached in <paramref name="cache"/>.</summary>

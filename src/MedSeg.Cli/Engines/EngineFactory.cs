@@ -39,10 +39,10 @@ public static class EngineFactory
         Device = r.Device is "tensorrt" || r.Device.StartsWith("tensorrt:", StringComparison.Ordinal)
             ? throw new ArgumentException("--device tensorrt needs --engine onnx")
             : r.Device,
-        Threads = r.Threads, MaxBatch = r.MaxBatch, Threshold = r.Threshold,
+        Threads = r.Threads, MaxBatch = r.MaxBatch, Threshold = r.Threshold, Window = r.Window,
     });
 
-    /// <summary>The checkpoint exported in memory (labels head, threshold baked in) and run by ONNX Runtime.</summary>
+    /// <summary>The checkpoint exported in memory (labels head, threshold baked in; a probs head for a tiler's windows) and run by ONNX Runtime.</summary>
     public static ISegmentationEngine OnnxFromCheckpoint(EngineRequest r) => OnnxFromCheckpoint(r, null);
 
     /// <summary>As above; --precision int8 quantizes the export in memory, calibrated on training images.</summary>
@@ -50,7 +50,7 @@ public static class EngineFactory
     {
         var proto = UNetOnnxExporter.ExportCheckpoint(r.Model, new OnnxExportOptions
         {
-            Head = OutputHead.Labels, DynamicBatch = r.MaxBatch > 1, Threshold = r.Threshold,
+            Head = r.Window is null ? OutputHead.Labels : OutputHead.Probs, DynamicBatch = r.MaxBatch > 1, Threshold = r.Threshold, Window = r.Window,
         });
         if (r.Precision == EnginePrecision.Int8) proto = Int8Export.Quantize(proto, r.Model, r.Calibration, TensorLayout.Nchw, say: say);
         return OnnxEngine.FromBytes(proto.ToByteArray(), OnnxOptions(r) with { Threshold = null }, r.Model);

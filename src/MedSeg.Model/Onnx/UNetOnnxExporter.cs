@@ -27,6 +27,7 @@ public static class UNetOnnxExporter
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(info);
         options.Validate();
+        if (options.Window is { } window) info = info with { Preprocess = info.Preprocess with { Width = window, Height = window } };
         var contract = Contract(info, options, checkpointSha256);
 
         // 1. The network the graph is written from: batch norm folded away (eval-mode statistics).

@@ -1,3 +1,4 @@
+using MedSeg.Core.Inference;
 using MedSeg.Core.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -70,7 +71,7 @@ public static class Evaluator
                 for (int j = 0; j < n; j++)
                 {
                     int i = start + j;
-                    ProbabilityDecoder.Decode(all.AsSpan(j * k * plane, k * plane), k, threshold, labels, foreground);
+                    ProbabilityLabels.Decode(all.AsSpan(j * k * plane, k * plane), k, threshold, labels, foreground);
                     onPrediction?.Invoke(i, labels.ToArray(), foreground.ToArray());
                     ImageMetrics m;
                     if (data.NativeMask(i) is { } native && (native.Width != w || native.Height != h))

@@ -27,7 +27,7 @@ public readonly ref struct RenderFrame(
     {
         ArgumentNullException.ThrowIfNull(frame);
         var info = frame.Info;
-        return new RenderFrame(frame.Pixels, info.Width, info.Height, info.Format,
-            frame.Labels, frame.OutputWidth, frame.OutputHeight, frame.Foreground);
+        return new RenderFrame(frame.ReadOnlyPixels, info.Width, info.Height, info.Format,
+            frame.ReadOnlyLabels, frame.OutputWidth, frame.OutputHeight, frame.ReadOnlyForeground);
     }
 }

@@ -18,6 +18,12 @@ internal sealed class StreamView(int index, IFrameProvider provider, OverlayRend
 
     public PresentationStats Stats { get; } = new(latencyWindow);
 
+    /// <summary>Every shown frame's stage stamps (the data behind <see cref="Stats"/>'s percentiles).</summary>
+    public FrameTimeline Timeline { get; } = new();
+
+    /// <summary>When <see cref="Fresh"/> was taken from the provider.</summary>
+    public long TakenAt { get; set; }
+
     public HudInfo HudInfo { get; set; } = new();
 
     /// <summary>Taken by BeginDraw, drawn and released by Draw in the same tick.</summary>

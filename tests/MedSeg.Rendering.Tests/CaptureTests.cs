@@ -114,6 +114,42 @@ public sealed class CaptureTests
         Assert.Equal(new CaptureSummary(0, 0, 0, Written: 1, Failed: 3), encoder.Summary());
     }
 
+    [Theory]
+    [InlineData(CaptureEncoder.DefaultNice)]
+    [InlineData(15)]
+    public void CaptureEncoder_Thread_RunsAtTheLowerPriority(int nice)
+    {
+        int caller = ThreadNiceness.OfCurrentThread();
+        var sink = new NiceRecordingSink();
+        var encoder = new CaptureEncoder(sink, capacity: 2, nice: nice);
+        encoder.Post(Image(1));
+        encoder.Complete();
+
+        // At least as nice as asked (a test runner already niced further keeps its value: lowering it back needs root).
+        Assert.True(sink.Nice >= nice, $"encoder thread at nice {sink.Nice}, asked {nice}");
+        Assert.Equal(caller, ThreadNiceness.OfCurrentThread());   // only the encoder's thread moved
+    }
+
+    [Fact]
+    public void CaptureEncoder_NiceZero_KeepsTheCallersPriority()
+    {
+        var sink = new NiceRecordingSink();
+        var encoder = new CaptureEncoder(sink, capacity: 2, nice: 0);
+        encoder.Post(Image(1));
+        encoder.Complete();
+
+        Assert.Equal(ThreadNiceness.OfCurrentThread(), sink.Nice);
+    }
+
+    private sealed class NiceRecordingSink : ICaptureSink
+    {
+        public int Nice { get; private set; } = int.MinValue;
+
+        public void Write(CapturedImage image) => Nice = ThreadNiceness.OfCurrentThread();
+
+        public void Complete() { }
+    }
+
     [Fact]
     public void Viewer_EncoderBlocked_KeepsDrawingAndDropsOldestCaptures()
     {

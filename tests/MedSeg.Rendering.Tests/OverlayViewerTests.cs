@@ -1,5 +1,6 @@
 using MedSeg.Rendering.Capture;
 using MedSeg.Rendering.Context;
+using MedSeg.Rendering.Hud;
 using OpenCvSharp;
 
 namespace MedSeg.Rendering.Tests;
@@ -40,6 +41,44 @@ public sealed class OverlayViewerTests : IDisposable
         using var mat = new Mat();
         while (capture.Read(mat) && !mat.Empty()) frames++;
         Assert.Equal(6, frames);
+    }
+
+    [Fact]
+    public void WarmUp_BeforeRun_NeitherCountedNorWrittenAndTheTimelineHasEveryFrame()
+    {
+        using var provider = new QueueFrameProvider(48, 32, 0, 1, 2, 3);
+        using var target = HeadlessRenderTarget.Create(96, 64);
+        var video = Path.Combine(_dir, "warm.mp4");
+        PresentationSummary summary;
+        using (var viewer = new OverlayViewer(target, provider, options: new OverlayViewerOptions
+        {
+            SnapshotEvery = 2, SnapshotDirectory = Path.Combine(_dir, "png"), VideoPath = video, VideoFps = 10, ReadbackRing = 8, EncoderQueue = 8,
+        }) { IsFixedTimeStep = false })
+        {
+            viewer.WarmUp(48, 32);
+            Assert.Equal(new CaptureSummary(0, 0, 0, 0, 0), viewer.Capture);
+            Assert.Equal(0, viewer.Stats.FramesPresented);
+            viewer.Run();
+            summary = viewer.Summarize();
+        }
+
+        Assert.Equal(new CaptureSummary(Requested: 4, Skipped: 0, Dropped: 0, Written: 4, Failed: 0), summary.Capture);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(_dir, "png"), "*.png").Length);   // frames 0 and 2: the warm-up frame is not one
+        using (var capture = new VideoCapture(video))
+        {
+            int frames = 0;
+            using var mat = new Mat();
+            while (capture.Read(mat) && !mat.Empty()) frames++;
+            Assert.Equal(4, frames);
+        }
+        Assert.Equal([0L, 1, 2, 3], summary.Frames!.Select(f => f.Seq));
+        Assert.All(summary.Frames!, f =>
+        {
+            // Stages the provider's frames never passed are NaN; the view's own stamps follow each other.
+            Assert.True(double.IsNaN(f.Postprocessed));
+            Assert.True(f.Taken >= 0 && f.DrawStart >= f.Taken && f.SwapStart >= f.DrawStart && f.Presented >= f.SwapStart, $"frame {f.Seq}: {f}");
+        });
+        Assert.Equal(summary.CaptureToScreen.Max, summary.Frames!.Max(f => f.Presented), 3);
     }
 
     [Fact]

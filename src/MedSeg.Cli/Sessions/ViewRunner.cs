@@ -25,10 +25,11 @@ public static class ViewRunner
 
         using var session = SessionBuilder.Build(spec, CheckpointEngineLoader.Instance);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var run = Task.Run(() => session.RunAsync(stop.Token), CancellationToken.None);
+        // Started only once the viewer is ready and warm (below): the first frames must not wait on set-up.
+        Task<Pipeline.PipelineReport>? run = null;
         // One tile per stream, each fed by its stream's mailbox (index = stream id).
         // Each tile's HUD also says what its source is doing and what it skipped.
-        IFrameProvider[] providers = [.. session.Mailboxes.Select((m, i) => new DelegateFrameProvider(() => m.TryTake(out var f) ? f : null, () => run.IsCompleted,
+        IFrameProvider[] providers = [.. session.Mailboxes.Select((m, i) => new DelegateFrameProvider(() => m.TryTake(out var f) ? f : null, () => run!.IsCompleted,
                                                                                                () => session.Pipeline.SourceStatusOf(i)))];
 
         string? video = view.Video is { Length: > 0 } v ? Path.Combine(view.Out, v) : null;
@@ -53,7 +54,14 @@ public static class ViewRunner
             {
                 foreach (var recorder in session.Recorders) recorder.Paused = !on;
             };
-            viewer.Run();
+            // Shaders, the draw path's JIT and the read-back buffers are made before the clock starts,
+            // and set-up's garbage is collected: neither lands on the first live frames.
+            viewer.WarmUp(session.Engine.Preprocess.Width, session.Engine.Preprocess.Height);
+            using (new QuietGcScope())
+            {
+                run = Task.Run(() => session.RunAsync(stop.Token), CancellationToken.None);
+                viewer.Run();
+            }
             display = viewer.Summarize();
         }
 
@@ -62,7 +70,7 @@ public static class ViewRunner
         Pipeline.PipelineReport report;
         try
         {
-            report = run.GetAwaiter().GetResult();
+            report = run!.GetAwaiter().GetResult();
         }
         catch (Pipeline.PipelineException e)
         {

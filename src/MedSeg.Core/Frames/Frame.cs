@@ -16,7 +16,10 @@ namespace MedSeg.Core.Frames;
 /// the test projects through an AppContext switch) and is counted in
 /// <see cref="FramePool.LeaseMisuses"/> otherwise, without touching the image another holder owns.
 /// Writing: one stage owns a frame at a time; after postprocessing the frame is sealed
-/// (<see cref="Seal"/>), and the mutating calls (allocations, ground truth, flags, marking bad) throw.
+/// (<see cref="Seal"/>), and every way to write throws <see cref="FrameLeaseException"/>: the
+/// mutating calls (allocations, ground truth, flags, marking bad) and the writable plane spans
+/// (<see cref="Pixels"/>, <see cref="Input"/>, <see cref="Labels"/>, <see cref="Foreground"/>,
+/// <see cref="GroundTruth"/>). Readers (the sinks) use the ReadOnly… spans, on the same memory.
 /// </remarks>
 public sealed class Frame : IDisposable
 {
@@ -52,27 +55,52 @@ public sealed class Frame : IDisposable
     /// <summary>True once postprocessing finished the frame: from then on it is read-only.</summary>
     public bool IsSealed => Live().Sealed;
 
-    /// <summary>Raw pixels, <see cref="FrameInfo.PixelBytes"/> long, rows packed.</summary>
-    public Span<byte> Pixels => Live().Pixels.Bytes;
+    // Each plane has two doors: a Span for the stage that owns the frame, refused once the frame is
+    // sealed (FrameLeaseException), and a ReadOnlySpan on the same pooled memory for everyone, any
+    // time: the sinks share a sealed frame across threads, and a write through any of them would
+    // change what the others draw, record or score. Neither copies.
 
-    /// <summary>Network input (C × H × W floats); empty until <see cref="AllocateInput"/>.</summary>
-    public Span<float> Input => Live().Input.As<float>();
+    /// <summary>Raw pixels, <see cref="FrameInfo.PixelBytes"/> long, rows packed; for writing (refused once sealed).</summary>
+    /// <exception cref="FrameLeaseException">The frame is sealed: read <see cref="ReadOnlyPixels"/>.</exception>
+    public Span<byte> Pixels => Writable().Pixels.Bytes;
+
+    /// <summary><see cref="Pixels"/> for reading, sealed or not.</summary>
+    public ReadOnlySpan<byte> ReadOnlyPixels => Live().Pixels.Bytes;
+
+    /// <summary>Network input (C × H × W floats); empty until <see cref="AllocateInput"/>; for writing (refused once sealed).</summary>
+    /// <exception cref="FrameLeaseException">The frame is sealed: read <see cref="ReadOnlyInput"/>.</exception>
+    public Span<float> Input => Writable().Input.As<float>();
+
+    /// <summary><see cref="Input"/> for reading, sealed or not.</summary>
+    public ReadOnlySpan<float> ReadOnlyInput => Live().Input.As<float>();
 
     /// <summary>Columns of <see cref="Labels"/> / <see cref="Foreground"/> (the model's input size).</summary>
     public int OutputWidth => Live().OutputWidth;
 
     public int OutputHeight => Live().OutputHeight;
 
-    /// <summary>Class id per pixel (OutputHeight × OutputWidth); empty until <see cref="AllocateOutputs"/>.</summary>
-    public Span<byte> Labels => Live().Labels.Bytes;
+    /// <summary>Class id per pixel (OutputHeight × OutputWidth); empty until <see cref="AllocateOutputs"/>; for writing (refused once sealed).</summary>
+    /// <exception cref="FrameLeaseException">The frame is sealed: read <see cref="ReadOnlyLabels"/>.</exception>
+    public Span<byte> Labels => Writable().Labels.Bytes;
 
-    /// <summary>Foreground probability per pixel (OutputHeight × OutputWidth).</summary>
-    public Span<float> Foreground => Live().Foreground.As<float>();
+    /// <summary><see cref="Labels"/> for reading, sealed or not.</summary>
+    public ReadOnlySpan<byte> ReadOnlyLabels => Live().Labels.Bytes;
+
+    /// <summary>Foreground probability per pixel (OutputHeight × OutputWidth); for writing (refused once sealed).</summary>
+    /// <exception cref="FrameLeaseException">The frame is sealed: read <see cref="ReadOnlyForeground"/>.</exception>
+    public Span<float> Foreground => Writable().Foreground.As<float>();
+
+    /// <summary><see cref="Foreground"/> for reading, sealed or not.</summary>
+    public ReadOnlySpan<float> ReadOnlyForeground => Live().Foreground.As<float>();
 
     public bool HasGroundTruth => (Flags & FrameFlags.HasGroundTruth) != 0;
 
-    /// <summary>Ground-truth class ids at the source resolution (Height × Width); empty when none.</summary>
-    public Span<byte> GroundTruth => Live().Truth.Bytes;
+    /// <summary>Ground-truth class ids at the source resolution (Height × Width); empty when none; for writing (refused once sealed).</summary>
+    /// <exception cref="FrameLeaseException">The frame is sealed: read <see cref="ReadOnlyGroundTruth"/>.</exception>
+    public Span<byte> GroundTruth => Writable().Truth.Bytes;
+
+    /// <summary><see cref="GroundTruth"/> for reading, sealed or not.</summary>
+    public ReadOnlySpan<byte> ReadOnlyGroundTruth => Live().Truth.Bytes;
 
     /// <summary>Sizes the network input; reuses the buffer the frame already holds when it is large enough.</summary>
     public Span<float> AllocateInput(int floats)
@@ -156,7 +184,7 @@ public sealed class Frame : IDisposable
     private FrameSlot Writable()
     {
         var s = Live();
-        if (s.Sealed) throw new InvalidOperationException($"frame {s.Info.Seq} is read-only after postprocessing");
+        if (s.Sealed) throw new FrameLeaseException($"frame {s.Info.Seq} is read-only after postprocessing (sealed): read it through the ReadOnly… accessors");
         return s;
     }
 }

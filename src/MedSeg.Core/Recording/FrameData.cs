@@ -27,8 +27,8 @@ public readonly ref struct FrameData
     public static FrameData From(Frame frame) => new()
     {
         Seq = frame.Info.Seq, Timestamp = frame.Info.Timestamp, Times = frame.Times, Flags = frame.Flags,
-        Width = frame.Info.Width, Height = frame.Info.Height, Format = frame.Info.Format, Pixels = frame.Pixels,
-        MaskWidth = frame.OutputWidth, MaskHeight = frame.OutputHeight, Labels = frame.Labels, Foreground = frame.Foreground,
-        GroundTruth = frame.HasGroundTruth ? frame.GroundTruth : default, Geometry = frame.Info.Geometry,
+        Width = frame.Info.Width, Height = frame.Info.Height, Format = frame.Info.Format, Pixels = frame.ReadOnlyPixels,
+        MaskWidth = frame.OutputWidth, MaskHeight = frame.OutputHeight, Labels = frame.ReadOnlyLabels, Foreground = frame.ReadOnlyForeground,
+        GroundTruth = frame.HasGroundTruth ? frame.ReadOnlyGroundTruth : default, Geometry = frame.Info.Geometry,
     };
 }

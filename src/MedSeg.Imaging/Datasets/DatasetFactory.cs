@@ -1,4 +1,4 @@
-using System.Globalization;
+using MedSeg.Core.Specs;
 using MedSeg.Imaging.Io;
 using MedSeg.Imaging.Phantoms;
 
@@ -101,30 +101,10 @@ public static class DatasetFactory
 
     private static SyntheticDataset OpenSynthetic(string rest)
     {
-        int q = rest.IndexOf('?');
-        string taskName = q < 0 ? rest : rest[..q];
+        var (taskName, query) = SpecQuery.Split("synthetic", rest);
         SyntheticTask task = ParseTask(taskName);
-        int n = 400, size = 128, seed = 1;
-        if (q >= 0)
-        {
-            foreach (string pair in rest[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
-            {
-                string[] kv = pair.Split('=', 2);
-                if (kv.Length != 2 || !int.TryParse(kv[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
-                {
-                    throw new ArgumentException($"synthetic option '{pair}' is not key=integer (n, size, seed)", nameof(rest));
-                }
-
-                switch (kv[0].ToLowerInvariant())
-                {
-                    case "n": n = value; break;
-                    case "size": size = value; break;
-                    case "seed": seed = value; break;
-                    default: throw new ArgumentException($"unknown synthetic option '{kv[0]}'; known: n, size, seed", nameof(rest));
-                }
-            }
-        }
-
+        int n = query.Get<int>("n") ?? 400, size = query.Get<int>("size") ?? 128, seed = query.Get<int>("seed") ?? 1;
+        query.EnsureConsumed("n", "size", "seed");
         if (n <= 0)
         {
             throw new ArgumentException($"empty data set: synthetic n must be positive, got {n}", nameof(rest));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MedSeg.Core.Frames;
+using MedSeg.Core.Specs;
 using MedSeg.Imaging.Formats;
 using MedSeg.Imaging.Formats.Nifti;
 using OpenCvSharp;
@@ -54,32 +55,22 @@ public sealed class NiftiPairDataset : ISegmentationDataset, IDisposable
     /// <exception cref="MedicalFormatException">A volume cannot be read.</exception>
     public static NiftiPairDataset Open(string spec)
     {
-        int q = spec.IndexOf('?');
-        string imagePath = q < 0 ? spec : spec[..q];
-        string? labelsPath = null;
-        int axis = 2, block = 10, first = 0, last = int.MaxValue;
-        double? threshold = null;
-        foreach (string pair in (q < 0 ? "" : spec[(q + 1)..]).Split('&', StringSplitOptions.RemoveEmptyEntries))
+        var (imagePath, query) = SpecQuery.Split("nifti-pair", spec);
+        string? labelsPath = query.GetString("labels");
+        int axis = query.GetChoice("axis", ("x", 0), ("y", 1), ("z", 2), ("0", 0), ("1", 1), ("2", 2)) ?? 2;
+        double? threshold = query.Get<double>("threshold");
+        int block = query.Get<int>("block") ?? 10;
+        int first = 0, last = int.MaxValue;
+        if (query.GetString("slices") is { } slices)
         {
-            string[] kv = pair.Split('=', 2);
-            if (kv.Length != 2) throw new ArgumentException($"nifti-pair option '{pair}' is not key=value (labels, axis, threshold, slices, block)");
-            string value = kv[1];
-            switch (kv[0].ToLowerInvariant())
-            {
-                case "labels": labelsPath = value; break;
-                case "axis": axis = value.ToLowerInvariant() switch { "x" or "0" => 0, "y" or "1" => 1, "z" or "2" => 2, _ => throw new ArgumentException($"nifti-pair axis '{value}': use x, y or z") }; break;
-                case "threshold": threshold = ParseNumber(kv[0], value); break;
-                case "block": block = (int)ParseNumber(kv[0], value); break;
-                case "slices":
-                    string[] range = value.Split('-', 2);
-                    if (range.Length != 2) throw new ArgumentException($"nifti-pair slices '{value}': expected FIRST-LAST, e.g. 20-150");
-                    (first, last) = ((int)ParseNumber("slices", range[0]), (int)ParseNumber("slices", range[1]));
-                    break;
-                default: throw new ArgumentException($"unknown nifti-pair option '{kv[0]}'; known: labels, axis, threshold, slices, block");
-            }
+            string[] range = slices.Split('-', 2);
+            if (range.Length != 2 || !int.TryParse(range[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out first)
+                || !int.TryParse(range[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out last))
+                throw query.Invalid("slices", slices, "expected FIRST-LAST, e.g. 20-150");
         }
+        query.EnsureConsumed("labels", "axis", "threshold", "slices", "block");
         if (labelsPath is null) throw new ArgumentException($"nifti-pair needs a label volume: {Prefix}IMG.nii.gz?labels=LBL.nii.gz");
-        if (block < 1) throw new ArgumentException($"nifti-pair block must be ≥ 1, got {block}");
+        if (block < 1) throw query.Invalid("block", block.ToString(CultureInfo.InvariantCulture), "must be ≥ 1");
         var image = NiftiVolume.Open(imagePath, axis);
         var labels = NiftiVolume.Open(labelsPath, axis);
         if (image.Width != labels.Width || image.Height != labels.Height || image.Count != labels.Count)
@@ -156,9 +147,4 @@ public sealed class NiftiPairDataset : ISegmentationDataset, IDisposable
         System.Runtime.InteropServices.Marshal.Copy(buffer, 0, mat.Data, buffer.Length);
         return mat;
     }
-
-    private static double ParseNumber(string key, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
-            ? v
-            : throw new ArgumentException($"nifti-pair {key} '{value}' is not a number");
 }

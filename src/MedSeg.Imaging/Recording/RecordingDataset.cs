@@ -1,6 +1,7 @@
 using System.Globalization;
 using MedSeg.Core.Frames;
 using MedSeg.Core.Recording;
+using MedSeg.Core.Specs;
 using MedSeg.Imaging.Datasets;
 using MedSeg.Imaging.Formats.Tiff;
 using OpenCvSharp;
@@ -58,7 +59,7 @@ public sealed class RecordingDataset : ISegmentationDataset, IDisposable
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)) return true;
-        string path = SplitQuery(spec).Path;
+        string path = SpecQuery.TargetOf(spec);
         if (!File.Exists(path)) return false;
         Span<byte> head = stackalloc byte[8];
         using var fs = File.OpenRead(path);
@@ -70,20 +71,10 @@ public sealed class RecordingDataset : ISegmentationDataset, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         if (spec.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)) spec = spec[Prefix.Length..];
-        var (path, query) = SplitQuery(spec);
-        var masks = RecordingMasks.Truth;
-        foreach (string pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string[] kv = pair.Split('=', 2);
-            if (kv.Length != 2 || !kv[0].Equals("masks", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"recording option '{pair}' is unknown; expected masks=truth|predictions", nameof(spec));
-            masks = kv[1].ToLowerInvariant() switch
-            {
-                "truth" or "gt" or "ground-truth" => RecordingMasks.Truth,
-                "predictions" or "prediction" or "pred" => RecordingMasks.Predictions,
-                _ => throw new ArgumentException($"masks={kv[1]}: expected truth or predictions", nameof(spec)),
-            };
-        }
+        var (path, query) = SpecQuery.Split("recording", spec);
+        var masks = query.GetChoice("masks", ("truth", RecordingMasks.Truth), ("gt", RecordingMasks.Truth), ("ground-truth", RecordingMasks.Truth),
+            ("predictions", RecordingMasks.Predictions), ("prediction", RecordingMasks.Predictions), ("pred", RecordingMasks.Predictions)) ?? RecordingMasks.Truth;
+        query.EnsureConsumed("masks");
         if (!File.Exists(path)) throw new ArgumentException($"recording not found: '{path}'", nameof(spec));
         return new RecordingDataset(path, masks);
     }
@@ -140,11 +131,5 @@ public sealed class RecordingDataset : ISegmentationDataset, IDisposable
         var mat = new Mat(height, width, MatPixels.TypeOf(format));
         pixels.CopyTo(mat.AsSpan<byte>());
         return mat;
-    }
-
-    private static (string Path, string Query) SplitQuery(string spec)
-    {
-        int q = spec.LastIndexOf('?');
-        return q < 0 ? (spec, "") : (spec[..q], spec[(q + 1)..]);
     }
 }

@@ -1,3 +1,5 @@
+using MedSeg.Core.Specs;
+
 namespace MedSeg.Pipeline.Recording;
 
 /// <summary>Options of <see cref="RecordingSource"/>; the spec <c>recording:FILE?speed=2&amp;fps=30&amp;max=1&amp;repeat=1&amp;frames=100</c>.</summary>
@@ -33,11 +35,11 @@ public sealed record RecordingSourceOptions
     }
 
     /// <summary>Parses the part after <c>recording:</c>: <c>FILE[?speed=N|fps=N|max=1][&amp;repeat=1][&amp;frames=N][&amp;truth=0]</c>
-    /// (the query syntax and boolean words of every source spec, <see cref="Sources.SourceQuery"/>).</summary>
+    /// (the query syntax and boolean words of every source spec, <see cref="SpecQuery"/>).</summary>
     public static RecordingSourceOptions Parse(string rest)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rest);
-        var (path, query) = Sources.SourceQuery.Split("recording", rest);
+        var (path, query) = SpecQuery.Split("recording", rest);
         var o = new RecordingSourceOptions { Path = path };
         if (query.Get<double>("speed") is { } speed) o = o with { Pacing = ReplayPacing.Original, Speed = speed };
         if (query.Get<double>("fps") is { } fps) o = o with { Pacing = ReplayPacing.FixedFps, Fps = fps };

@@ -1,4 +1,5 @@
 using MedSeg.Core.Frames;
+using MedSeg.Core.Specs;
 using MedSeg.Imaging.Formats;
 using MedSeg.Imaging.Formats.Dicom;
 using MedSeg.Imaging.Formats.Nifti;
@@ -68,7 +69,7 @@ public static class SourceFactory
             case "igtl": return new IgtlSource(ParseIgtl(rest), pool, logger);
             case "recording": return Recording.RecordingSource.FromSpec(rest, pool);
             case "dicom" or "nifti" or "tiff" or "folder":
-                var (target, query) = SourceQuery.Split(scheme, rest);
+                var (target, query) = SpecQuery.Split(scheme, rest);
                 if (target.Length == 0) throw new ArgumentException($"{scheme}: needs a path, e.g. {scheme}:/data/ct", nameof(spec));
                 var stack = OpenStack(scheme, target, query);
                 try
@@ -86,7 +87,7 @@ public static class SourceFactory
         throw new ArgumentException($"unknown source scheme '{scheme}:'; supported: {string.Join(", ", s_supported.Select(s => s + ":"))}", nameof(spec));
     }
 
-    private static ISliceStack OpenStack(string scheme, string target, SourceQuery query)
+    private static ISliceStack OpenStack(string scheme, string target, SpecQuery query)
     {
         switch (scheme)
         {
@@ -110,7 +111,7 @@ public static class SourceFactory
         }
     }
 
-    internal static ReplayOptions ParseReplay(SourceQuery query)
+    internal static ReplayOptions ParseReplay(SpecQuery query)
     {
         var playback = Playback.Once;
         if (query.GetString("play") is { } play)
@@ -121,12 +122,12 @@ public static class SourceFactory
         var options = new ReplayOptions { Playback = playback };
         if (query.Get<double>("fps") is { } fps) options = options with { Fps = fps };
         if (query.Get<long>("frames") is { } frames) options = options with { Frames = frames };
-        return SourceQuery.Validated("replay", options.Validate);
+        return SourceOptionsValidation.Validated("replay", options.Validate);
     }
 
     public static VideoSourceOptions ParseVideo(string rest)
     {
-        var (target, query) = SourceQuery.Split("video", rest);
+        var (target, query) = SpecQuery.Split("video", rest);
         if (target.Length == 0) throw new ArgumentException("video: needs a file, a camera index or a URL, e.g. video:0 or video:clip.mp4", "spec");
         var options = new VideoSourceOptions
         {
@@ -141,12 +142,12 @@ public static class SourceFactory
         if (query.Get<int>("maxbackoff") is { } mb) options = options with { BackoffMax = TimeSpan.FromMilliseconds(mb) };
         if (query.Get<int>("retries") is { } r) options = options with { MaxReconnects = r };
         query.EnsureConsumed("fps", "loop", "gray", "live", "frames", "backoff", "maxbackoff", "retries");
-        return SourceQuery.Validated("video", options.Validate);
+        return SourceOptionsValidation.Validated("video", options.Validate);
     }
 
     public static IgtlSourceOptions ParseIgtl(string rest)
     {
-        var (target, query) = SourceQuery.Split("igtl", rest);
+        var (target, query) = SpecQuery.Split("igtl", rest);
         if (!target.StartsWith("//", StringComparison.Ordinal) || !Uri.TryCreate("igtl:" + target, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
             throw new ArgumentException($"igtl source 'igtl:{target}' is not igtl://host:port", "spec");
         var options = new IgtlSourceOptions
@@ -164,12 +165,12 @@ public static class SourceFactory
         if (query.Get<int>("timeout") is { } t) options = options with { MessageTimeout = TimeSpan.FromMilliseconds(t) };
         if (query.GetBool("start") is { } start) options = options with { StartImage = start };
         query.EnsureConsumed("device", "frames", "maxbody", "labels", "backoff", "maxbackoff", "retries", "timeout", "start");
-        return SourceQuery.Validated("igtl", options.Validate);
+        return SourceOptionsValidation.Validated("igtl", options.Validate);
     }
 
     public static SyntheticSourceOptions ParseSynthetic(string rest)
     {
-        var (taskName, query) = SourceQuery.Split("synthetic", rest);
+        var (taskName, query) = SpecQuery.Split("synthetic", rest);
         var options = new SyntheticSourceOptions();
         if (taskName.Length > 0)
         {
@@ -184,6 +185,6 @@ public static class SourceFactory
         if (query.Get<int>("loop") is { } loop) options = options with { Loop = loop };
         if (query.GetBool("prescan") is { } prescan) options = options with { PreScan = prescan };
         query.EnsureConsumed("fps", "frames", "size", "seed", "loop", "prescan");
-        return SourceQuery.Validated("synthetic", options.Validate);
+        return SourceOptionsValidation.Validated("synthetic", options.Validate);
     }
 }

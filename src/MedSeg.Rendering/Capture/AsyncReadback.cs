@@ -81,6 +81,13 @@ public sealed class AsyncReadback : IDisposable
     /// <summary>Waits for every pending read and hands it to <paramref name="sink"/> (end of a run).</summary>
     public int Drain(Action<CapturedImage> sink) => CollectCore(sink, wait: true);
 
+    /// <summary>Forgets <see cref="Requested"/> and <see cref="Skipped"/> (after a warm-up read); call with nothing pending.</summary>
+    public void ResetCounters()
+    {
+        if (_pending != 0) throw new InvalidOperationException($"{_pending} read-backs are still pending");
+        (Requested, Skipped) = (0, 0);
+    }
+
     public void Dispose()
     {
         foreach (var slot in _slots)

@@ -20,10 +20,23 @@ public sealed class CaptureEncoder : IDisposable
     private long _posted, _written, _failed;
     private Exception? _error;
     private bool _completed;
+    private readonly int _nice;
 
-    public CaptureEncoder(ICaptureSink sink, int capacity = 4)
+    /// <summary>
+    /// The encoder (PNG, the pipe into ffmpeg, and x264's own threads, which inherit it) yields the
+    /// cores to inference and the GL thread: on 2 cores x264 ran 3 threads at normal priority beside
+    /// them, and a late video frame costs nothing (the queue drops it) while a late screen frame is the latency.
+    /// </summary>
+    public const int DefaultNice = 10;
+
+    /// <param name="nice">The encoder thread's nice value (<see cref="ThreadNiceness"/>; ffmpeg, started
+    /// from it, inherits it); 0 leaves it at normal priority.</param>
+    public CaptureEncoder(ICaptureSink sink, int capacity = 4, int nice = DefaultNice)
     {
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        ArgumentOutOfRangeException.ThrowIfNegative(nice);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(nice, 19);
+        _nice = nice;
         _queue = new DropOldestQueue<CapturedImage>(capacity, static image => image.Dispose());
         // A thread of its own rather than the pool: ffmpeg's pipe blocks it for whole frames.
         _thread = new Thread(Consume) { IsBackground = true, Name = "medseg capture encoder" };
@@ -66,6 +79,7 @@ public sealed class CaptureEncoder : IDisposable
 
     private void Consume()
     {
+        if (_nice > 0) ThreadNiceness.LowerCurrentThread(_nice);
         while (_queue.TryTake(out var image))
         {
             using (image)

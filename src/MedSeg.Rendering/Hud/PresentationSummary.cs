@@ -8,4 +8,6 @@ namespace MedSeg.Rendering.Hud;
 /// <param name="FramesNotShown">Frames between those drawn that never were (dropped upstream, replaced in the mailbox, taken while paused).</param>
 /// <param name="CaptureToScreen">Latency from capture to the draw that showed the frame, in ms.</param>
 /// <param name="Capture">What happened to the video / PNG captures (read back, skipped, dropped by the encoder queue, written); null = not known.</param>
-public sealed record PresentationSummary(long FramesPresented, long FramesNotShown, LatencySummary CaptureToScreen, CaptureSummary? Capture = null);
+/// <param name="Frames">Per frame shown, its stage stamps and the GC counters (<see cref="FrameTimeline"/>); null = not kept.</param>
+public sealed record PresentationSummary(long FramesPresented, long FramesNotShown, LatencySummary CaptureToScreen, CaptureSummary? Capture = null,
+    IReadOnlyList<FrameTimelineEntry>? Frames = null);

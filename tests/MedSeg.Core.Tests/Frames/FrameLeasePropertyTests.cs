@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CsCheck;
 using MedSeg.Core.Frames;
 
@@ -93,10 +95,51 @@ public sealed class FrameLeasePropertyTests
         frame.AllocateOutputs(4, 4);
         frame.Seal();
 
-        Assert.Throws<InvalidOperationException>(() => frame.AllocateOutputs(4, 4));
-        Assert.Throws<InvalidOperationException>(() => frame.AttachGroundTruth());
-        Assert.Throws<InvalidOperationException>(() => frame.Flags = FrameFlags.Smoothed);
-        Assert.Equal(16, frame.Labels.Length);
+        Assert.Throws<FrameLeaseException>(() => frame.AllocateOutputs(4, 4));
+        Assert.Throws<FrameLeaseException>(() => frame.AttachGroundTruth());
+        Assert.Throws<FrameLeaseException>(() => frame.Flags = FrameFlags.Smoothed);
+        Assert.Throws<FrameLeaseException>(() => frame.MarkBad(FrameDropReason.BadBuffer, "late"));
+        Assert.Equal(16, frame.ReadOnlyLabels.Length);
         Assert.True(frame.IsSealed);
+    }
+
+    [Fact]
+    public void SealedFrame_EveryWritableSpan_Throws()
+    {
+        using var pool = new FramePool();
+        using var frame = pool.Rent(s_info);
+        frame.AllocateInput(16);
+        frame.AllocateOutputs(4, 4);
+        frame.AttachGroundTruth();
+        frame.Seal();
+
+        Assert.Throws<FrameLeaseException>(() => { frame.Pixels[0] = 1; });
+        Assert.Throws<FrameLeaseException>(() => { frame.Input[0] = 1; });
+        Assert.Throws<FrameLeaseException>(() => { frame.Labels[0] = 1; });
+        Assert.Throws<FrameLeaseException>(() => { frame.Foreground[0] = 1; });
+        Assert.Throws<FrameLeaseException>(() => { frame.GroundTruth[0] = 1; });
+    }
+
+    [Fact]
+    public void SealedFrame_ReadOnlySpans_AreTheWrittenMemoryNotCopies()
+    {
+        using var pool = new FramePool();
+        using var frame = pool.Rent(s_info);
+        frame.AllocateInput(16);
+        frame.AllocateOutputs(4, 4);
+        frame.Pixels[3] = 7;
+        frame.Input[2] = 0.25f;
+        frame.Labels[5] = 1;
+        frame.Foreground[5] = 0.75f;
+        frame.AttachGroundTruth()[1] = 2;
+        ref byte pixels = ref MemoryMarshal.GetReference(frame.Pixels);
+        ref byte labels = ref MemoryMarshal.GetReference(frame.Labels);
+        ref float foreground = ref MemoryMarshal.GetReference(frame.Foreground);
+        frame.Seal();
+
+        Assert.True(Unsafe.AreSame(ref pixels, ref MemoryMarshal.GetReference(frame.ReadOnlyPixels)));
+        Assert.True(Unsafe.AreSame(ref labels, ref MemoryMarshal.GetReference(frame.ReadOnlyLabels)));
+        Assert.True(Unsafe.AreSame(ref foreground, ref MemoryMarshal.GetReference(frame.ReadOnlyForeground)));
+        Assert.Equal((7, 0.25f, 1, 0.75f, 2), (frame.ReadOnlyPixels[3], frame.ReadOnlyInput[2], frame.ReadOnlyLabels[5], frame.ReadOnlyForeground[5], frame.ReadOnlyGroundTruth[1]));
     }
 }

@@ -172,14 +172,14 @@ public sealed class DatasetFactoryTests : IDisposable
     }
 
     [Theory]
-    [InlineData("synthetic:heart")]
-    [InlineData("synthetic:lungs?n=abc")]
-    [InlineData("synthetic:lungs?depth=3")]
-    [InlineData("synthetic:lungs?n=0")]
-    public void Open_BadSyntheticSpec_ThrowsArgumentException(string spec)
+    [InlineData("synthetic:heart", "heart")]
+    [InlineData("synthetic:lungs?n=abc", "synthetic option n=abc is not a valid Int32")]
+    [InlineData("synthetic:lungs?depth=3", "unknown synthetic option 'depth'; expected n, size, seed")]
+    [InlineData("synthetic:lungs?n=0", "synthetic n must be positive")]
+    public void Open_BadSyntheticSpec_ThrowsSayingWhat(string spec, string expected)
     {
         var e = Assert.Throws<ArgumentException>(() => DatasetFactory.Open(spec));
 
-        Assert.False(string.IsNullOrWhiteSpace(e.Message));
+        Assert.Contains(expected, e.Message);
     }
 }

@@ -46,9 +46,12 @@ public sealed class NiftiPairDatasetTests
 
     [Theory]
     [InlineData("?threshold=0", "needs a label volume")]
-    [InlineData("?labels=x.nii&axis=w", "axis 'w'")]
+    [InlineData("?labels=x.nii&axis=w", "nifti-pair option axis=w: expected x, y, z")]
     [InlineData("?labels=x.nii&colour=red", "unknown nifti-pair option 'colour'")]
-    [InlineData("?labels=x.nii&slices=9", "expected FIRST-LAST")]
+    [InlineData("?labels=x.nii&slices=9", "nifti-pair option slices=9: expected FIRST-LAST")]
+    [InlineData("?labels=x.nii&block=2.5", "nifti-pair option block=2.5 is not a valid Int32")]
+    [InlineData("?labels=x.nii&threshold=half", "nifti-pair option threshold=half is not a valid Double")]
+    [InlineData("?labels=x.nii&block=0", "nifti-pair option block=0: must be ≥ 1")]
     public void Open_BadOption_SaysWhich(string options, string expected)
     {
         var e = Assert.Throws<ArgumentException>(() => DatasetFactory.Open($"{NiftiPairDataset.Prefix}{Templates}/ch2.nii.gz{options}"));

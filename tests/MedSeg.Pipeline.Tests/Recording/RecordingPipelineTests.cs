@@ -249,6 +249,34 @@ public sealed class RecordingPipelineTests : IDisposable
         Assert.Equal((FrameSize, FrameSize), (p.Mask.Width, p.Mask.Height)); // resized from the model's 32×32
     }
 
+    [Theory]
+    [InlineData("?masks=bogus", "recording option masks=bogus: expected truth, gt, ground-truth, predictions")]
+    [InlineData("?mask=truth", "unknown recording option 'mask'; expected masks")]
+    public async Task RecordingDataset_BadOption_FailsLikeASourceSpec(string options, string expected)
+    {
+        using var pool = new FramePool();
+        string path = File("opts.msgpack");
+        await Run(new SyntheticSource(new SyntheticSourceOptions { Fps = 0, Frames = 1, Size = FrameSize }, pool), Recorder(path));
+
+        var e = Assert.Throws<ArgumentException>(() => RecordingDataset.Open($"recording:{path}{options}"));
+
+        Assert.Contains(expected, e.Message);
+    }
+
+    /// <summary>A data-set spec and a source spec with the same bad option fail with the same words: one parser.</summary>
+    [Theory]
+    [InlineData("synthetic:lesion?size=big", "synthetic option size=big is not a valid Int32")]
+    [InlineData("synthetic:lesion?colour=red", "unknown synthetic option 'colour'")]
+    public void SyntheticSpec_BadOption_SameMessageAsSourceAndDataSet(string spec, string expected)
+    {
+        using var pool = new FramePool();
+        var asSource = Assert.Throws<ArgumentException>(() => SourceFactory.Create(spec, pool));
+        var asDataset = Assert.Throws<ArgumentException>(() => Imaging.Datasets.DatasetFactory.Open(spec));
+
+        Assert.Contains(expected, asSource.Message);
+        Assert.Contains(expected, asDataset.Message);
+    }
+
     private static List<FrameRecord> SessionFrames(RecordingReader reader)
     {
         var list = new List<FrameRecord>();

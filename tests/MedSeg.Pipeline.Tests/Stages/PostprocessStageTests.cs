@@ -23,8 +23,28 @@ public sealed class PostprocessStageTests : StageTestBase<FrameBatch, Frame>
 
         Assert.Equal([0L, 1, 2, 3], outputs.Select(f => f.Info.Seq));
         Assert.All(outputs, f => Assert.True(f.Times.Postprocessed >= f.Times.InferenceEnd && f.Times.IsMonotonic()));
-        Assert.All(outputs[0].Labels.ToArray(), l => Assert.Equal(1, l));
+        Assert.All(outputs[0].ReadOnlyLabels.ToArray(), l => Assert.Equal(1, l));
         Assert.Equal(0, _batches.Outstanding);
+        Release(outputs);
+        AssertNoLeaks();
+    }
+
+    [Fact]
+    public async Task RunAsync_Output_IsSealed_SpansRefuseWritesAndReadOnlyViewsRead()
+    {
+        var outputs = await Run(new PostprocessOptions(), CreateInput(0));
+
+        foreach (var f in outputs)
+        {
+            Assert.True(f.IsSealed);
+            Assert.Throws<FrameLeaseException>(() => { f.Labels[0] = 0; });
+            Assert.Throws<FrameLeaseException>(() => { f.Foreground[0] = 0; });
+            Assert.Throws<FrameLeaseException>(() => { f.Pixels[0] = 0; });
+            Assert.Throws<FrameLeaseException>(() => { f.Input[0] = 0; });
+            Assert.Equal(16 * 16, f.ReadOnlyLabels.Length);
+        }
+        Assert.Equal(1, outputs[0].ReadOnlyLabels[0]);   // probability 0.9: unchanged by the refused writes
+        Assert.Equal(0.9f, outputs[0].ReadOnlyForeground[0]);
         Release(outputs);
         AssertNoLeaks();
     }
@@ -39,8 +59,8 @@ public sealed class PostprocessStageTests : StageTestBase<FrameBatch, Frame>
 
         var outputs = await Run(new PostprocessOptions { SmoothingAlpha = 0.3 }, frames);
 
-        Assert.All(outputs, f => Assert.All(f.Labels.ToArray(), l => Assert.Equal(1, l)));
-        Assert.Equal(0.63f, outputs[3].Foreground[0], 3); // 0.3·0 + 0.7·0.9
+        Assert.All(outputs, f => Assert.All(f.ReadOnlyLabels.ToArray(), l => Assert.Equal(1, l)));
+        Assert.Equal(0.63f, outputs[3].ReadOnlyForeground[0], 3); // 0.3·0 + 0.7·0.9
         Assert.All(outputs, f => Assert.True(f.Flags.HasFlag(FrameFlags.Smoothed)));
         Release(outputs);
     }
@@ -53,7 +73,7 @@ public sealed class PostprocessStageTests : StageTestBase<FrameBatch, Frame>
 
         var outputs = await Run(new PostprocessOptions { LargestComponent = true }, Batch(frame));
 
-        var labels = outputs[0].Labels;
+        var labels = outputs[0].ReadOnlyLabels;
         Assert.Equal(25, labels.ToArray().Count(l => l == 1));
         Assert.Equal(1, labels[3 * 16 + 3]);
         Assert.Equal(0, labels[11 * 16 + 11]);
@@ -70,7 +90,7 @@ public sealed class PostprocessStageTests : StageTestBase<FrameBatch, Frame>
 
         var outputs = await Run(new PostprocessOptions { FillHoles = true }, Batch(frame));
 
-        var labels = outputs[0].Labels;
+        var labels = outputs[0].ReadOnlyLabels;
         Assert.Equal(1, labels[4 * 16 + 4]);   // hole of the ring: filled
         Assert.Equal(0, labels[11 * 16 + 13]); // mouth of the C: open to the outside, stays background
         Assert.Equal(0, labels[0]);

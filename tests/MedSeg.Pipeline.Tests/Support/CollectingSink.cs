@@ -42,7 +42,7 @@ internal sealed class CollectingSink(string name = "collect", int failOnFrame = 
                     if (Delay > TimeSpan.Zero) await Task.Delay(Delay, ct);
                     frame.Times.Recorded = StageTimes.Now();
                     lock (_seen)
-                        _seen.Add(new Seen(frame.Info, frame.Times, frame.Flags, frame.Labels.ToArray(), frame.Foreground.ToArray(), frame.GroundTruth.ToArray()));
+                        _seen.Add(new Seen(frame.Info, frame.Times, frame.Flags, frame.ReadOnlyLabels.ToArray(), frame.ReadOnlyForeground.ToArray(), frame.ReadOnlyGroundTruth.ToArray()));
                 }
             }
         }

@@ -64,7 +64,7 @@ internal sealed class IgtlLabelSender(string device, IgtlClock clock, ILogger lo
         try
         {
             // The labels are read here, before the write's await: a span cannot cross it.
-            int length = Build(frame.Labels, frame.OutputWidth, frame.OutputHeight, frame.Info.Timestamp);
+            int length = Build(frame.ReadOnlyLabels, frame.OutputWidth, frame.OutputHeight, frame.Info.Timestamp);
             if (!await DescribeAsync(frame.OutputWidth, frame.OutputHeight, ct).ConfigureAwait(false)) return false;
             return await WriteAsync(length, ct).ConfigureAwait(false);
         }

@@ -12,8 +12,8 @@ namespace MedSeg.Pipeline.Stages;
 /// Inputs: preprocessed frames. Outputs: <see cref="FrameBatch"/>es, every frame stamped
 /// <see cref="StageTimes.Batched"/> when its batch closes.
 /// Options: <see cref="MicroBatcherOptions"/>.
-/// Memory: batches come from <see cref="Batches"/>; a wait on an empty input allocates its task (and a
-/// timer while a batch is open), at most once per frame.
+/// Memory: batches come from <see cref="Batches"/>; a wait on empty inputs, with or without an open
+/// batch's deadline, allocates nothing (<see cref="FairInputs"/>).
 /// Several streams: one input each, read round-robin (<see cref="FairInputs"/>).
 /// Notes: MaxWait is measured from when the batcher read the batch's first frame, on the
 /// Stopwatch clock; the batch never closes on time before that. Counts per close reason feed the report.
@@ -57,16 +57,17 @@ public sealed class MicroBatcher : IPipelineStage<Frame, FrameBatch>
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count == 0) throw new ArgumentException("at least one input", nameof(inputs));
-        return StageHost.RunAsync(token => BatchAsync(new FairInputs(inputs), output, token), error => output.TryComplete(error), ct);
+        return StageHost.RunAsync(token => BatchAsync(inputs, output, token), error => output.TryComplete(error), ct);
     }
 
     /// <summary>The stage's step, a time window rather than one item: read, close on size / time / end, hand on.</summary>
-    private async Task BatchAsync(FairInputs streams, ChannelWriter<FrameBatch> output, CancellationToken ct)
+    private async Task BatchAsync(IReadOnlyList<ChannelReader<Frame>> inputs, ChannelWriter<FrameBatch> output, CancellationToken ct)
     {
+        using var streams = new FairInputs(inputs, ct);
         FrameBatch? open = null;
         try
         {
-            while (await streams.WaitAnyAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false))
+            while (await streams.WaitAnyAsync(Timeout.InfiniteTimeSpan).ConfigureAwait(false))
             {
                 if (!streams.TryRead(out var first)) continue;
                 open = Batches.Rent();
@@ -88,7 +89,7 @@ public sealed class MicroBatcher : IPipelineStage<Frame, FrameBatch>
                     }
                     // Rounded up: a timer firing early would close the batch before MaxWait; the loop re-checks the clock anyway.
                     var wait = TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000.0 / Stopwatch.Frequency));
-                    if (!await streams.WaitAnyAsync(wait, ct).ConfigureAwait(false))
+                    if (!await streams.WaitAnyAsync(wait).ConfigureAwait(false))
                     {
                         closedBy = BatchClose.EndOfStream;
                         break;

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using MedSeg.Core.Inference;
 using MedSeg.Engines.Onnx;
+using MedSeg.Engines.Torch;
 using MedSeg.Model;
 using MedSeg.Model.Onnx;
 

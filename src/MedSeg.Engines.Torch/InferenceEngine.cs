@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
 using MedSeg.Core.Inference;
+using MedSeg.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MedSeg.Model;
+namespace MedSeg.Engines.Torch;
 
 /// <summary>
 /// Streaming inference for one checkpoint: built from the checkpoint alone, batch norm folded,

@@ -15,7 +15,7 @@ namespace MedSeg.Engines.Onnx;
 /// the answer out: no managed allocation per call. A graph with a fixed batch B runs a batch of
 /// n frames as ⌈n/B⌉ calls of B. Not thread-safe: the inference stage owns it.
 /// </remarks>
-public sealed class OnnxEngine : ISegmentationEngine
+public sealed class OnnxEngine : ISegmentationEngine, IClassProbabilities
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _run = new();
@@ -127,18 +127,42 @@ public sealed class OnnxEngine : ISegmentationEngine
         for (int first = 0; first < batch; first += _step)
         {
             int n = Math.Min(_step, batch - first);
-            CopyIn(input.Slice(first * frameIn, n * frameIn), n);
-            int bound = _signature.FixedBatch ?? n;
-            // CUDA: upload, run and download are queued on the engine's one stream, in that order; the CPU copies are no-ops.
-            _input.Upload((long)bound * frameIn * sizeof(float));
-            _session.RunWithBinding(_run, _bindings[bound]!);
-            _out0.Download(_out0.Bytes / _step * bound);
-            _out1?.Download(_out1.Bytes / _step * bound);
-            if (_stream != IntPtr.Zero) CudaRuntime.Synchronize(_stream);
+            RunStep(input.Slice(first * frameIn, n * frameIn), n);
             var lab = labels.Slice(first * plane, n * plane);
             var fg = wantFg ? foreground.Slice(first * plane, n * plane) : default;
             CopyOut(n, lab, fg);
         }
+    }
+
+    /// <summary>Class probabilities (NCHW) of a probs or logits graph, for evaluation; a labels graph has none to give.</summary>
+    public void InferProbabilities(ReadOnlySpan<float> input, int batch, Span<float> probabilities)
+    {
+        if (Contract.Head == OutputHead.Labels)
+            throw new NotSupportedException($"{Contract.Model}: a labels head gives no class probabilities: export with --head probs (or logits)");
+        if (batch < 1 || batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"must be 1–{MaxBatch}");
+        int plane = _h * _w, frameIn = _c * plane;
+        if (input.Length < batch * frameIn) throw new ArgumentException($"expected {batch}×{_c}×{_h}×{_w} floats, got {input.Length}", nameof(input));
+        if (probabilities.Length < batch * _k * plane) throw new ArgumentException($"probabilities need {batch * _k * plane} floats", nameof(probabilities));
+        for (int first = 0; first < batch; first += _step)
+        {
+            int n = Math.Min(_step, batch - first);
+            RunStep(input.Slice(first * frameIn, n * frameIn), n);
+            OnnxOutputDecoder.Probabilities(_out0.Host<float>(n * _k * plane), n, _k, plane, Contract.Layout, Contract.Head,
+                                            probabilities.Slice(first * _k * plane, n * _k * plane));
+        }
+    }
+
+    /// <summary>Runs <paramref name="n"/> frames (at most one step) through the bound graph; the answer is then in the output buffers' host side.</summary>
+    private void RunStep(ReadOnlySpan<float> frames, int n)
+    {
+        CopyIn(frames, n);
+        int bound = _signature.FixedBatch ?? n;
+        // CUDA: upload, run and download are queued on the engine's one stream, in that order; the CPU copies are no-ops.
+        _input.Upload((long)bound * _c * _h * _w * sizeof(float));
+        _session.RunWithBinding(_run, _bindings[bound]!);
+        _out0.Download(_out0.Bytes / _step * bound);
+        _out1?.Download(_out1.Bytes / _step * bound);
+        if (_stream != IntPtr.Zero) CudaRuntime.Synchronize(_stream);
     }
 
     private void CopyIn(ReadOnlySpan<float> frames, int n)

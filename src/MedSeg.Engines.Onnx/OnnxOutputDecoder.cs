@@ -50,4 +50,35 @@ internal static class OnnxOutputDecoder
             }
         }
     }
+
+    /// <summary>The output as NCHW probabilities: transposed from NHWC, sigmoid / softmax applied to logits.</summary>
+    public static void Probabilities(ReadOnlySpan<float> output, int frames, int classes, int plane, TensorLayout layout, OutputHead head,
+                                     Span<float> probabilities)
+    {
+        int classStride = layout == TensorLayout.Nhwc ? 1 : plane, pixelStride = layout == TensorLayout.Nhwc ? classes : 1;
+        for (int n = 0; n < frames; n++)
+        {
+            var frame = output.Slice(n * classes * plane, classes * plane);
+            var dst = probabilities.Slice(n * classes * plane, classes * plane);
+            for (int i = 0; i < plane; i++)
+            {
+                int at = i * pixelStride;
+                if (head != OutputHead.Logits)
+                {
+                    for (int k = 0; k < classes; k++) dst[k * plane + i] = frame[at + k * classStride];
+                    continue;
+                }
+                if (classes == 1)
+                {
+                    dst[i] = 1f / (1f + MathF.Exp(-frame[at]));
+                    continue;
+                }
+                float max = frame[at];
+                for (int k = 1; k < classes; k++) max = MathF.Max(max, frame[at + k * classStride]);
+                float sum = 0;
+                for (int k = 0; k < classes; k++) sum += dst[k * plane + i] = MathF.Exp(frame[at + k * classStride] - max);
+                for (int k = 0; k < classes; k++) dst[k * plane + i] /= sum;
+            }
+        }
+    }
 }

@@ -22,4 +22,8 @@ public sealed record CheckpointInfo
     public double Threshold { get; init; } = 0.5;
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
     public string Tool { get; init; } = "medseg";
+
+    /// <summary>The same checkpoint prepared for square inputs of <paramref name="size"/> (a patch-trained model's windows); null: unchanged.</summary>
+    public CheckpointInfo AtInputSize(int? size) =>
+        size is { } s ? this with { Preprocess = Preprocess with { Width = s, Height = s } } : this;
 }

@@ -37,17 +37,20 @@ public static class EngineFactory
         Device = r.Device is "tensorrt" || r.Device.StartsWith("tensorrt:", StringComparison.Ordinal)
             ? throw new ArgumentException("--device tensorrt needs --engine onnx")
             : r.Device,
-        Threads = r.Threads, MaxBatch = r.MaxBatch, Threshold = r.Threshold,
+        Threads = r.Threads, MaxBatch = r.MaxBatch, Threshold = r.Threshold, InputSize = r.InputSize,
     });
 
-    /// <summary>The checkpoint exported in memory (labels head, threshold baked in) and run by ONNX Runtime.</summary>
+    /// <summary>
+    /// The checkpoint exported in memory and run by ONNX Runtime: a labels head with the threshold
+    /// baked in for streaming, a probs head when evaluation asks for probabilities.
+    /// </summary>
     public static ISegmentationEngine OnnxFromCheckpoint(EngineRequest r)
     {
         var proto = UNetOnnxExporter.ExportCheckpoint(r.Model, new OnnxExportOptions
         {
-            Head = OutputHead.Labels, DynamicBatch = r.MaxBatch > 1, Threshold = r.Threshold,
-        });
-        return OnnxEngine.FromBytes(proto.ToByteArray(), OnnxOptions(r) with { Threshold = null }, r.Model);
+            Head = r.Probabilities ? OutputHead.Probs : OutputHead.Labels, DynamicBatch = r.MaxBatch > 1, Threshold = r.Threshold,
+        }, r.InputSize);
+        return OnnxEngine.FromBytes(proto.ToByteArray(), OnnxOptions(r) with { Threshold = r.Probabilities ? r.Threshold : null }, r.Model);
     }
 
     private static OnnxEngineOptions OnnxOptions(EngineRequest r)

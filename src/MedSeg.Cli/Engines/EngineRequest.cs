@@ -12,11 +12,17 @@ public sealed record EngineRequest
     public int Threads { get; init; }
     public int MaxBatch { get; init; } = 8;
     public double? Threshold { get; init; }
+    /// <summary>Evaluation: the engine must also give class probabilities (a checkpoint exported to ONNX gets a probs head, not labels).</summary>
+    public bool Probabilities { get; init; }
+    /// <summary>Square input the engine is prepared for; null: the model's own (eval passes a patch-trained checkpoint's patch).</summary>
+    public int? InputSize { get; init; }
 
     public EngineRequest Validate()
     {
         if (string.IsNullOrWhiteSpace(Model)) throw new ArgumentException("--model is required");
         if (MaxBatch is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(MaxBatch), MaxBatch, "must be 1–1024");
+        if (InputSize is < 1 or > 16384) throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, "must be 1–16384");
+        if (InputSize is not null && IsOnnxFile) throw new ArgumentException($"{Model}: an ONNX model's input size is fixed by the file");
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be ≥ 0");
         return this;
     }

@@ -56,7 +56,7 @@ public static class EngineFactory
     private static OnnxEngineOptions OnnxOptions(EngineRequest r)
     {
         var (provider, id) = Provider(r.Device);
-        return new OnnxEngineOptions { Provider = provider, DeviceId = id, Threads = r.Threads, MaxBatch = r.MaxBatch, Threshold = r.Threshold };
+        return new OnnxEngineOptions { Provider = provider, DeviceId = id, Threads = r.Threads, MaxBatch = r.MaxBatch, Threshold = r.Threshold, Spinning = r.Spinning };
     }
 
     /// <summary>auto and cpu run on the CPU provider (a GPU is asked for by name: it needs the gpu-linux build).</summary>

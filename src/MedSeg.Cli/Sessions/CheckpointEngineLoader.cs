@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MedSeg.Cli.Engines;
 using MedSeg.Core.Recording;
+using MedSeg.Engines.Onnx;
 using MedSeg.Model;
 using MedSeg.Pipeline.Session;
 using Spectre.Console;
@@ -22,6 +23,7 @@ public sealed class CheckpointEngineLoader : ISessionEngineLoader
         var engine = EngineFactory.Create(new EngineRequest
         {
             Model = spec.Model, Engine = kind, Device = spec.Device, Threads = spec.Threads, MaxBatch = maxBatch, Threshold = spec.Threshold,
+            Spinning = Enum.Parse<OnnxSpinning>(SpecWords.Spinning(spec.Spinning), ignoreCase: true),
         }, Say);
         try
         {

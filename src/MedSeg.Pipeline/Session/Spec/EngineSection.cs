@@ -20,6 +20,9 @@ public sealed class EngineSection
     [YamlMember(Order = 4, Description = "Foreground probability threshold, used by the engine and by postprocessing alike; empty (default): the checkpoint's")]
     public double? Threshold { get; set; }
 
+    [YamlMember(Order = 5, Description = "ONNX Runtime with 2+ threads: duringrun (default; workers spin only inside a call) | off (never spin: best on a machine shared with other load) | always (ONNX Runtime's default)")]
+    public string Spinning { get; set; } = "duringrun";
+
     /// <summary>Cores − 1 (at least 1): measured on 2 cores, one torch thread leaves the pipeline its own core (README, "One torch thread").</summary>
     public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount - 1);
 
@@ -27,6 +30,7 @@ public sealed class EngineSection
     {
         if (string.IsNullOrWhiteSpace(Model)) throw new ArgumentException("engine.model is empty", "engine.model");
         _ = SpecWords.EngineKind(Kind);
+        _ = SpecWords.Spinning(Spinning);
         if (string.IsNullOrWhiteSpace(Device)) throw new ArgumentException("engine.device is empty", "engine.device");
         if (Threads < 0) throw new ArgumentOutOfRangeException("engine.threads", Threads, "must be ≥ 0");
         if (Threshold is { } t && !(t > 0 && t < 1)) throw new ArgumentOutOfRangeException("engine.threshold", t, "must be in (0, 1)");

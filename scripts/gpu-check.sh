@@ -4,7 +4,9 @@
 # package (-p:OnnxBackend=gpu-linux), records the same deterministic synthetic stream with the
 # shipped model on the CPU, CUDA and TensorRT (FP16, engine cache) providers, prints each GPU
 # session's agreement with the CPU one (score --against: IoU / Dice per frame and overall) and
-# a latency table (inference stage and end-to-end, median / p99) from the pipeline reports.
+# a latency table (inference stage and end-to-end, median / p99) from the pipeline reports, and
+# the upload/compute overlap: the same batches through synchronous Infer and through the engine's
+# two slots (pinned staging, own copy stream; `bench --overlap`), on the CPU and on CUDA.
 # Usage: scripts/gpu-check.sh [--build-only]
 #   --build-only  only check that the gpu-linux switch restores and builds (works without a GPU)
 set -euo pipefail
@@ -36,6 +38,10 @@ done
 for device in cuda tensorrt; do
   echo "== parity: $device against cpu"
   "${medseg[@]}" score "$work/$device.msgpack" --against "$work/cpu.msgpack" | tail -n 8
+done
+echo "== overlap: synchronous Infer against the two slots (ms per batch; > 1 = the overlap hides time)"
+for device in cpu cuda; do
+  "${medseg[@]}" bench --overlap 300 --model models/lesion-unet16.ckpt --device "$device" --threads 0 --batches 1 4 8 --out "$work/overlap-$device" | grep '^|'
 done
 echo "== latency (ms)"
 /usr/bin/python3 - "$work" <<'PY'

@@ -22,6 +22,11 @@ internal static partial class CudaRuntime
     [LibraryImport(Lib)] private static partial int cudaFree(IntPtr ptr);
     [LibraryImport(Lib)] private static partial int cudaSetDevice(int device);
     [LibraryImport(Lib)] private static partial int cudaMemcpyAsync(IntPtr dst, IntPtr src, nuint count, int kind, IntPtr stream);
+    [LibraryImport(Lib)] private static partial int cudaEventCreateWithFlags(out IntPtr e, uint flags);
+    [LibraryImport(Lib)] private static partial int cudaEventDestroy(IntPtr e);
+    [LibraryImport(Lib)] private static partial int cudaEventRecord(IntPtr e, IntPtr stream);
+    [LibraryImport(Lib)] private static partial int cudaStreamWaitEvent(IntPtr stream, IntPtr e, uint flags);
+    private const uint EventDisableTiming = 2;
 
     /// <summary>A non-blocking stream: it does not wait on the legacy default stream, so engines do not serialise.</summary>
     public static IntPtr CreateStream(int device)
@@ -39,6 +44,13 @@ internal static partial class CudaRuntime
     public static void FreeDevice(IntPtr p) => cudaFree(p);
     public static void CopyAsync(IntPtr dst, IntPtr src, long bytes, int kind, IntPtr stream) =>
         Check(cudaMemcpyAsync(dst, src, (nuint)bytes, kind, stream), "cudaMemcpyAsync");
+
+    /// <summary>An event for ordering two streams (no timing: cheaper to record and wait on).</summary>
+    public static IntPtr CreateEvent() => Check(cudaEventCreateWithFlags(out var e, EventDisableTiming), "cudaEventCreateWithFlags", e);
+    public static void DestroyEvent(IntPtr e) => cudaEventDestroy(e);
+    public static void Record(IntPtr e, IntPtr stream) => Check(cudaEventRecord(e, stream), "cudaEventRecord");
+    /// <summary>Work queued on <paramref name="stream"/> after this waits for <paramref name="e"/> on the device; the host does not block.</summary>
+    public static void StreamWait(IntPtr stream, IntPtr e) => Check(cudaStreamWaitEvent(stream, e, 0), "cudaStreamWaitEvent");
 
     private static void Check(int status, string call) => Check(status, call, IntPtr.Zero);
 

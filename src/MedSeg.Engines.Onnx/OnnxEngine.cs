@@ -13,18 +13,17 @@ namespace MedSeg.Engines.Onnx;
 /// MaxBatch; one OrtValue per tensor and one IOBinding per batch size are made in the
 /// constructor, so <see cref="Infer"/> only copies the frames in, runs the binding and copies
 /// the answer out: no managed allocation per call. A graph with a fixed batch B runs a batch of
-/// n frames as ⌈n/B⌉ calls of B. Not thread-safe: the inference stage owns it.
+/// n frames as ⌈n/B⌉ calls of B. The inference stage uses <see cref="CreateSlots"/> instead (two
+/// more such sets, double-buffered). Not thread-safe: one caller, Infer or the slots, at a time.
 /// </remarks>
 public sealed class OnnxEngine : ISegmentationEngine, IClassProbabilities
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _run = new();
     private readonly OnnxGraphSignature _signature;
-    private readonly ITensorBuffer _input, _out0;
-    private readonly ITensorBuffer? _out1;
+    private readonly OnnxEngineOptions _options;
+    private readonly OnnxBindingSet _main;        // Infer's tensors; the two slots have their own
     private readonly IntPtr _stream;              // CUDA / TensorRT: the engine's own compute + copy stream
-    private readonly OrtIoBinding?[] _bindings;   // by batch size; only [B] for a fixed-batch graph
-    private readonly List<OrtValue> _values = [];
     private readonly float _threshold;
     private readonly bool _rethreshold;
     private readonly int _c, _h, _w, _k, _step;
@@ -33,6 +32,7 @@ public sealed class OnnxEngine : ISegmentationEngine, IClassProbabilities
     {
         _session = session;
         _stream = stream;
+        _options = options;
         Contract = contract;
         MaxBatch = options.MaxBatch;
         _signature = OnnxGraphSignature.Read(session, contract, source);
@@ -41,25 +41,20 @@ public sealed class OnnxEngine : ISegmentationEngine, IClassProbabilities
         _rethreshold = contract.Head == OutputHead.Labels && contract.IsBinary && options.Threshold is { } t && t != contract.Threshold;
         // A fixed-batch graph runs in steps of its batch; a dynamic one takes the whole batch at once.
         _step = _signature.FixedBatch ?? MaxBatch;
-        int plane = _h * _w;
-        _input = Buffer(options, (long)_step * _c * plane * sizeof(float));
-        if (contract.Head == OutputHead.Labels)
-        {
-            _out0 = Buffer(options, (long)_step * plane);
-            _out1 = Buffer(options, (long)_step * plane * sizeof(float));
-        }
-        else _out0 = Buffer(options, (long)_step * _k * plane * sizeof(float));
-
-        _bindings = new OrtIoBinding?[_step + 1];
-        for (int b = _signature.FixedBatch ?? 1; b <= _step; b++) _bindings[b] = Bind(b);
+        _main = BindingSet(stream);
         Description = new EngineDescription(
             contract.Model, options.Provider == OnnxProvider.Cpu ? "cpu (onnxruntime)" : $"{options.Provider.ToString().ToLowerInvariant()}:{options.DeviceId} (onnxruntime)",
             _c, _h, _w, contract.ClassNames, contract.GflopPerFrame);
-        for (int i = 0; i < options.Warmup; i++) _session.RunWithBinding(_run, _bindings[_step]!);
+        for (int i = 0; i < options.Warmup; i++) _main.Run(_session, _run, _step);
+        if (stream != IntPtr.Zero) CudaRuntime.Synchronize(stream);
     }
 
-    private ITensorBuffer Buffer(OnnxEngineOptions o, long bytes) =>
-        o.Provider == OnnxProvider.Cpu ? new NativeBuffer(bytes) : new CudaBuffer(bytes, o.DeviceId, _stream);
+    /// <summary>A set of bound tensors; on CUDA the input's copies go on <paramref name="inputStream"/>, the outputs' on the compute stream.</summary>
+    internal OnnxBindingSet BindingSet(IntPtr inputStream) =>
+        new(_session, _signature, Contract, _step, bytes => Buffer(bytes, _stream), bytes => Buffer(bytes, inputStream));
+
+    private ITensorBuffer Buffer(long bytes, IntPtr stream) =>
+        _options.Provider == OnnxProvider.Cpu ? new NativeBuffer(bytes) : new CudaBuffer(bytes, _options.DeviceId, stream);
 
     /// <summary>Loads a .onnx file; its contract comes from its metadata, else from the sidecar.</summary>
     public static OnnxEngine Load(string path, OnnxEngineOptions options)
@@ -111,6 +106,17 @@ public sealed class OnnxEngine : ISegmentationEngine, IClassProbabilities
         }
     }
 
+    /// <summary>
+    /// Two slots with their own bound tensors (native on the CPU; pinned staging, device memory and
+    /// a copy stream of their own on CUDA), so the stage writes frames straight into the bound
+    /// input. An NHWC graph of several channels, or a fixed batch smaller than MaxBatch, takes the
+    /// general path (Infer on a worker thread), which transposes and steps as Infer does.
+    /// </summary>
+    public IEngineSlots CreateSlots() =>
+        _step >= MaxBatch && (Contract.Layout == TensorLayout.Nchw || _c == 1)
+            ? new OnnxSlots(this, _session, _stream, _signature.FixedBatch, _options)
+            : new WorkerSlots(this);
+
     public EngineDescription Description { get; }
     public ModelContract Contract { get; }
     public int MaxBatch { get; }
@@ -130,7 +136,7 @@ public sealed class OnnxEngine : ISegmentationEngine, IClassProbabilities
             RunStep(input.Slice(first * frameIn, n * frameIn), n);
             var lab = labels.Slice(first * plane, n * plane);
             var fg = wantFg ? foreground.Slice(first * plane, n * plane) : default;
-            CopyOut(n, lab, fg);
+            CopyOut(_main, n, lab, fg);
         }
     }
 
@@ -147,27 +153,25 @@ public sealed class OnnxEngine : ISegmentationEngine, IClassProbabilities
         {
             int n = Math.Min(_step, batch - first);
             RunStep(input.Slice(first * frameIn, n * frameIn), n);
-            OnnxOutputDecoder.Probabilities(_out0.Host<float>(n * _k * plane), n, _k, plane, Contract.Layout, Contract.Head,
+            OnnxOutputDecoder.Probabilities(_main.Out0.Host<float>(n * _k * plane), n, _k, plane, Contract.Layout, Contract.Head,
                                             probabilities.Slice(first * _k * plane, n * _k * plane));
         }
     }
 
-    /// <summary>Runs <paramref name="n"/> frames (at most one step) through the bound graph; the answer is then in the output buffers' host side.</summary>
+    /// <summary>Runs <paramref name="n"/> frames (at most one step) through Infer's bound tensors; the answer is then in their host outputs.</summary>
     private void RunStep(ReadOnlySpan<float> frames, int n)
     {
         CopyIn(frames, n);
         int bound = _signature.FixedBatch ?? n;
         // CUDA: upload, run and download are queued on the engine's one stream, in that order; the CPU copies are no-ops.
-        _input.Upload((long)bound * _c * _h * _w * sizeof(float));
-        _session.RunWithBinding(_run, _bindings[bound]!);
-        _out0.Download(_out0.Bytes / _step * bound);
-        _out1?.Download(_out1.Bytes / _step * bound);
+        _main.Input.Upload((long)bound * _c * _h * _w * sizeof(float));
+        _main.Run(_session, _run, bound);
         if (_stream != IntPtr.Zero) CudaRuntime.Synchronize(_stream);
     }
 
     private void CopyIn(ReadOnlySpan<float> frames, int n)
     {
-        var dst = _input.Host<float>(frames.Length);
+        var dst = _main.Input.Host<float>(frames.Length);
         if (Contract.Layout == TensorLayout.Nchw || _c == 1)
         {
             frames.CopyTo(dst); // one channel: NCHW and NHWC are the same bytes
@@ -180,43 +184,23 @@ public sealed class OnnxEngine : ISegmentationEngine, IClassProbabilities
                     dst[(f * plane + i) * _c + ch] = frames[(f * _c + ch) * plane + i];
     }
 
-    private void CopyOut(int n, Span<byte> labels, Span<float> foreground)
+    /// <summary>The answer for <paramref name="n"/> frames from <paramref name="set"/>'s host outputs.</summary>
+    internal void CopyOut(OnnxBindingSet set, int n, Span<byte> labels, Span<float> foreground)
     {
         int count = n * _h * _w;
         if (Contract.Head != OutputHead.Labels)
         {
-            OnnxOutputDecoder.Decode(_out0.Host<float>(count * _k), n, _k, _h * _w, Contract.Layout, Contract.Head, _threshold, labels, foreground);
+            OnnxOutputDecoder.Decode(set.Out0.Host<float>(count * _k), n, _k, _h * _w, Contract.Layout, Contract.Head, _threshold, labels, foreground);
             return;
         }
-        var fg = _out1!.Host<float>(count);
+        var fg = set.Out1!.Host<float>(count);
         if (!foreground.IsEmpty) fg.CopyTo(foreground);
         if (!_rethreshold)
         {
-            _out0.Host<byte>(count).CopyTo(labels);
+            set.Out0.Host<byte>(count).CopyTo(labels);
             return;
         }
         for (int i = 0; i < count; i++) labels[i] = fg[i] > _threshold ? (byte)1 : (byte)0;
-    }
-
-    private OrtIoBinding Bind(int b)
-    {
-        bool nhwc = Contract.Layout == TensorLayout.Nhwc;
-        var binding = _session.CreateIoBinding();
-        binding.BindInput(_signature.Input, Value(_input, TensorElementType.Float, sizeof(float), nhwc ? [b, _h, _w, _c] : [b, _c, _h, _w]));
-        if (Contract.Head == OutputHead.Labels)
-        {
-            binding.BindOutput(_signature.Outputs[0], Value(_out0, TensorElementType.UInt8, 1, [b, _h, _w]));
-            binding.BindOutput(_signature.Outputs[1], Value(_out1!, TensorElementType.Float, sizeof(float), [b, _h, _w]));
-        }
-        else binding.BindOutput(_signature.Outputs[0], Value(_out0, TensorElementType.Float, sizeof(float), nhwc ? [b, _h, _w, _k] : [b, _k, _h, _w]));
-        return binding;
-    }
-
-    private OrtValue Value(ITensorBuffer buffer, TensorElementType type, int size, long[] shape)
-    {
-        var v = buffer.Tensor(type, size, shape);
-        _values.Add(v);
-        return v;
     }
 
     private static ModelContract ContractOf(InferenceSession session, OnnxEngineOptions options, string source)
@@ -246,13 +230,9 @@ public sealed class OnnxEngine : ISegmentationEngine, IClassProbabilities
 
     public void Dispose()
     {
-        foreach (var b in _bindings) b?.Dispose();
-        foreach (var v in _values) v.Dispose();
+        _main.Dispose();
         _session.Dispose();
         _run.Dispose();
-        _input.Dispose();
-        _out0.Dispose();
-        _out1?.Dispose();
         if (_stream != IntPtr.Zero) CudaRuntime.DestroyStream(_stream);
     }
 }

@@ -79,7 +79,7 @@ public sealed class OnnxExportTests
         Assert.Equal(expected with { ClassNames = read.ClassNames, ClassColors = read.ClassColors }, read);
     }
 
-    private static (int Code, string Output) Python(string code)
+    internal static (int Code, string Output) Python(string code)
     {
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("-c");

@@ -46,20 +46,9 @@ public static class EngineComparison
         runners.AddRange(onnx.Select(e => (Action)(() => e.Infer(input, 1, labels, fg))));
         runners.Add(() => torch.Infer(input, 1, labels, fg));
         runners.Add(() => eager.Infer(input, 1, labels, fg));
-        var ms = runners.Select(_ => new List<double>()).ToArray();
-        for (int r = 0; r < rounds; r++)
-            for (int k = 0; k < runners.Count; k++)
-            {
-                runners[k](); // the first call after another runtime ran pays its wake-up; not counted
-                for (int i = 0; i < iterations; i++)
-                {
-                    long t0 = Stopwatch.GetTimestamp();
-                    runners[k]();
-                    ms[k].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                }
-            }
-        var bySpinning = spinnings.Select((spin, i) => new SpinningMs(spin, Median(ms[1 + i]))).ToList();
-        return (new EngineComparisonCell(size, threads, Median(ms[0]), bySpinning[0].Ms, Median(ms[^2]), Median(ms[^1]), bySpinning), onnx, torch);
+        var ms = InterleavedRounds.Medians([.. runners], rounds, iterations);
+        var bySpinning = spinnings.Select((spin, i) => new SpinningMs(spin, ms[1 + i])).ToList();
+        return (new EngineComparisonCell(size, threads, ms[0], bySpinning[0].Ms, ms[^2], ms[^1], bySpinning), onnx, torch);
     }
 
     public static async Task<EnginePipelineCell> PipelineAsync(string name, ISegmentationEngine engine, double engineMs, int size, int threads,
@@ -104,11 +93,5 @@ public static class EngineComparison
             md.AppendLine($"| {p.Engine} | {p.Size}² | {p.Threads} | {p.SourceFps:F1} | {p.Frames} | {p.EngineMs:F2} | {p.EndToEndMedianMs:F2} | " +
                           $"{p.EndToEndP99Ms:F2} | {p.OverheadMs:F2} | {p.AllocatedBytesPerFrame:F0} | {p.CpuMsPerFrame:F2} |");
         return md.ToString();
-    }
-
-    private static double Median(List<double> v)
-    {
-        v.Sort();
-        return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
     }
 }

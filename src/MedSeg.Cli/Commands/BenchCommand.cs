@@ -43,7 +43,7 @@ public static class BenchCommand
         }.Each(1, 64);
         var streamFrames = new Option<int>("--stream-frames") { Description = "--streams: frames per stream (default 250 = 10 s at 25 fps)", DefaultValueFactory = _ => 250 }.Between(1, 10_000_000);
         var streamFps = new Option<double>("--stream-fps") { Description = "--streams: frame rate of each stream", DefaultValueFactory = _ => 25 }.Between(0.1, 10_000.0);
-        var streamModel = new Option<string>("--model") { Description = "--streams: checkpoint every stream shares", DefaultValueFactory = _ => DemoCommand.DefaultModel };
+        var streamModel = new Option<string>("--model") { Description = "--streams: checkpoint every stream shares; --precisions: the checkpoint compared", DefaultValueFactory = _ => DemoCommand.DefaultModel };
         var print = SpecFlags.PrintSpec();
         var output = CommonOptions.Out("out/bench");
         var device = CommonOptions.Device();
@@ -55,10 +55,14 @@ public static class BenchCommand
             Description = "--engines: also run the ONNX engine with each of these intra-op spinning settings (Off, DuringRun, Always; the first is the one compared in the main table)",
             DefaultValueFactory = _ => [new OnnxEngineOptions().Spinning], AllowMultipleArgumentsPerToken = true,
         };
+        var precisions = new Option<string?>("--precisions") { Description = "fp32,int8: the --model checkpoint exported fp32 and int8 at each --sizes, timed at batch 1 per --thread-counts, and Dice of both on each --eval-data" };
+        var evalData = new Option<string[]>("--eval-data") { Description = "--precisions: evaluation data spec(s) with masks, scored at the model's size (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var calibration = SpecFlags.Calibration();
+        var overlap = new Option<int>("--overlap") { Description = "Run N batches of the --model checkpoint on ONNX Runtime (--device, --threads) per --batches size, synchronously and through the engine's two slots, instead of the grid (0 = off)" }.Between(0, 10_000_000);
         var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds of the --engines comparison (--iterations calls each)", DefaultValueFactory = _ => 5 }.Between(1, 10_000);
         var cmd = new Command("bench", "Benchmark the inference engine and the whole pipeline (latency percentiles, throughput, GFLOP/s, allocations)")
         {
-            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, eager, render, streams, streamFrames, streamFps, streamModel, print, output, device, threads, engines, threadCounts, rounds, spinning,
+            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, eager, render, streams, streamFrames, streamFps, streamModel, print, output, device, threads, engines, threadCounts, rounds, spinning, precisions, evalData, calibration, overlap,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -83,6 +87,11 @@ public static class BenchCommand
                 Console.Out.Write(streamsMd); // not AnsiConsole: it would wrap the table at the terminal width
                 return CommandErrors.Ok;
             }
+            if (p.GetValue(overlap) is int overlapBatches and > 0)
+                return Overlap(DemoCommand.ResolveModel(p.GetValue(streamModel)!), p.GetValue(device)!, p.GetValue(threads), p.GetValue(batches)!, overlapBatches, p.GetValue(output)!);
+            if (p.GetValue(precisions) is { } precisionNames)
+                return ComparePrecisions(precisionNames, DemoCommand.ResolveModel(p.GetValue(streamModel)!), p.GetValue(calibration), p.GetValue(evalData) ?? [],
+                                         p.GetValue(sizes)!, p.GetValue(threadCounts)!, p.GetValue(iterations), p.GetValue(rounds), p.GetValue(output)!);
             var model = new UNetOptions { BaseWidth = p.GetValue(baseWidth), Depth = p.GetValue(depth) }.Validate();
             string outDir = p.GetValue(output)!;
             Directory.CreateDirectory(outDir);
@@ -154,6 +163,46 @@ public static class BenchCommand
             return CommandErrors.Ok;
         }));
         return cmd;
+    }
+
+    private static int Overlap(string checkpoint, string device, int threads, int[] batches, int n, string outDir)
+    {
+        Directory.CreateDirectory(outDir);
+        var cells = new List<OverlapBenchmark.Cell>();
+        using (var engine = Engines.EngineFactory.Create(new Engines.EngineRequest
+               {
+                   Model = checkpoint, Engine = Engines.EngineKind.Onnx, Device = device, Threads = threads, MaxBatch = batches.Max(),
+               }))
+            foreach (int b in batches)
+            {
+                AnsiConsole.MarkupLine($"[grey]overlap on {Markup.Escape(engine.Description.Device)}, batch {b}: {n} batches synchronously, then through two slots…[/]");
+                cells.Add(OverlapBenchmark.Run(engine, b, n));
+            }
+        string md = OverlapBenchmark.ToMarkdown(cells, $"medseg bench --overlap {n} --model {checkpoint} --device {device} --threads {threads} --batches {string.Join(' ', batches)}");
+        File.WriteAllText(Path.Combine(outDir, "overlap.md"), md);
+        Console.Out.Write(md);
+        return CommandErrors.Ok;
+    }
+
+    private static int ComparePrecisions(string names, string checkpoint, string? calibration, string[] evalData, int[] sizes, int[] threadCounts,
+                                         int iterations, int rounds, string outDir)
+    {
+        var set = names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(static n => n.ToLowerInvariant()).Order().ToArray();
+        if (!set.SequenceEqual(["fp32", "int8"])) throw new ArgumentException($"--precisions '{names}': compare fp32,int8 (bf16 does not run here: see --precision)");
+        Directory.CreateDirectory(outDir);
+        static void Say(string s) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(s)}[/]");
+        var speed = PrecisionComparison.Speed(checkpoint, calibration, sizes, threadCounts, iterations, rounds, Say);
+        var dice = evalData.Select(d => PrecisionComparison.Dice(checkpoint, calibration, d, threadCounts.Max(), Say)).ToList();
+        string command = $"medseg bench --precisions fp32,int8 --model {checkpoint} --sizes {string.Join(' ', sizes)} --thread-counts {string.Join(' ', threadCounts)} " +
+                         $"--iterations {iterations} --rounds {rounds}" + string.Concat(evalData.Select(static d => $" --eval-data \"{d}\"")) +
+                         (calibration is null ? "" : $" --calibration \"{calibration}\"");
+        string md = PrecisionComparison.ToMarkdown(speed, dice, command, Path.GetFileName(checkpoint));
+        File.WriteAllText(Path.Combine(outDir, "precisions.md"), md);
+        File.WriteAllText(Path.Combine(outDir, "precisions.json"), System.Text.Json.JsonSerializer.Serialize(new { speed, dice },
+                                                                                                             new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        Console.Out.Write(md);
+        AnsiConsole.MarkupLine($"written: {Markup.Escape(Path.Combine(outDir, "precisions.md"))}, precisions.json");
+        return CommandErrors.Ok;
     }
 
     private static async Task<int> CompareEnginesAsync(UNetOptions model, string names, int[] sizes, int[] threadCounts, int iterations, int rounds,

@@ -30,16 +30,22 @@ public static class DemoCommand
         // the display, and on a 2-core machine that only holds if they don't fight for the same cores.
         var threads = CommonOptions.StreamingThreads();
         var engineKind = SpecFlags.Engine();
+        var precision = SpecFlags.Precision();
+        var calibration = SpecFlags.Calibration();
         var print = SpecFlags.PrintSpec();
         var cmd = new Command("demo", "Live demo: synthetic ultrasound through the real-time pipeline with OpenGL overlays (window, or headless without a display)")
         {
-            headless, frames, fps, model, output, snapshotEvery, device, threads, engineKind, print,
+            headless, frames, fps, model, output, snapshotEvery, device, threads, engineKind, precision, calibration, print,
         };
         // Synchronous on purpose: a GLFW window must live on the main thread, and the action runs on
         // the caller's thread until its first await.
-        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() => SessionRunner.PrintOrRunAsync(Spec(
-            p.GetValue(headless), p.GetValue(frames), p.GetValue(fps), ResolveModel(p.GetValue(model)!), p.GetValue(output)!,
-            p.GetValue(snapshotEvery), p.GetValue(device)!, p.GetValue(threads), p.GetValue(engineKind)!), p.GetValue(print), ct)));
+        cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
+        {
+            var spec = Spec(p.GetValue(headless), p.GetValue(frames), p.GetValue(fps), ResolveModel(p.GetValue(model)!), p.GetValue(output)!,
+                            p.GetValue(snapshotEvery), p.GetValue(device)!, p.GetValue(threads), p.GetValue(engineKind)!);
+            spec.Engine.WithPrecision(p, precision, calibration);
+            return SessionRunner.PrintOrRunAsync(spec, p.GetValue(print), ct);
+        }));
         return cmd;
     }
 

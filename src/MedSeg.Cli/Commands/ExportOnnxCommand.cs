@@ -1,6 +1,8 @@
 using System.CommandLine;
+using MedSeg.Cli.Engines;
 using MedSeg.Core.Inference;
 using MedSeg.Model.Onnx;
+using MedSeg.Onnx.Quantization;
 using Spectre.Console;
 
 namespace MedSeg.Cli.Commands;
@@ -20,9 +22,17 @@ public static class ExportOnnxCommand
         var dynamicBatch = new Option<bool>("--dynamic-batch") { Description = "Symbolic batch dimension N (default: fixed batch 1)" };
         var head = new Option<string>("--head") { Description = "probs: class probabilities; labels: uint8 labels + foreground probability; logits: raw", DefaultValueFactory = _ => "probs" };
         var threshold = CommonOptions.Threshold();
+        var precision = new Option<string>("--precision")
+        {
+            Description = "fp32 (default) | int8: static QDQ graph (int8 per-channel conv weights, uint8 activations calibrated on training images) | bf16: refused, with the reason",
+            DefaultValueFactory = _ => "fp32",
+        };
+        var calibration = SpecFlags.Calibration();
+        var images = new Option<int>("--calibration-images") { Description = "int8: images calibrated on, spread over the data set", DefaultValueFactory = _ => CalibrationFrames.DefaultCount }.Between(1, 100000);
+        var method = new Option<CalibrationMethod>("--calibration-method") { Description = "int8: MinMax (default) or Percentile (99.99 %, outliers clipped)", DefaultValueFactory = _ => CalibrationMethod.MinMax };
         var cmd = new Command("export-onnx", "Export a checkpoint as an ONNX model that runs on its own (ONNX Runtime, TensorRT, Holoscan, Triton)")
         {
-            checkpoint, output, opset, nhwc, dynamicBatch, head, threshold,
+            checkpoint, output, opset, nhwc, dynamicBatch, head, threshold, precision, calibration, images, method,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
@@ -34,12 +44,17 @@ public static class ExportOnnxCommand
                 Head = ParseHead(p.GetValue(head)!),
                 Threshold = p.GetValue(threshold),
             };
-            string path = p.GetValue(output)!;
-            var model = UNetOnnxExporter.ExportCheckpoint(p.GetValue(checkpoint)!, options);
+            string path = p.GetValue(output)!, ckpt = p.GetValue(checkpoint)!;
+            var wanted = PrecisionSupport.Parse(p.GetValue(precision)!);
+            PrecisionSupport.Check(new EngineRequest { Model = ckpt, Engine = EngineKind.Onnx, Precision = wanted });
+            var model = UNetOnnxExporter.ExportCheckpoint(ckpt, options);
+            if (wanted == EnginePrecision.Int8)
+                model = Int8Export.Quantize(model, ckpt, p.GetValue(calibration), options.Layout, p.GetValue(images), new QuantizationOptions { Method = p.GetValue(method) },
+                                            static s => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(s)}[/]"));
             UNetOnnxExporter.Save(model, path);
             AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(path)}[/] ({new FileInfo(path).Length / 1024.0:F0} KiB, opset {options.Opset}, " +
                                    $"{options.Layout.ToString().ToUpperInvariant()}, {(options.DynamicBatch ? "dynamic batch" : $"batch {options.Batch}")}, " +
-                                   $"{options.Head.ToString().ToLowerInvariant()} head, {model.Graph.Node.Count} nodes)");
+                                   $"{options.Head.ToString().ToLowerInvariant()} head, {QdqQuantizer.PrecisionOf(model)}, {model.Graph.Node.Count} nodes)");
             return Task.FromResult(CommandErrors.Ok);
         }));
         return cmd;

@@ -22,10 +22,12 @@ public static class RecordCommand
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();
         var engineKind = SpecFlags.Engine();
+        var precision = SpecFlags.Precision();
+        var calibration = SpecFlags.Calibration();
         var print = SpecFlags.PrintSpec();
         var cmd = new Command("record", "Run sources through the pipeline and record every frame (image, mask, ground truth, timings) to MessagePack sessions")
         {
-            model, source, output, mode, maxBatch, maxWait, threshold, report, device, threads, engineKind, print,
+            model, source, output, mode, maxBatch, maxWait, threshold, report, device, threads, engineKind, precision, calibration, print,
         };
         foreach (var o in writer.All) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
@@ -33,7 +35,7 @@ public static class RecordCommand
             var spec = new SessionSpec
             {
                 Sources = SpecFlags.SourceList(p.GetValue(source)!, p.GetValue(mode)!),
-                Engine = new EngineSection { Model = p.GetValue(model)!, Kind = p.GetValue(engineKind)!, Device = p.GetValue(device)!, Threads = p.GetValue(threads), Threshold = p.GetValue(threshold) },
+                Engine = new EngineSection { Model = p.GetValue(model)!, Kind = p.GetValue(engineKind)!, Device = p.GetValue(device)!, Threads = p.GetValue(threads), Threshold = p.GetValue(threshold) }.WithPrecision(p, precision, calibration),
                 Batcher = new BatcherSection { MaxBatch = p.GetValue(maxBatch), MaxWaitMs = p.GetValue(maxWait) },
                 Sinks = new SinksSection { Recorder = writer.Section(p, p.GetValue(output)) },
                 Report = new ReportSection { Path = p.GetValue(report) },

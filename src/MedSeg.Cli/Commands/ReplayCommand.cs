@@ -33,10 +33,12 @@ public static class ReplayCommand
         var device = CommonOptions.Device();
         var threads = CommonOptions.StreamingThreads();
         var engineKind = SpecFlags.Engine();
+        var precision = SpecFlags.Precision();
+        var calibration = SpecFlags.Calibration();
         var print = SpecFlags.PrintSpec();
         var cmd = new Command("replay", "Play a recorded session back through the pipeline (same or another model), optionally recording the new predictions")
         {
-            file, fps, speed, max, repeat, frames, model, record, mode, maxBatch, maxWait, threshold, device, threads, engineKind, print,
+            file, fps, speed, max, repeat, frames, model, record, mode, maxBatch, maxWait, threshold, device, threads, engineKind, precision, calibration, print,
         };
         foreach (var o in writer.All) cmd.Options.Add(o);
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
@@ -51,7 +53,7 @@ public static class ReplayCommand
                 Engine = new EngineSection
                 {
                     Model = p.GetValue(model) ?? SessionCheckpoint(path), Kind = p.GetValue(engineKind)!, Device = p.GetValue(device)!, Threads = p.GetValue(threads), Threshold = p.GetValue(threshold),
-                },
+                }.WithPrecision(p, precision, calibration),
                 Batcher = new BatcherSection { MaxBatch = p.GetValue(maxBatch), MaxWaitMs = p.GetValue(maxWait) },
                 Sinks = new SinksSection { Recorder = recorder },
             };

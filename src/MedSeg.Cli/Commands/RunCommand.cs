@@ -14,6 +14,8 @@ public static class RunCommand
         var model = new Option<string?>("--model") { Description = "engine.model" };
         var engine = new Option<string?>("--engine") { Description = "engine.kind" };
         var device = new Option<string?>("--device") { Description = "engine.device" };
+        var precision = new Option<string?>("--precision") { Description = "engine.precision" };
+        var calibration = new Option<string?>("--calibration") { Description = "engine.calibration" };
         var threads = new Option<int?>("--threads") { Description = "engine.threads" };
         var maxBatch = new Option<int?>("--max-batch") { Description = "batcher.maxBatch" };
         var record = new Option<string?>("--record") { Description = "sinks.recorder.path" };
@@ -21,7 +23,7 @@ public static class RunCommand
         var print = SpecFlags.PrintSpec();
         var cmd = new Command("run", "Run a session spec: sources, engine, batcher, preprocess, postprocess, sinks, report; flags override the file")
         {
-            file, source, model, engine, device, threads, maxBatch, record, report, print,
+            file, source, model, engine, device, precision, calibration, threads, maxBatch, record, report, print,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
@@ -30,6 +32,8 @@ public static class RunCommand
             if (p.GetValue(model) is { } m) spec.Engine.Model = m;
             if (p.GetValue(engine) is { } k) spec.Engine.Kind = k;
             if (p.GetValue(device) is { } d) spec.Engine.Device = d;
+            if (p.GetValue(precision) is { } q) spec.Engine.Precision = q;
+            if (p.GetValue(calibration) is { } c) spec.Engine.Calibration = c;
             if (p.GetValue(threads) is { } t) spec.Engine.Threads = t;
             if (p.GetValue(maxBatch) is { } b) spec.Batcher.MaxBatch = b;
             if (p.GetValue(record) is { } r) (spec.Sinks.Recorder.Path, spec.Sinks.Recorder.Paths) = (r, []);

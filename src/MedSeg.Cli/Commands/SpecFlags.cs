@@ -29,6 +29,27 @@ public static class SpecFlags
         DefaultValueFactory = _ => "auto",
     };
 
+    /// <summary>--precision: engine.precision.</summary>
+    public static Option<string> Precision() => new("--precision")
+    {
+        Description = "fp32 (default) | int8: the checkpoint quantized in memory (static QDQ, calibrated on training images) on ONNX Runtime's CPU provider | bf16: refused, with the reason",
+        DefaultValueFactory = _ => "fp32",
+    };
+
+    /// <summary>--calibration: engine.calibration.</summary>
+    public static Option<string?> Calibration() => new("--calibration")
+    {
+        Description = "--precision int8: data spec whose images calibrate the quantization (default: the checkpoint's training data)",
+    };
+
+    /// <summary>The precision flags into <paramref name="engine"/>.</summary>
+    public static EngineSection WithPrecision(this EngineSection engine, ParseResult p, Option<string> precision, Option<string?> calibration)
+    {
+        engine.Precision = SpecWords.Precision(p.GetValue(precision)!, "--precision");
+        engine.Calibration = p.GetValue(calibration);
+        return engine;
+    }
+
     public static Option<string> Mode() => new("--mode")
     {
         Description = "auto (default): live sources drop their oldest frame when behind (newest), replays wait (all) | newest | all",

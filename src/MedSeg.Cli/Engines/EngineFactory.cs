@@ -18,6 +18,7 @@ public static class EngineFactory
     public static ISegmentationEngine Create(EngineRequest request, Action<string>? say = null)
     {
         request.Validate();
+        PrecisionSupport.Check(request);
         say ??= static _ => { };
         if (request.IsOnnxFile)
         {
@@ -27,7 +28,9 @@ public static class EngineFactory
         return request.Engine switch
         {
             EngineKind.Torch => Torch(request),
-            EngineKind.Onnx => OnnxFromCheckpoint(request),
+            EngineKind.Onnx => OnnxFromCheckpoint(request, say),
+            // Nothing to measure: only ONNX Runtime runs the int8 graph.
+            _ when request.Precision == EnginePrecision.Int8 => Say(say, "engine: onnx (--precision int8 runs on ONNX Runtime only)", () => OnnxFromCheckpoint(request, say)),
             _ => EngineChooser.Choose(request, Torch, OnnxFromCheckpoint, say),
         };
     }
@@ -44,13 +47,23 @@ public static class EngineFactory
     /// The checkpoint exported in memory and run by ONNX Runtime: a labels head with the threshold
     /// baked in for streaming, a probs head when evaluation asks for probabilities.
     /// </summary>
-    public static ISegmentationEngine OnnxFromCheckpoint(EngineRequest r)
+    public static ISegmentationEngine OnnxFromCheckpoint(EngineRequest r) => OnnxFromCheckpoint(r, null);
+
+    /// <summary>As above; --precision int8 quantizes the export in memory, calibrated on training images.</summary>
+    public static ISegmentationEngine OnnxFromCheckpoint(EngineRequest r, Action<string>? say)
     {
         var proto = UNetOnnxExporter.ExportCheckpoint(r.Model, new OnnxExportOptions
         {
             Head = r.Probabilities ? OutputHead.Probs : OutputHead.Labels, DynamicBatch = r.MaxBatch > 1, Threshold = r.Threshold,
         }, r.InputSize);
+        if (r.Precision == EnginePrecision.Int8) proto = Int8Export.Quantize(proto, r.Model, r.Calibration, TensorLayout.Nchw, say: say);
         return OnnxEngine.FromBytes(proto.ToByteArray(), OnnxOptions(r) with { Threshold = r.Probabilities ? r.Threshold : null }, r.Model);
+    }
+
+    private static ISegmentationEngine Say(Action<string> say, string message, Func<ISegmentationEngine> create)
+    {
+        say(message);
+        return create();
     }
 
     private static OnnxEngineOptions OnnxOptions(EngineRequest r)

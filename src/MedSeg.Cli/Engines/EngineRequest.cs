@@ -20,6 +20,10 @@ public sealed record EngineRequest
     public bool Probabilities { get; init; }
     /// <summary>Square input the engine is prepared for; null: the model's own (eval passes a patch-trained checkpoint's patch).</summary>
     public int? InputSize { get; init; }
+    /// <summary>fp32 (default) | int8 (ONNX Runtime, quantized in memory); what runs where: <see cref="PrecisionSupport"/>.</summary>
+    public EnginePrecision Precision { get; init; } = EnginePrecision.Fp32;
+    /// <summary>int8: the data spec whose images calibrate it; null: the checkpoint's training data.</summary>
+    public string? Calibration { get; init; }
 
     public EngineRequest Validate()
     {

@@ -23,6 +23,7 @@ public sealed class CheckpointEngineLoader : ISessionEngineLoader
         var engine = EngineFactory.Create(new EngineRequest
         {
             Model = spec.Model, Engine = kind, Device = spec.Device, Threads = spec.Threads, MaxBatch = maxBatch, Threshold = spec.Threshold,
+            Precision = PrecisionSupport.Parse(SpecWords.Precision(spec.Precision), "engine.precision"), Calibration = spec.Calibration,
             Spinning = Enum.Parse<OnnxSpinning>(SpecWords.Spinning(spec.Spinning), ignoreCase: true),
         }, Say);
         try

@@ -23,4 +23,11 @@ public interface ISegmentationEngine : IDisposable
     /// <param name="foreground">batch × H × W foreground probability out (P(fg) for binary heads,
     /// 1 − P(background) otherwise); may be empty when not wanted.</param>
     void Infer(ReadOnlySpan<float> input, int batch, Span<byte> labels, Span<float> foreground);
+
+    /// <summary>
+    /// Two slots for double buffering (the inference stage's path): by default <see cref="Infer"/>
+    /// on a worker thread over managed staging; an engine with its own staging (pinned host
+    /// buffers, a copy stream) returns slots over those. Disposed by the caller, before the engine.
+    /// </summary>
+    IEngineSlots CreateSlots() => new WorkerSlots(this);
 }

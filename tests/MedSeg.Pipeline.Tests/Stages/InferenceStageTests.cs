@@ -47,6 +47,55 @@ public sealed class InferenceStageTests : StageTestBase<FrameBatch, FrameBatch>
     }
 
     [Fact]
+    public async Task RunAsync_NextBatchWaiting_IsStagedAndSubmittedWhileTheCurrentOneComputes()
+    {
+        // The engine is held inside batch A; batch B must still reach the other slot (double buffering), and both come out in order.
+        using var gate = new ManualResetEventSlim(false);
+        _engine.Gate = gate;
+        var (input, output) = (Channels.Unbounded<FrameBatch>(), Channels.Unbounded<FrameBatch>());
+        var a = Batch(0, 2);
+        var b = Batch(1, 3);
+        for (int i = 0; i < 3; i++) b[i].Input.Fill(0.25f);
+        input.Writer.TryWrite(a);
+        input.Writer.TryWrite(b);
+        var stage = CreateStage();
+        // On its own thread: the stage blocks in the engine (as in the pipeline, where stages run on the pool).
+        var run = Task.Run(() => stage.RunAsync(input.Reader, output.Writer, CancellationToken.None));
+
+        Assert.True(SpinWait.SpinUntil(() => _engine.Submitted.Count == 2, Channels.Patience), "batch B was not submitted while A computed");
+        Assert.Equal(0, _engine.Calls); // A is still inside the engine
+        Assert.False(output.Reader.TryRead(out _));
+        gate.Set();
+        input.Writer.Complete();
+        await run.WaitAsync(Channels.Patience);
+
+        var results = await Channels.ReadAllAsync(output.Reader);
+        Assert.Equal([a, b], results);
+        Assert.Equal([2, 3], _engine.Submitted);
+        Assert.All(Enumerable.Range(0, 2), i => Assert.Equal(1, a[i].Labels[0]));
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(0, b[i].Labels[0]));
+        Assert.True(a[0].Times.InferenceEnd <= b[0].Times.InferenceStart);
+        foreach (var batch in results) batch.Dispose();
+    }
+
+    [Fact]
+    public async Task RunAsync_NoNextBatch_HandsTheBatchOnWithoutWaitingForOne()
+    {
+        // Double buffering must not hold a live stream's frame until the next one arrives.
+        var (input, output) = (Channels.Unbounded<FrameBatch>(), Channels.Unbounded<FrameBatch>());
+        var a = Batch(0, 1);
+        input.Writer.TryWrite(a);
+        var stage = CreateStage();
+        var run = Task.Run(() => stage.RunAsync(input.Reader, output.Writer, CancellationToken.None));
+
+        Assert.Same(a, await output.Reader.ReadAsync().AsTask().WaitAsync(Channels.Patience));
+        Assert.False(run.IsCompleted); // still waiting for input
+        input.Writer.Complete();
+        await run.WaitAsync(Channels.Patience);
+        a.Dispose();
+    }
+
+    [Fact]
     public async Task RunAsync_EngineThrows_StageFailsAndReleasesTheBatch()
     {
         _engine.FailOnCall = 1;

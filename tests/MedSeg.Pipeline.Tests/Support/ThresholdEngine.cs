@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MedSeg.Core.Inference;
 
 namespace MedSeg.Pipeline.Tests.Support;
@@ -45,5 +46,26 @@ internal sealed class ThresholdEngine(int width = 16, int height = 16, int maxBa
         }
     }
 
+    /// <summary>Batch sizes submitted to the engine's slots, in order, as the stage submitted them (before any is computed).</summary>
+    public ConcurrentQueue<int> Submitted { get; } = new();
+
+    public IEngineSlots CreateSlots() => new LoggedSlots(new WorkerSlots(this), Submitted);
+
     public void Dispose() { }
+
+    /// <summary>The default slots, with each Submit logged, so a test sees the stage's side of the double buffering.</summary>
+    private sealed class LoggedSlots(IEngineSlots inner, ConcurrentQueue<int> log) : IEngineSlots
+    {
+        public int Count => inner.Count;
+        public Span<float> Input(int slot) => inner.Input(slot);
+
+        public void Submit(int slot, int batch)
+        {
+            inner.Submit(slot, batch);
+            log.Enqueue(batch);
+        }
+
+        public SlotTimes Complete(int slot, Span<byte> labels, Span<float> foreground) => inner.Complete(slot, labels, foreground);
+        public void Dispose() => inner.Dispose();
+    }
 }

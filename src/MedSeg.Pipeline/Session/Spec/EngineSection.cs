@@ -20,7 +20,13 @@ public sealed class EngineSection
     [YamlMember(Order = 4, Description = "Foreground probability threshold, used by the engine and by postprocessing alike; empty (default): the checkpoint's")]
     public double? Threshold { get; set; }
 
-    [YamlMember(Order = 5, Description = "ONNX Runtime with 2+ threads: duringrun (default; workers spin only inside a call) | off (never spin: best on a machine shared with other load) | always (ONNX Runtime's default)")]
+    [YamlMember(Order = 5, Description = "fp32 (default) | int8: static QDQ graph on ONNX Runtime's CPU provider, calibrated on training images | bf16: refused, with the reason")]
+    public string Precision { get; set; } = "fp32";
+
+    [YamlMember(Order = 6, Description = "int8: data spec whose images calibrate the quantization; empty (default): the checkpoint's training data")]
+    public string? Calibration { get; set; }
+
+    [YamlMember(Order = 7, Description = "ONNX Runtime with 2+ threads: duringrun (default; workers spin only inside a call) | off (never spin: best on a machine shared with other load) | always (ONNX Runtime's default)")]
     public string Spinning { get; set; } = "duringrun";
 
     /// <summary>Cores − 1 (at least 1): measured on 2 cores, one torch thread leaves the pipeline its own core (README, "One torch thread").</summary>
@@ -30,6 +36,7 @@ public sealed class EngineSection
     {
         if (string.IsNullOrWhiteSpace(Model)) throw new ArgumentException("engine.model is empty", "engine.model");
         _ = SpecWords.EngineKind(Kind);
+        _ = SpecWords.Precision(Precision);
         _ = SpecWords.Spinning(Spinning);
         if (string.IsNullOrWhiteSpace(Device)) throw new ArgumentException("engine.device is empty", "engine.device");
         if (Threads < 0) throw new ArgumentOutOfRangeException("engine.threads", Threads, "must be ≥ 0");

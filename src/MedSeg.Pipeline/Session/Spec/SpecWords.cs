@@ -29,6 +29,13 @@ public static class SpecWords
         _ => throw new ArgumentException($"engine.spinning '{value}': use duringrun, off or always", "engine.spinning"),
     };
 
+    /// <summary>fp32 | bf16 | int8, lower-case (whether it runs is the engine factory's to say).</summary>
+    public static string Precision(string value, string key = "engine.precision") => value.ToLowerInvariant() switch
+    {
+        "fp32" or "bf16" or "int8" => value.ToLowerInvariant(),
+        _ => throw new ArgumentException($"{key} '{value}': use fp32, bf16 or int8", key),
+    };
+
     public static string ViewKind(string value) => value.ToLowerInvariant() switch
     {
         "none" or "auto" or "window" or "headless" => value.ToLowerInvariant(),

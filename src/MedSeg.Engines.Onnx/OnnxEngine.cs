@@ -16,7 +16,7 @@ namespace MedSeg.Engines.Onnx;
 /// n frames as ⌈n/B⌉ calls of B. The inference stage uses <see cref="CreateSlots"/> instead (two
 /// more such sets, double-buffered). Not thread-safe: one caller, Infer or the slots, at a time.
 /// </remarks>
-public sealed class OnnxEngine : ISegmentationEngine, IClassProbabilities
+public sealed class OnnxEngine : IProbabilityEngine
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _run = new();
@@ -133,38 +133,40 @@ public sealed class OnnxEngine : ISegmentationEngine, IClassProbabilities
         for (int first = 0; first < batch; first += _step)
         {
             int n = Math.Min(_step, batch - first);
-            RunStep(input.Slice(first * frameIn, n * frameIn), n);
+            Run(input.Slice(first * frameIn, n * frameIn), n);
             var lab = labels.Slice(first * plane, n * plane);
             var fg = wantFg ? foreground.Slice(first * plane, n * plane) : default;
             CopyOut(_main, n, lab, fg);
         }
     }
 
-    /// <summary>Class probabilities (NCHW) of a probs or logits graph, for evaluation; a labels graph has none to give.</summary>
+    /// <summary>Class probabilities (for a tiler): a probs head as it is, logits through sigmoid / softmax, a binary labels head's foreground output.</summary>
     public void InferProbabilities(ReadOnlySpan<float> input, int batch, Span<float> probabilities)
     {
-        if (Contract.Head == OutputHead.Labels)
-            throw new NotSupportedException($"{Contract.Model}: a labels head gives no class probabilities: export with --head probs (or logits)");
         if (batch < 1 || batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"must be 1–{MaxBatch}");
-        int plane = _h * _w, frameIn = _c * plane;
+        if (Contract.Head == OutputHead.Labels && _k > 1)
+            throw new NotSupportedException($"{Contract.Model}: a multi-class labels head has no class probabilities; export with a probs head for tiled inference");
+        int plane = _h * _w, frameIn = _c * plane, frameOut = _k * plane;
         if (input.Length < batch * frameIn) throw new ArgumentException($"expected {batch}×{_c}×{_h}×{_w} floats, got {input.Length}", nameof(input));
-        if (probabilities.Length < batch * _k * plane) throw new ArgumentException($"probabilities need {batch * _k * plane} floats", nameof(probabilities));
+        if (probabilities.Length < batch * frameOut) throw new ArgumentException($"probabilities need {batch * frameOut} floats", nameof(probabilities));
         for (int first = 0; first < batch; first += _step)
         {
             int n = Math.Min(_step, batch - first);
-            RunStep(input.Slice(first * frameIn, n * frameIn), n);
-            OnnxOutputDecoder.Probabilities(_main.Out0.Host<float>(n * _k * plane), n, _k, plane, Contract.Layout, Contract.Head,
-                                            probabilities.Slice(first * _k * plane, n * _k * plane));
+            Run(input.Slice(first * frameIn, n * frameIn), n);
+            var dst = probabilities.Slice(first * frameOut, n * frameOut);
+            if (Contract.Head == OutputHead.Labels) _main.Out1!.Host<float>(n * plane).CopyTo(dst);
+            else OnnxOutputDecoder.Probabilities(_main.Out0.Host<float>(n * frameOut), n, _k, plane, Contract.Layout, Contract.Head, dst);
         }
     }
 
-    /// <summary>Runs <paramref name="n"/> frames (at most one step) through Infer's bound tensors; the answer is then in their host outputs.</summary>
-    private void RunStep(ReadOnlySpan<float> frames, int n)
+    /// <summary>One call of at most the graph's batch on <see cref="_main"/>: frames in, graph run, outputs on the host.</summary>
+    private void Run(ReadOnlySpan<float> frames, int n)
     {
+        int frameIn = _c * _h * _w;
         CopyIn(frames, n);
         int bound = _signature.FixedBatch ?? n;
         // CUDA: upload, run and download are queued on the engine's one stream, in that order; the CPU copies are no-ops.
-        _main.Input.Upload((long)bound * _c * _h * _w * sizeof(float));
+        _main.Input.Upload((long)bound * frameIn * sizeof(float));
         _main.Run(_session, _run, bound);
         if (_stream != IntPtr.Zero) CudaRuntime.Synchronize(_stream);
     }

@@ -51,11 +51,11 @@ internal static class OnnxOutputDecoder
         }
     }
 
-    /// <summary>The output as NCHW probabilities: transposed from NHWC, sigmoid / softmax applied to logits.</summary>
-    public static void Probabilities(ReadOnlySpan<float> output, int frames, int classes, int plane, TensorLayout layout, OutputHead head,
-                                     Span<float> probabilities)
+    /// <summary>Class probabilities [frames, K, plane] (NCHW) from a probs or logits output in either layout.</summary>
+    public static void Probabilities(ReadOnlySpan<float> output, int frames, int classes, int plane, TensorLayout layout, OutputHead head, Span<float> probabilities)
     {
         int classStride = layout == TensorLayout.Nhwc ? 1 : plane, pixelStride = layout == TensorLayout.Nhwc ? classes : 1;
+        bool logits = head == OutputHead.Logits;
         for (int n = 0; n < frames; n++)
         {
             var frame = output.Slice(n * classes * plane, classes * plane);
@@ -63,7 +63,7 @@ internal static class OnnxOutputDecoder
             for (int i = 0; i < plane; i++)
             {
                 int at = i * pixelStride;
-                if (head != OutputHead.Logits)
+                if (!logits)
                 {
                     for (int k = 0; k < classes; k++) dst[k * plane + i] = frame[at + k * classStride];
                     continue;
@@ -76,8 +76,8 @@ internal static class OnnxOutputDecoder
                 float max = frame[at];
                 for (int k = 1; k < classes; k++) max = MathF.Max(max, frame[at + k * classStride]);
                 float sum = 0;
-                for (int k = 0; k < classes; k++) sum += dst[k * plane + i] = MathF.Exp(frame[at + k * classStride] - max);
-                for (int k = 0; k < classes; k++) dst[k * plane + i] /= sum;
+                for (int k = 0; k < classes; k++) sum += MathF.Exp(frame[at + k * classStride] - max);
+                for (int k = 0; k < classes; k++) dst[k * plane + i] = MathF.Exp(frame[at + k * classStride] - max) / sum;
             }
         }
     }

@@ -18,7 +18,7 @@ namespace MedSeg.Engines.Torch;
 /// engine per stream once streams are exposed. On the CPU the staging tensor is the input itself.
 /// Not thread-safe: the inference stage owns it.
 /// </remarks>
-public sealed class InferenceEngine : ISegmentationEngine, IClassProbabilities
+public sealed class InferenceEngine : IProbabilityEngine
 {
     private readonly UNet _model;
     private readonly Device _device;
@@ -38,11 +38,12 @@ public sealed class InferenceEngine : ISegmentationEngine, IClassProbabilities
     {
         options.Validate();
         _device = TorchDevice.Select(options.Device, options.Threads);
-        info = info.AtInputSize(options.InputSize);
         _model = options.FoldBatchNorm && model.Options.BatchNorm ? BatchNormFolding.Fold(model) : model;
         _model.to(_device);
         _model.eval();
         _threshold = options.Threshold ?? info.Threshold;
+        // A tiler feeds windows: the network (fully convolutional) runs at the window's size.
+        if (options.Window is { } window) info = info with { Preprocess = info.Preprocess with { Width = window, Height = window } };
         (_c, _h, _w) = (info.Preprocess.Channels, info.Preprocess.Height, info.Preprocess.Width);
         MaxBatch = options.MaxBatch;
         Info = info;

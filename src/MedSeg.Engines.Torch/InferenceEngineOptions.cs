@@ -21,16 +21,17 @@ public sealed record InferenceEngineOptions
     public int Warmup { get; init; } = 2;
     /// <summary>Torch intra-op threads; 0 keeps libtorch's default.</summary>
     public int Threads { get; init; }
-    /// <summary>Square input the engine is prepared for; null: the checkpoint's preprocessing size (eval passes a patch model's patch).</summary>
-    public int? InputSize { get; init; }
     /// <summary>Overrides the checkpoint's probability threshold for binary heads.</summary>
     public double? Threshold { get; init; }
 
+    /// <summary>Run at Window × Window instead of the checkpoint's input size: the inner engine of a sliding-window tiler.</summary>
+    public int? Window { get; init; }
+
     public InferenceEngineOptions Validate()
     {
+        if (Window is < 1) throw new ArgumentOutOfRangeException(nameof(Window), Window, "must be ≥ 1");
         if (MaxBatch is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(MaxBatch), MaxBatch, "must be 1–1024");
         if (Warmup < 0) throw new ArgumentOutOfRangeException(nameof(Warmup), Warmup, "must be ≥ 0");
-        if (InputSize is < 1 or > 16384) throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, "must be 1–16384");
         if (Threshold is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "must be in (0, 1)");
         return this;
     }

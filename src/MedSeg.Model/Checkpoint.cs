@@ -21,6 +21,8 @@ public static class Checkpoint
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
+        // A refit's log rows have no validation metrics (NaN), and a fingerprint without structures no width.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public static void Save(string path, UNet model, CheckpointInfo info)

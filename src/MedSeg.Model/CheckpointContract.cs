@@ -17,6 +17,7 @@ public static class CheckpointContract
         CheckpointSha256 = checkpointSha256,
         Layout = layout,
         Head = head,
+        Patch = info.Patch is { } p && p < Math.Max(info.Preprocess.Width, info.Preprocess.Height) ? p : 0,
         GflopPerFrame = ModelFlops.GflopPerFrame(info.Model, info.Preprocess.Height, info.Preprocess.Width),
     }.Validate();
 

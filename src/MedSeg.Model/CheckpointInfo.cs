@@ -23,7 +23,4 @@ public sealed record CheckpointInfo
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
     public string Tool { get; init; } = "medseg";
 
-    /// <summary>The same checkpoint prepared for square inputs of <paramref name="size"/> (a patch-trained model's windows); null: unchanged.</summary>
-    public CheckpointInfo AtInputSize(int? size) =>
-        size is { } s ? this with { Preprocess = Preprocess with { Width = s, Height = s } } : this;
 }

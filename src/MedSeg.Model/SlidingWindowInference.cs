@@ -1,3 +1,4 @@
+using MedSeg.Core.Inference;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,16 +17,15 @@ namespace MedSeg.Model;
 /// Memory: the importance map and the Scalars are held by the instance; per call one canvas, one
 /// sum and one weight tensor of the image's size. Not thread-safe (shared Scalars).
 /// Notes: an image no larger than the patch is padded with zeros to one window, whose weights
-/// cancel, so the result equals whole-image inference. Window starts follow nnU-Net's
-/// compute_steps_for_sliding_window: the fewest steps with at most patch × (1 − overlap) apart,
-/// spread evenly so the last window ends at the border.
+/// cancel, so the result equals whole-image inference. Window starts and weights are
+/// <see cref="SlidingWindows"/>', shared with the stream's <see cref="TiledEngine"/>.
 /// </remarks>
 public sealed class SlidingWindowInference : IDisposable
 {
     private readonly Tensor _importance;
     private readonly Scalar _one = 1.ToScalar();
 
-    public SlidingWindowInference(int patchHeight, int patchWidth, double overlap = 0.5, double sigmaScale = 1.0 / 8)
+    public SlidingWindowInference(int patchHeight, int patchWidth, double overlap = SlidingWindows.DefaultOverlap, double sigmaScale = SlidingWindows.DefaultSigmaScale)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(patchHeight, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(patchWidth, 1);
@@ -34,22 +34,15 @@ public sealed class SlidingWindowInference : IDisposable
         PatchHeight = patchHeight;
         PatchWidth = patchWidth;
         Overlap = overlap;
-        _importance = torch.tensor(Gaussian(patchHeight, patchWidth, sigmaScale), [1, 1, patchHeight, patchWidth]);
+        _importance = torch.tensor(SlidingWindows.Gaussian(patchHeight, patchWidth, sigmaScale), [1, 1, patchHeight, patchWidth]);
     }
 
     public int PatchHeight { get; }
     public int PatchWidth { get; }
     public double Overlap { get; }
 
-    /// <summary>Window start offsets along one axis of <paramref name="size"/> pixels.</summary>
-    public static int[] Starts(int size, int patch, double overlap)
-    {
-        if (size <= patch) return [0];
-        double step = patch * (1 - overlap);
-        int steps = (int)Math.Ceiling((size - patch) / step) + 1;
-        double actual = (double)(size - patch) / (steps - 1);
-        return Enumerable.Range(0, steps).Select(i => (int)Math.Round(actual * i)).ToArray();
-    }
+    /// <summary>Window start offsets along one axis of <paramref name="size"/> pixels (<see cref="SlidingWindows.Starts"/>).</summary>
+    public static int[] Starts(int size, int patch, double overlap) => SlidingWindows.Starts(size, patch, overlap);
 
     /// <param name="givesProbabilities">forward already returns probabilities (an engine's <c>InferProbabilities</c>), not logits.</param>
     public Tensor Probabilities(Func<Tensor, Tensor> forward, Tensor images, bool givesProbabilities = false)
@@ -91,25 +84,5 @@ public sealed class SlidingWindowInference : IDisposable
     {
         _importance.Dispose();
         _one.Dispose();
-    }
-
-    /// <summary>nnU-Net's importance map: a Gaussian of sigma = patch × scale, peak-normalised, zeros lifted to the smallest positive value.</summary>
-    private static float[] Gaussian(int h, int w, double sigmaScale)
-    {
-        var map = new float[h * w];
-        double sy = h * sigmaScale, sx = w * sigmaScale, cy = (h - 1) / 2.0, cx = (w - 1) / 2.0;
-        float min = float.MaxValue;
-        for (int y = 0; y < h; y++)
-        {
-            for (int x = 0; x < w; x++)
-            {
-                double dy = (y - cy) / sy, dx = (x - cx) / sx;
-                float v = (float)Math.Exp(-0.5 * (dy * dy + dx * dx));
-                map[y * w + x] = v;
-                if (v > 0 && v < min) min = v;
-            }
-        }
-        for (int i = 0; i < map.Length; i++) if (map[i] == 0) map[i] = min;
-        return map;
     }
 }

@@ -85,14 +85,14 @@ public sealed class OnnxParityTests
     }
 
     [Fact]
-    public void InferProbabilities_LabelsHead_SaysToExportProbs()
+    public void InferProbabilities_MultiClassLabelsHead_SaysToExportProbs()
     {
-        var (model, info) = TestNets.Create(2, Upsampling.Transposed, 16, 16, seed: 2);
+        var (model, info) = TestNets.Create(3, Upsampling.Transposed, 16, 16, seed: 2);
         using var _ = model;
         byte[] onnx = TestNets.Export(model, info, new OnnxExportOptions { Head = OutputHead.Labels });
         using var engine = OnnxEngine.FromBytes(onnx, new OnnxEngineOptions { MaxBatch = 1, Threads = 1, Warmup = 0 }, "test.onnx");
-        var e = Assert.Throws<NotSupportedException>(() => engine.InferProbabilities(new float[256], 1, new float[256]));
-        Assert.Contains("--head probs", e.Message);
+        var e = Assert.Throws<NotSupportedException>(() => engine.InferProbabilities(new float[256], 1, new float[3 * 256]));
+        Assert.Contains("probs head", e.Message);
     }
 
     [Fact]

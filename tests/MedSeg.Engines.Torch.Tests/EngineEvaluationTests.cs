@@ -16,7 +16,7 @@ public sealed class EngineEvaluationTests
     {
         string[] classes = [.. Enumerable.Range(0, classCount).Select(static i => i == 0 ? "background" : $"c{i}")];
         // 48² images, a model of 16² patches: both paths blend 3×3 Gaussian-weighted windows, the
-        // engine's prepared for the patch (InputSize), at native mask resolution (56² masks).
+        // engine's prepared for the patch (Window), at native mask resolution (56² masks).
         manual_seed(4);
         using var model = new UNet(new UNetOptions { Depth = 2, BaseWidth = 4, ClassNames = classes });
         model.eval();
@@ -29,7 +29,7 @@ public sealed class EngineEvaluationTests
         var lossKind = Losses.DefaultFor(model.Options);
 
         var expected = Evaluator.Evaluate(model, prepared, CPU, 0.5, lossKind, 2, classes, hd95: true, windows: windows);
-        using var engine = new InferenceEngine(model, info, new InferenceEngineOptions { Device = "cpu", MaxBatch = 2, Warmup = 0, InputSize = 16, FoldBatchNorm = false });
+        using var engine = new InferenceEngine(model, info, new InferenceEngineOptions { Device = "cpu", MaxBatch = 2, Warmup = 0, Window = 16, FoldBatchNorm = false });
         Assert.Equal(16, engine.Contract.Height);
         var actual = Evaluator.Evaluate(engine, prepared, 0.5, lossKind, 2, classes, hd95: true, windows: windows);
 

@@ -1,6 +1,7 @@
 using MedSeg.Imaging.Datasets;
 using MedSeg.Imaging.Preprocess;
 using MedSeg.Model.Planning;
+using MedSeg.Model.Training;
 
 namespace MedSeg.Model.Tests;
 
@@ -81,11 +82,72 @@ public sealed class PlannerTests
     [InlineData(0.001, 110, 4000)] // fast machine: at most MaxSteps
     public void Plan_Steps_FitTheBudgetWithinLimitsInWholeEpochs(double perStep, double budget, int expectedAtLeast)
     {
-        var plan = Planner.Plan(Fingerprint(128, "8-bit", 0, 255), new PlannerOptions { BudgetSeconds = budget }, new FixedTimer(perStep));
+        var plan = Planner.Plan(Fingerprint(128, "8-bit", 0, 255), new PlannerOptions { BudgetSeconds = budget, Final = FinalFit.None }, new FixedTimer(perStep));
 
         Assert.InRange(plan.Steps, expectedAtLeast, expectedAtLeast + plan.Epochs - 1);
         Assert.Equal(0, plan.Steps % plan.StepsPerEpoch);
         Assert.Equal(12, plan.Epochs);
         Assert.True(plan.SettleEpochs * plan.StepsPerEpoch > plan.WarmupSteps, "selection must start after warm-up");
+    }
+
+    [Fact]
+    public void Plan_SmallSet_RefitsOnAllSamplesWithinTheSameBudget()
+    {
+        var options = new PlannerOptions { Final = FinalFit.None };
+        var alone = Planner.Plan(Fingerprint(128, "8-bit", 0, 255), options, new FixedTimer(0.1));
+
+        var plan = Planner.Plan(Fingerprint(128, "8-bit", 0, 255), options with { Final = null }, new FixedTimer(0.1));
+
+        Assert.Equal(FinalFit.Refit, plan.Final);
+        Assert.Equal(FinalFit.Refit, plan.ApplyTo(new TrainOptions { Data = "x", OutDir = "y" }).Final);
+        // The refit runs at most the validated run's steps: the two phases share the budget.
+        Assert.InRange(plan.Steps, alone.Steps / 2 - plan.Epochs, alone.Steps / 2 + plan.Epochs);
+        Assert.True(plan.EstimatedTrainSeconds <= options.BudgetSeconds + plan.Epochs * 2 * 0.1, $"{plan.EstimatedTrainSeconds} s");
+        Assert.Contains(plan.Reasons, r => r.Contains("refit"));
+    }
+
+    [Fact]
+    public void Plan_SmallSetOnASlowMachine_NoRefitWhenHalfTheStepsWouldStarveTheValidatedRun()
+    {
+        // 110 s at 0.5 s per step is 220 steps: halved, 110 would be under MinSteps (150).
+        var plan = Planner.Plan(Fingerprint(128, "8-bit", 0, 255), new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal(FinalFit.None, plan.Final);
+        Assert.InRange(plan.Steps, 220, 220 + plan.Epochs - 1);
+        Assert.Contains(plan.Reasons, r => r.Contains("no refit"));
+    }
+
+    [Fact]
+    public void Plan_SmallSetWithFewPassesPerPhase_NoRefit()
+    {
+        // 0.3 s per step: 366 steps, 183 per phase, but at batch 4 that is 183·4/90 ≈ 8 passes over 90 slices.
+        var f = Fingerprint(256, "8-bit", 0, 255) with { SetSize = 90 };
+
+        var plan = Planner.Plan(f, new PlannerOptions(), new FixedTimer(0.3));
+
+        Assert.Equal(FinalFit.None, plan.Final);
+        Assert.Contains(plan.Reasons, r => r.Contains("short of steps"));
+    }
+
+    [Fact]
+    public void Plan_LargeSet_KeepsTheValidatedBest()
+    {
+        // 1,000 samples of which the fingerprint measured 200: the set's size decides, not the sample's.
+        var f = Fingerprint(128, "8-bit", 0, 255) with { SetSize = 1000 };
+
+        var plan = Planner.Plan(f, new PlannerOptions(), new FixedTimer(0.1));
+
+        Assert.Equal(FinalFit.None, plan.Final);
+        Assert.InRange(plan.Steps, 1100, 1100 + plan.Epochs - 1);
+    }
+
+    [Fact]
+    public void Plan_FinalGivenByTheUser_WinsOverTheSetSize()
+    {
+        var f = Fingerprint(128, "8-bit", 0, 255) with { SetSize = 1000 };
+
+        var plan = Planner.Plan(f, new PlannerOptions { Final = FinalFit.Refit }, new FixedTimer(0.5));
+
+        Assert.Equal(FinalFit.Refit, plan.Final);
     }
 }

@@ -87,6 +87,47 @@ public sealed class TrainerStepsTests : IDisposable
     }
 
     [Fact]
+    public void TrainModel_FinalRefit_RunsTheSelectedStepsOnAllSamplesIntoBest()
+    {
+        // 10 images, 8 train / 2 val; epoch 2 of 3 is made the best by a settle epoch of 2 and a
+        // delta no later epoch can beat, so the refit must run 2 × 3 steps on all 10.
+        var observer = new CountingObserver();
+        var o = Tiny("refit") with { Epochs = 3, StepsPerEpoch = 3, SettleEpochs = 2, MinDelta = 10, Final = FinalFit.Refit, Metric = SelectionMetric.Dice };
+
+        var r = Trainer.TrainModel(o, observer, CancellationToken.None);
+
+        Assert.Equal(2, r.BestEpoch);
+        Assert.Equal((6, 10), (r.RefitSteps, r.RefitSamples));
+        Assert.Equal([3, 3, 3, 3, 3], observer.BatchesPerEpoch); // 3 validated epochs, then 2 refit epochs
+        Assert.Equal(3, r.History.Count);                         // the run's own log stays the validated run's
+        var refitLog = TrainingLog.ReadJson(Path.Combine(o.OutDir, "refit"));
+        Assert.Equal(2, refitLog.Count);
+        Assert.All(refitLog, row => Assert.True(double.IsNaN(row.ValDice)));
+        Assert.Equal(FinalRefit.Marker, Checkpoint.ReadInfo(r.BestCheckpoint).Metric);
+        Assert.Equal(2, Checkpoint.ReadInfo(Path.Combine(o.OutDir, "validated.ckpt")).Epoch);
+        Assert.NotEqual(Checkpoint.Hash(r.BestCheckpoint), Checkpoint.Hash(Path.Combine(o.OutDir, "validated.ckpt")));
+    }
+
+    [Fact]
+    public void TrainModel_ResumedAfterARefit_ValidatedCheckpointStaysTheValidatedPick()
+    {
+        // Epoch 1 is selected and nothing later can beat it, so after the resume best.ckpt holds
+        // the first run's refit: it must not be taken for the validated pick.
+        var o = Tiny("resume-refit") with { Epochs = 2, StepsPerEpoch = 2, SettleEpochs = 1, MinDelta = 10, Final = FinalFit.Refit };
+        Trainer.TrainModel(o, NullTrainingObserver.Instance, CancellationToken.None);
+        string validated = Path.Combine(o.OutDir, "validated.ckpt");
+        string before = Checkpoint.Hash(validated);
+
+        var r = Trainer.TrainModel(o with { Epochs = 3, Resume = Path.Combine(o.OutDir, "last.ckpt") }, NullTrainingObserver.Instance, CancellationToken.None);
+
+        Assert.Equal((1, 2), (r.BestEpoch, r.RefitSteps));
+        Assert.Equal(3, r.History.Count);
+        Assert.Equal(before, Checkpoint.Hash(validated));
+        Assert.NotEqual(FinalRefit.Marker, Checkpoint.ReadInfo(validated).Metric);
+        Assert.Equal(FinalRefit.Marker, Checkpoint.ReadInfo(r.BestCheckpoint).Metric);
+    }
+
+    [Fact]
     public void TrainModel_RealColin27Slices_LossFalls()
     {
         // Real data: 12 axial slices of the Colin27 T1 (Debian mricron-data), brain mask = ch2bet > 0.

@@ -90,7 +90,7 @@ public static class EvalCommand
         using var engine = EngineFactory.Create(new EngineRequest
         {
             Model = o.Model, Engine = kind, Device = o.Device, Threads = o.Threads, MaxBatch = o.BatchSize, Threshold = o.Threshold,
-            Probabilities = true, InputSize = info.Patch,
+            Probabilities = true, Window = info.Patch,
         }, static m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
         AnsiConsole.MarkupLine($"[grey]inference: {Markup.Escape(engine.Description.Device)}[/]");
         var grid = new EvalGrid();

@@ -16,15 +16,16 @@ public static class PlanCommand
         var layout = CommonOptions.Layout();
         var output = CommonOptions.Out("runs/plan");
         var budget = Budget();
+        var final = TrainCommand.Final();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var cmd = new Command("plan", "Fingerprint a data set and plan its training (input size, normalization, batch, steps, augmentation) with the measured cost on this machine")
         {
-            data, layout, output, budget, device, threads,
+            data, layout, output, budget, final, device, threads,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
-            var plan = Make(p.GetValue(data)!, p.GetValue(layout), new PlannerOptions { BudgetSeconds = p.GetValue(budget) }, p.GetValue(device)!, p.GetValue(threads), ct);
+            var plan = Make(p.GetValue(data)!, p.GetValue(layout), new PlannerOptions { BudgetSeconds = p.GetValue(budget), Final = TrainCommand.ParseFinal(p.GetValue(final)) }, p.GetValue(device)!, p.GetValue(threads), ct);
             string json = Path.Combine(p.GetValue(output)!, "plan.json");
             plan.Save(json);
             PlanTable.Print(plan, json);
@@ -35,7 +36,7 @@ public static class PlanCommand
 
     public static Option<double> Budget() => new("--budget")
     {
-        Description = "Seconds of optimizer steps the plan may spend on this machine (validation comes on top)",
+        Description = "Seconds of optimizer steps the plan may spend on this machine, a final refit's included (validation comes on top)",
         DefaultValueFactory = _ => new PlannerOptions().BudgetSeconds,
     };
 

@@ -57,12 +57,13 @@ public static class ScoreCommand
         var readerOptions = new RecordingReaderOptions { Png = PngImageCodec.Instance };
         using var reader = RecordingReader.Open(o.Session, readerOptions);
         var classes = reader.Header.ClassNames;
+        double threshold = reader.Header.Model?.Threshold ?? 0.5;
         SessionScorer scorer;
         string reference;
         var f = new FrameRecord();
         if (o.Against is { } other)
         {
-            scorer = new SessionScorer(classes, o.Hd95, o.Hd95Convention);
+            scorer = new SessionScorer(classes, o.Hd95, o.Hd95Convention, threshold);
             using var otherReader = RecordingReader.Open(other, readerOptions);
             // Class ids must mean the same; names may differ (a model retrained on an export calls "lesion" "foreground").
             if (otherReader.Header.ClassNames.Count != classes.Count)
@@ -73,7 +74,7 @@ public static class ScoreCommand
             while (otherReader.ReadNext(probe, FramePlanes.None))
                 if (probe.HasLabels) bySeq.TryAdd(probe.Seq, probe.Offset);
             var theirs = new FrameRecord();
-            while (reader.ReadNext(f, FramePlanes.Labels))
+            while (reader.ReadNext(f, FramePlanes.Labels | FramePlanes.Probabilities))
             {
                 ct.ThrowIfCancellationRequested();
                 if (!f.HasLabels || !bySeq.TryGetValue(f.Seq, out long at)) { scorer.Skip(); continue; }
@@ -94,8 +95,8 @@ public static class ScoreCommand
                 string name = Path.GetFileName(file);
                 if (name.IndexOf('.') is > 0 and int dot) masksById.TryAdd(name[..dot], file);
             }
-            scorer = new SessionScorer(classes, o.Hd95, o.Hd95Convention);
-            while (reader.ReadNext(f, FramePlanes.Labels))
+            scorer = new SessionScorer(classes, o.Hd95, o.Hd95Convention, threshold);
+            while (reader.ReadNext(f, FramePlanes.Labels | FramePlanes.Probabilities))
             {
                 ct.ThrowIfCancellationRequested();
                 if (!f.HasLabels || !masksById.TryGetValue(RecordingFormat.FrameId(f.Seq), out string? mask)) { scorer.Skip(); continue; }
@@ -110,6 +111,8 @@ public static class ScoreCommand
             scorer = SessionScorer.AgainstStoredTruth(reader, o.Hd95, ct, o.Hd95Convention);
             reference = "stored ground truth";
         }
+        if (scorer.FromProbabilities > 0)
+            AnsiConsole.MarkupLine($"[grey]{scorer.FromProbabilities} frames of another size than their reference: scored from probabilities resampled to it (threshold {threshold:G3})[/]");
         foreach (string problem in scorer.Problems) AnsiConsole.MarkupLine($"[yellow]skipped:[/] {Markup.Escape($"{o.Session} {problem}")}");
         if (scorer.Frames.Count == 0)
             throw new ArgumentException($"{o.Session}: no frame could be scored against {reference} ({scorer.Skipped} frames without prediction or reference" +

@@ -29,6 +29,18 @@ public static class SpecFlags
         DefaultValueFactory = _ => "auto",
     };
 
+    /// <summary>--tiling: engine.tiling.</summary>
+    public static Option<string> Tiling()
+    {
+        var o = new Option<string>("--tiling")
+        {
+            Description = "auto (default): a model trained on patches smaller than its input runs by sliding windows, as `eval` does | off: whole frames",
+            DefaultValueFactory = _ => "auto",
+        };
+        o.AcceptOnlyFromAmong("auto", "off");
+        return o;
+    }
+
     /// <summary>--precision: engine.precision.</summary>
     public static Option<string> Precision() => new("--precision")
     {

@@ -34,17 +34,18 @@ public static class StreamCommand
         var engineKind = SpecFlags.Engine();
         var precision = SpecFlags.Precision();
         var calibration = SpecFlags.Calibration();
+        var tiling = SpecFlags.Tiling();
         var print = SpecFlags.PrintSpec();
         var cmd = new Command("stream", "Run frame sources through the real-time pipeline (preprocess → micro-batch → U-Net → postprocess → sinks)")
         {
-            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, overwrite, report, device, threads, engineKind, precision, calibration, print,
+            model, source, mode, maxBatch, maxWait, smooth, largest, fill, threshold, sendLabels, record, overwrite, report, device, threads, engineKind, precision, calibration, tiling, print,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
             var spec = new SessionSpec
             {
                 Sources = SpecFlags.SourceList(p.GetValue(source)!, p.GetValue(mode)!),
-                Engine = new EngineSection { Model = p.GetValue(model)!, Kind = p.GetValue(engineKind)!, Device = p.GetValue(device)!, Threads = p.GetValue(threads), Threshold = p.GetValue(threshold) }.WithPrecision(p, precision, calibration),
+                Engine = new EngineSection { Model = p.GetValue(model)!, Kind = p.GetValue(engineKind)!, Device = p.GetValue(device)!, Threads = p.GetValue(threads), Threshold = p.GetValue(threshold), Tiling = p.GetValue(tiling)! }.WithPrecision(p, precision, calibration),
                 Batcher = new BatcherSection { MaxBatch = p.GetValue(maxBatch), MaxWaitMs = p.GetValue(maxWait) },
                 Postprocess = new PostprocessSection { Smoothing = p.GetValue(smooth), LargestComponent = p.GetValue(largest), FillHoles = p.GetValue(fill) },
                 Sinks = new SinksSection

@@ -50,12 +50,13 @@ public static class TrainCommand
         var vflip = new Option<double?>("--vflip") { Description = "Vertical flip probability (planned: 0.5; [0])" }.Between(0.0, 1.0);
         var rotate = new Option<double?>("--rotate") { Description = "Max rotation in degrees (planned; [15])" }.Between(0.0, 180.0);
         var threshold = new Option<double>("--threshold") { Description = "Probability threshold for binary masks", DefaultValueFactory = _ => 0.5 }.Between(0.0, 1.0);
+        var final = Final();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
 
         var cmd = new Command("train", "Train a U-Net: augmentation, Adam, BCE/Dice, LR schedule, best checkpoint, early stopping, curves")
         {
-            data, layout, skipBad, output, noPlan, budget, epochs, steps, warmup, patch, batch, lr, wd, loss, schedule, metric, patience, valFraction, seed, resume,
+            data, layout, skipBad, output, noPlan, budget, epochs, steps, warmup, patch, batch, lr, wd, loss, schedule, metric, patience, valFraction, final, seed, resume,
             size, color, norm, window, median, depth, width, noBn, dropout, upsample, noAugment, vflip, rotate, threshold, device, threads,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
@@ -76,7 +77,7 @@ public static class TrainCommand
             TrainingPlan? plan = null;
             if (!p.GetValue(noPlan) && options.Resume is null)
             {
-                plan = PlanCommand.Make(options.Data, options.Layout, new PlannerOptions { BudgetSeconds = p.GetValue(budget), Model = model },
+                plan = PlanCommand.Make(options.Data, options.Layout, new PlannerOptions { BudgetSeconds = p.GetValue(budget), Model = model, Final = ParseFinal(p.GetValue(final)) },
                                         options.Device, options.Threads, ct);
                 options = plan.ApplyTo(options);
             }
@@ -130,6 +131,11 @@ public static class TrainCommand
             };
             // Fewer epochs than planned (--epochs): selection still starts a third of the way in.
             options = options with { SettleEpochs = Math.Min(options.SettleEpochs, Math.Max(1, (options.Epochs + 2) / 3)) };
+            if (ParseFinal(p.GetValue(final)) is { } fin)
+            {
+                options = options with { Final = fin };
+                overridden.Add("--final");
+            }
             if (p.GetValue(patch) is { } pt)
             {
                 options = options with { Patch = pt >= Math.Min(pre.Width, pre.Height) ? null : pt };
@@ -151,6 +157,23 @@ public static class TrainCommand
         return cmd;
     }
 
+    public static Option<string?> Final() => new("--final")
+    {
+        Description = "After the validated run: refit (retrain on all samples for its selected steps) | none (planned: refit for small sets; [none])",
+    };
+
+    /// <summary>refit | none; k-fold is named and refused with the reason.</summary>
+    public static FinalFit? ParseFinal(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null => null,
+        "refit" => FinalFit.Refit,
+        "none" => FinalFit.None,
+        var v when v.StartsWith("kfold", StringComparison.Ordinal) => throw new ArgumentException(
+            $"--final {value}: k-fold ensembles are not supported: within one time budget each fold would get 1/k of the steps, and an ensemble " +
+            "costs k forward passes per frame in a real-time stream (checkpoints, ONNX export and engines carry one network); use refit or none"),
+        _ => throw new ArgumentException($"--final {value}: expected refit or none"),
+    };
+
     /// <summary>Trains and reports; shared with `medseg demo`.</summary>
     public static int Run(TrainOptions options, CancellationToken ct)
     {
@@ -163,6 +186,8 @@ public static class TrainCommand
         AnsiConsole.MarkupLine($"best val {result.Metric.ToLowerInvariant()} [green]{result.BestValue:F4}[/] at epoch {result.BestEpoch}" +
                                (result.StoppedEarly ? " (stopped early)" : "") +
                                (result.SkippedSamples > 0 ? $"; {result.SkippedSamples} bad samples skipped" : ""));
+        if (result.RefitSteps > 0)
+            AnsiConsole.MarkupLine($"refit: {result.RefitSteps} steps on all {result.RefitSamples} samples → best.ckpt (the validated run's pick: validated.ckpt)");
         AnsiConsole.MarkupLine($"checkpoint: {Markup.Escape(result.BestCheckpoint)}   log: {Markup.Escape(Path.Combine(options.OutDir, "log.csv"))}   curves: {Markup.Escape(curves)}");
         return CommandErrors.Ok;
     }

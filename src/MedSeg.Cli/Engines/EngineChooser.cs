@@ -77,6 +77,6 @@ public static class EngineChooser
         string machine = File.Exists("/etc/machine-id") ? File.ReadAllText("/etc/machine-id").Trim() : Environment.MachineName;
         return string.Join('|', machine, Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), Checkpoint.Hash(r.Model),
                            r.Threads.ToString(CultureInfo.InvariantCulture), r.Device, r.MaxBatch.ToString(CultureInfo.InvariantCulture))
-               + (r.InputSize is { } size ? $"|{size.ToString(CultureInfo.InvariantCulture)}px" : "");
+               + (r.Window is { } w ? $"|window {w}" : "");
     }
 }

@@ -40,12 +40,12 @@ public static class EngineFactory
         Device = r.Device is "tensorrt" || r.Device.StartsWith("tensorrt:", StringComparison.Ordinal)
             ? throw new ArgumentException("--device tensorrt needs --engine onnx")
             : r.Device,
-        Threads = r.Threads, MaxBatch = r.MaxBatch, Threshold = r.Threshold, InputSize = r.InputSize,
+        Threads = r.Threads, MaxBatch = r.MaxBatch, Threshold = r.Threshold, Window = r.Window,
     });
 
     /// <summary>
     /// The checkpoint exported in memory and run by ONNX Runtime: a labels head with the threshold
-    /// baked in for streaming, a probs head when evaluation asks for probabilities.
+    /// baked in for streaming, a probs head for a tiler's windows or when evaluation asks for probabilities.
     /// </summary>
     public static ISegmentationEngine OnnxFromCheckpoint(EngineRequest r) => OnnxFromCheckpoint(r, null);
 
@@ -54,8 +54,8 @@ public static class EngineFactory
     {
         var proto = UNetOnnxExporter.ExportCheckpoint(r.Model, new OnnxExportOptions
         {
-            Head = r.Probabilities ? OutputHead.Probs : OutputHead.Labels, DynamicBatch = r.MaxBatch > 1, Threshold = r.Threshold,
-        }, r.InputSize);
+            Head = r.Window is null && !r.Probabilities ? OutputHead.Labels : OutputHead.Probs, DynamicBatch = r.MaxBatch > 1, Threshold = r.Threshold, Window = r.Window,
+        });
         if (r.Precision == EnginePrecision.Int8) proto = Int8Export.Quantize(proto, r.Model, r.Calibration, TensorLayout.Nchw, say: say);
         return OnnxEngine.FromBytes(proto.ToByteArray(), OnnxOptions(r) with { Threshold = r.Probabilities ? r.Threshold : null }, r.Model);
     }

@@ -18,19 +18,19 @@ public sealed record EngineRequest
     public OnnxSpinning Spinning { get; init; } = new OnnxEngineOptions().Spinning;
     /// <summary>Evaluation: the engine must also give class probabilities (a checkpoint exported to ONNX gets a probs head, not labels).</summary>
     public bool Probabilities { get; init; }
-    /// <summary>Square input the engine is prepared for; null: the model's own (eval passes a patch-trained checkpoint's patch).</summary>
-    public int? InputSize { get; init; }
     /// <summary>fp32 (default) | int8 (ONNX Runtime, quantized in memory); what runs where: <see cref="PrecisionSupport"/>.</summary>
     public EnginePrecision Precision { get; init; } = EnginePrecision.Fp32;
     /// <summary>int8: the data spec whose images calibrate it; null: the checkpoint's training data.</summary>
     public string? Calibration { get; init; }
+    /// <summary>Build the engine for Window² input (the inner engine of a sliding-window tiler); null: the checkpoint's input.</summary>
+    public int? Window { get; init; }
 
     public EngineRequest Validate()
     {
         if (string.IsNullOrWhiteSpace(Model)) throw new ArgumentException("--model is required");
         if (MaxBatch is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(MaxBatch), MaxBatch, "must be 1–1024");
-        if (InputSize is < 1 or > 16384) throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, "must be 1–16384");
-        if (InputSize is not null && IsOnnxFile) throw new ArgumentException($"{Model}: an ONNX model's input size is fixed by the file");
+        if (Window is < 1) throw new ArgumentOutOfRangeException(nameof(Window), Window, "must be ≥ 1");
+        if (Window is not null && IsOnnxFile) throw new ArgumentException($"{Model}: an .onnx graph has a fixed input size; windows need the checkpoint");
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be ≥ 0");
         return this;
     }

@@ -59,8 +59,10 @@ public sealed class ConsoleTrainingObserver : ITrainingObserver
     public void EpochDone(EpochResult r)
     {
         if (_epoch == null) return;
-        _epoch.Description = $"epoch {r.Epoch}/{_epochs}  loss {r.TrainLoss:F4}  val loss {r.ValLoss:F4}  " +
-                             $"Dice {r.ValDice:F4}  IoU {r.ValIou:F4}{(r.Best ? "  [green]best[/]" : "")}";
+        _epoch.Description = double.IsNaN(r.ValLoss)
+            ? $"epoch {r.Epoch}/{_epochs}  loss {r.TrainLoss:F4}  (refit on all samples: nothing held out)"
+            : $"epoch {r.Epoch}/{_epochs}  loss {r.TrainLoss:F4}  val loss {r.ValLoss:F4}  " +
+              $"Dice {r.ValDice:F4}  IoU {r.ValIou:F4}{(r.Best ? "  [green]best[/]" : "")}";
         _epoch.StopTask();
         // Without a live terminal (CI, logs) the bar's final state is never redrawn: print the epoch.
         if (!AnsiConsole.Profile.Capabilities.Interactive)

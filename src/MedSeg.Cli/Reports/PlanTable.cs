@@ -1,4 +1,5 @@
 using MedSeg.Model.Planning;
+using MedSeg.Model.Training;
 using Spectre.Console;
 
 namespace MedSeg.Cli.Reports;
@@ -19,10 +20,13 @@ public static class PlanTable
         t.AddRow("input", $"{p.InputWidth}×{p.InputHeight}" + (p.Tiled ? $", patches {p.Patch}² + sliding-window inference" : ", whole images"));
         t.AddRow("batch / loss / lr", Markup.Escape($"{p.BatchSize} / {p.Loss} / Adam {p.LearningRate:G3}, {p.Schedule}, warm-up {p.WarmupSteps} steps"));
         t.AddRow("steps", $"{p.Steps} = {p.Epochs} epochs × {p.StepsPerEpoch}; selection from epoch {p.SettleEpochs}");
+        t.AddRow("final", p.Final == FinalFit.Refit
+            ? $"refit on all {f.Samples} samples for the validated run's selected steps (≤ {p.Steps})"
+            : "none: best.ckpt is the validated run's best");
         var a = p.Augment;
         t.AddRow("augment", Markup.Escape($"flips h {a.HorizontalFlip} v {a.VerticalFlip}, rot90 {(a.Rotate90 ? "on" : "off")}, ±{a.RotateDegrees}°, scale ±{a.Scale}, " +
                                           $"brightness ±{a.Brightness}, contrast ±{a.Contrast}; foreground oversampling {p.ForegroundOversample:P0}"));
-        t.AddRow("cost here", $"{p.SecondsPerStep:F2} s/step → ~{p.EstimatedTrainSeconds:F0} s of steps; inference {p.InferenceMsPerFrame:F1} ms/frame at {p.InputWidth}×{p.InputHeight}");
+        t.AddRow("cost here", $"{p.SecondsPerStep:F2} s/step → ≤ {p.EstimatedTrainSeconds:F0} s of steps; inference {p.InferenceMsPerFrame:F1} ms/frame at {p.InputWidth}×{p.InputHeight}");
         if (p.Overridden.Count > 0) t.AddRow("[yellow]overridden[/]", Markup.Escape(string.Join(", ", p.Overridden)));
         AnsiConsole.Write(t);
         foreach (string r in p.Reasons) AnsiConsole.MarkupLine($"[grey]· {Markup.Escape(r)}[/]");

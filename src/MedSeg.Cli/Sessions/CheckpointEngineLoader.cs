@@ -20,12 +20,15 @@ public sealed class CheckpointEngineLoader : ISessionEngineLoader
     {
         ArgumentNullException.ThrowIfNull(spec);
         var kind = Enum.Parse<EngineKind>(SpecWords.EngineKind(spec.Kind), ignoreCase: true);
-        var engine = EngineFactory.Create(new EngineRequest
+        var request = new EngineRequest
         {
             Model = spec.Model, Engine = kind, Device = spec.Device, Threads = spec.Threads, MaxBatch = maxBatch, Threshold = spec.Threshold,
             Precision = PrecisionSupport.Parse(SpecWords.Precision(spec.Precision), "engine.precision"), Calibration = spec.Calibration,
             Spinning = Enum.Parse<OnnxSpinning>(SpecWords.Spinning(spec.Spinning), ignoreCase: true),
-        }, Say);
+        };
+        var engine = ModelTiling.Plan(spec, request) is { } tiled
+            ? ModelTiling.Tiled(tiled, maxBatch, Say)
+            : EngineFactory.Create(request, Say);
         try
         {
             var contract = engine.Contract;

@@ -23,6 +23,9 @@ public sealed record ModelContract
     public string CheckpointSha256 { get; init; } = "";
     public TensorLayout Layout { get; init; } = TensorLayout.Nchw;
     public OutputHead Head { get; init; } = OutputHead.Labels;
+    /// <summary>Square window the network was trained on when smaller than the input (0: whole images):
+    /// such a model is meant to be run by sliding windows (<see cref="TiledEngine"/>, `eval`'s tiler).</summary>
+    public int Patch { get; init; }
     /// <summary>Forward-pass cost of one frame in GFLOP (multiply–adds × 2); 0 when unknown.</summary>
     public double GflopPerFrame { get; init; }
 
@@ -38,6 +41,7 @@ public sealed record ModelContract
         if (ClassNames.Count is < 2 or > 256) throw new ArgumentOutOfRangeException(nameof(ClassNames), ClassNames.Count, "need background and 1–255 classes (labels are bytes)");
         if (ClassColors.Count != 0 && ClassColors.Count != ClassNames.Count)
             throw new ArgumentOutOfRangeException(nameof(ClassColors), ClassColors.Count, $"one colour per class ({ClassNames.Count}) or none");
+        if (Patch < 0) throw new ArgumentOutOfRangeException(nameof(Patch), Patch, "must be ≥ 0");
         if (Threshold is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "must be in (0, 1)");
         Preprocess.Validate();
         return this;

@@ -29,7 +29,7 @@ public static class ModelContractMetadata
     public static IReadOnlyList<KeyValuePair<string, string>> Write(ModelContract contract)
     {
         contract.Validate();
-        return
+        List<KeyValuePair<string, string>> pairs =
         [
             new(Prefix + "model", contract.Model),
             new(Prefix + "class_names", JsonSerializer.Serialize(contract.ClassNames, s_json)),
@@ -41,6 +41,9 @@ public static class ModelContractMetadata
             new(Prefix + "head", contract.Head.ToString().ToLowerInvariant()),
             new(Prefix + "gflop_per_frame", contract.GflopPerFrame.ToString("R", CultureInfo.InvariantCulture)),
         ];
+        // Only patch-trained models say so: every other model's metadata stays as it was.
+        if (contract.Patch > 0) pairs.Add(new(Prefix + "patch", contract.Patch.ToString(CultureInfo.InvariantCulture)));
+        return pairs;
     }
 
     /// <summary>True when <paramref name="metadata"/> (a model's custom metadata map) holds a contract.</summary>
@@ -106,6 +109,7 @@ public static class ModelContractMetadata
             Preprocess = Json<PreprocessOptions>("preprocess", Required("preprocess")),
             Threshold = Number("threshold", 0.5),
             GflopPerFrame = Number("gflop_per_frame", 0),
+            Patch = (int)Number("patch", 0),
             CheckpointSha256 = v.GetValueOrDefault("checkpoint_sha256", ""),
             Layout = Enum("layout", TensorLayout.Nchw),
             Head = Enum("head", OutputHead.Labels),

@@ -5,4 +5,25 @@ namespace MedSeg.Core.Recording;
 /// <param name="Checkpoint">Checkpoint path as given when recording.</param>
 /// <param name="CheckpointSha256">SHA-256 of the checkpoint file, hex: names the exact weights.</param>
 /// <param name="Config">The checkpoint's own metadata (preprocessing, threshold, …) as JSON text.</param>
-public sealed record RecordedModel(string Name, string Checkpoint, string CheckpointSha256, string Config);
+public sealed record RecordedModel(string Name, string Checkpoint, string CheckpointSha256, string Config)
+{
+    /// <summary>The "Threshold" (any case) the configuration states (a checkpoint's and an ONNX contract's alike); null when it states none.</summary>
+    public double? Threshold
+    {
+        get
+        {
+            try
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(Config);
+                if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object) return null;
+                foreach (var p in doc.RootElement.EnumerateObject())
+                    if (p.Name.Equals("Threshold", StringComparison.OrdinalIgnoreCase) && p.Value.TryGetDouble(out double v) && v is > 0 and < 1) return v;
+                return null;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return null; // a foreign or damaged configuration: the caller's default applies
+            }
+        }
+    }
+}

@@ -8,8 +8,10 @@ namespace MedSeg.Core.Recording;
 /// </summary>
 /// <remarks>
 /// Scoring happens on the reference's grid (the frame's own size for stored ground truth and mask
-/// folders): a prediction of another size is resampled to it with <see cref="MaskResize.NearestExact"/>,
-/// the rule `export` uses too (recordings/FORMAT.md, "Masks of different sizes").
+/// folders): a prediction of another size is rebuilt there from its recorded probabilities
+/// (<see cref="RecordedProbabilities"/>: bilinear, then the threshold, as `eval` does), or, without
+/// usable probabilities, resampled with <see cref="MaskResize.NearestExact"/>, the rule `export`
+/// uses (recordings/FORMAT.md, "Masks of different sizes").
 /// A <see cref="SetRegion">region</see> (an ultrasound sector) limits scoring to the pixels inside
 /// it: outside pixels count in no confusion cell and not in pixel accuracy, and no boundary there
 /// is measured by HD95 (both masks are cleared outside, so HD95 sees the region's edge as the
@@ -24,14 +26,23 @@ public sealed class SessionScorer
     private (int W, int H) _regionSize, _regionScaledSize;
     private Frames.SectorGeometry? _sector;
 
-    public SessionScorer(IReadOnlyList<string> classNames, bool hd95 = false, Hd95Convention convention = Hd95Convention.Pooled)
+    /// <param name="threshold">the session's foreground threshold: probabilities resampled to a reference's size are cut there.</param>
+    public SessionScorer(IReadOnlyList<string> classNames, bool hd95 = false, Hd95Convention convention = Hd95Convention.Pooled, double threshold = 0.5)
     {
+        if (threshold is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "must be in (0, 1)");
+        Threshold = threshold;
         ArgumentNullException.ThrowIfNull(classNames);
         ClassNames = classNames;
         _aggregator = new MetricsAggregator(classNames.Count, classNames);
         _hd95 = hd95;
         Convention = convention;
     }
+
+    /// <summary>Foreground threshold for predictions rebuilt from recorded probabilities.</summary>
+    public double Threshold { get; }
+
+    /// <summary>Frames of another size than their reference that were scored from resampled probabilities (the rest: from nearest-neighbour labels).</summary>
+    public long FromProbabilities { get; private set; }
 
     /// <summary>How HD95 combines its two directed distance sets (named in reports).</summary>
     public Hd95Convention Convention { get; }
@@ -76,7 +87,8 @@ public sealed class SessionScorer
         if (frame.MaskWidth != w || frame.MaskHeight != h)
         {
             if (_resized.Length != w * h) _resized = new byte[w * h];
-            MaskResize.NearestExact(frame.Labels, frame.MaskWidth, frame.MaskHeight, _resized, w, h);
+            if (RecordedProbabilities.TryLabelsAt(frame, ClassNames.Count, Threshold, _resized, w, h)) FromProbabilities++;
+            else MaskResize.NearestExact(frame.Labels.AsSpan(0, frame.MaskWidth * frame.MaskHeight), frame.MaskWidth, frame.MaskHeight, _resized, w, h);
             predicted = _resized;
         }
         // A damaged or foreign mask must cost one frame, not the run.
@@ -151,10 +163,10 @@ public sealed class SessionScorer
                                                    Hd95Convention convention = Hd95Convention.Pooled)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var scorer = new SessionScorer(reader.Header.ClassNames, hd95, convention);
+        var scorer = new SessionScorer(reader.Header.ClassNames, hd95, convention, reader.Header.Model?.Threshold ?? 0.5);
         var f = new FrameRecord();
         reader.Rewind();
-        while (reader.ReadNext(f, FramePlanes.Labels | FramePlanes.GroundTruth))
+        while (reader.ReadNext(f, FramePlanes.Labels | FramePlanes.Probabilities | FramePlanes.GroundTruth))
         {
             ct.ThrowIfCancellationRequested();
             if (!f.HasLabels || !f.HasGroundTruth)

@@ -19,6 +19,12 @@ public sealed record DatasetFingerprint(
     IReadOnlyList<double> ClassFrequencies, double ForegroundFraction, double ImagesWithForeground, double StructureWidth,
     double? Spacing)
 {
+    /// <summary>Samples in the whole set (<see cref="Images"/> may be a sample of them); 0: not recorded, take <see cref="Images"/>.</summary>
+    public int SetSize { get; init; }
+
+    /// <summary>Samples in the whole set.</summary>
+    public int Samples => SetSize > 0 ? SetSize : Images;
+
     /// <summary>CT in Hounsfield units: signed 16-bit or float data that reaches air (≤ −500).</summary>
     public bool LooksLikeCt => (Depth is "16-bit signed" or "float") && ValueMin <= -500;
 
@@ -99,7 +105,7 @@ public sealed record DatasetFingerprint(
             widths.Count, Median(widths), Median(heights), widths.Min(), heights.Min(), widths.Max(), heights.Max(), channels, depth, min, max,
             Percentile(foreground, 0.5), Percentile(foreground, 50), Percentile(foreground, 99.5), mean, std,
             freq, 1 - freq[0], (double)withForeground / widths.Count,
-            structure.Count > 0 ? structure.Order().ElementAt(structure.Count / 2) : double.NaN, null);
+            structure.Count > 0 ? structure.Order().ElementAt(structure.Count / 2) : double.NaN, null) { SetSize = pool.Count };
     }
 
     private static string DepthName(int depth) => depth switch

@@ -20,8 +20,12 @@ public sealed record OnnxExportOptions
     /// <summary>Threshold baked into a binary labels head and written to the metadata; null: the checkpoint's.</summary>
     public double? Threshold { get; init; }
 
+    /// <summary>Write the graph for Window × Window input instead of the checkpoint's input size (the patch a tiler feeds).</summary>
+    public int? Window { get; init; }
+
     public OnnxExportOptions Validate()
     {
+        if (Window is < 1) throw new ArgumentOutOfRangeException(nameof(Window), Window, "must be ≥ 1");
         if (Opset is < MinOpset or > MaxOpset) throw new ArgumentOutOfRangeException(nameof(Opset), Opset, $"must be {MinOpset}–{MaxOpset}");
         if (Batch is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "must be 1–1024");
         if (Threshold is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "must be in (0, 1)");

@@ -15,11 +15,11 @@ public static class UNetOnnxExporter
 {
     public const string InputName = "image";
 
-    /// <summary>Loads <paramref name="checkpoint"/> and exports it, for square inputs of <paramref name="inputSize"/> when given.</summary>
-    public static ModelProto ExportCheckpoint(string checkpoint, OnnxExportOptions options, int? inputSize = null)
+    /// <summary>Loads <paramref name="checkpoint"/> and exports it.</summary>
+    public static ModelProto ExportCheckpoint(string checkpoint, OnnxExportOptions options)
     {
         var (model, info) = Checkpoint.Load(checkpoint);
-        using (model) return Export(model, info.AtInputSize(inputSize), options, Checkpoint.Hash(checkpoint));
+        using (model) return Export(model, info, options, Checkpoint.Hash(checkpoint));
     }
 
     public static ModelProto Export(UNet model, CheckpointInfo info, OnnxExportOptions options, string checkpointSha256 = "")
@@ -27,6 +27,7 @@ public static class UNetOnnxExporter
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(info);
         options.Validate();
+        if (options.Window is { } window) info = info with { Preprocess = info.Preprocess with { Width = window, Height = window } };
         var contract = Contract(info, options, checkpointSha256);
 
         // 1. The network the graph is written from: batch norm folded away (eval-mode statistics).

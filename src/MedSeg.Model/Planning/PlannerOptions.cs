@@ -3,23 +3,32 @@ namespace MedSeg.Model.Planning;
 /// <summary>The budget and limits a plan must respect.</summary>
 public sealed record PlannerOptions
 {
-    /// <summary>Wall time for the optimizer steps on this machine (validation comes on top).</summary>
+    /// <summary>Wall time for the optimizer steps on this machine, a final refit's included (validation comes on top).</summary>
     public double BudgetSeconds { get; init; } = 110;
     /// <summary>Largest training patch; on 2 CPU cores 256² at batch 4 is a step of about a second.</summary>
     public int MaxPatch { get; init; } = 256;
     /// <summary>Images larger than this on either side are resized down (aspect kept) before patching.</summary>
     public int MaxInput { get; init; } = 1024;
+    /// <summary>Limits of the whole run's optimizer steps (a refit's included).</summary>
     public int MinSteps { get; init; } = 150;
     public int MaxSteps { get; init; } = 4000;
     /// <summary>Validation rounds over the whole run; steps per epoch follow from it.</summary>
     public int Epochs { get; init; } = 12;
     public UNetOptions Model { get; init; } = new() { BaseWidth = 16 };
+    /// <summary>Sets of at most this many samples are refitted on all data after the validated run.</summary>
+    public int SmallSetSamples { get; init; } = 200;
+    /// <summary>A refit is planned only when each phase sees the set at least this many times (below, runs are short of steps, not data).</summary>
+    public double MinRefitPasses { get; init; } = 30;
+    /// <summary>The user's choice of final phase (--final); null lets the planner choose from the set's size.</summary>
+    public Training.FinalFit? Final { get; init; }
 
     public PlannerOptions Validate()
     {
         if (!(BudgetSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(BudgetSeconds), BudgetSeconds, "must be > 0");
         if (MaxPatch < Model.SizeMultiple) throw new ArgumentOutOfRangeException(nameof(MaxPatch), MaxPatch, $"must be ≥ {Model.SizeMultiple}");
         if (MinSteps < 1 || MaxSteps < MinSteps) throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, "need 1 ≤ MinSteps ≤ MaxSteps");
+        if (MinRefitPasses < 0) throw new ArgumentOutOfRangeException(nameof(MinRefitPasses), MinRefitPasses, "must be ≥ 0");
+        if (SmallSetSamples < 0) throw new ArgumentOutOfRangeException(nameof(SmallSetSamples), SmallSetSamples, "must be ≥ 0");
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "must be ≥ 1");
         return this;
     }

@@ -36,7 +36,10 @@ public sealed record TrainingPlan
     public required double SecondsPerStep { get; init; }
     /// <summary>Measured milliseconds to segment one frame at the input size (tiled when the patch is smaller).</summary>
     public required double InferenceMsPerFrame { get; init; }
-    public double EstimatedTrainSeconds => Steps * SecondsPerStep;
+    /// <summary>What follows the validated run: Refit (small sets) retrains on all samples for the selected steps.</summary>
+    public Training.FinalFit Final { get; init; }
+    /// <summary>Upper bound of the optimizer steps' time: the validated run plus a refit of at most as many steps.</summary>
+    public double EstimatedTrainSeconds => Steps * SecondsPerStep * (Final == Training.FinalFit.Refit ? 2 : 1);
     public IReadOnlyList<string> Reasons { get; init; } = [];
     /// <summary>Plan values the user's flags replaced.</summary>
     public IReadOnlyList<string> Overridden { get; init; } = [];
@@ -58,6 +61,7 @@ public sealed record TrainingPlan
         MetricSmoothing = 0.5,
         Patience = Math.Max(3, Epochs / 3),
         FitDatasetStatistics = false,
+        Final = Final,
     };
 
     public static TrainingPlan Load(string path) =>

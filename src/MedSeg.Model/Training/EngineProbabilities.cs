@@ -13,7 +13,7 @@ public static class EngineProbabilities
     public static Func<Tensor, Tensor> For(ISegmentationEngine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        var probabilities = engine as IClassProbabilities
+        var probabilities = engine as IProbabilityEngine
             ?? throw new ArgumentException($"{engine.Description.Device} engine gives no class probabilities, which evaluation needs", nameof(engine));
         var c = engine.Contract;
         return images =>

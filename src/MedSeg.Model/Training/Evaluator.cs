@@ -19,7 +19,7 @@ public sealed record EvaluationResult(double Loss, IReadOnlyList<ImageMetrics> I
 /// <c>windows</c> and images larger than its patch, probabilities come from Gaussian-weighted
 /// sliding windows (<see cref="SlidingWindowInference"/>). The network is the model itself
 /// (validation during training) or any engine that gives class probabilities
-/// (<see cref="IClassProbabilities"/>: `eval --engine torch|onnx`); the scoring is the same code.
+/// (<see cref="IProbabilityEngine"/>: `eval --engine torch|onnx`); the scoring is the same code.
 /// </remarks>
 public static class Evaluator
 {
@@ -100,7 +100,7 @@ public static class Evaluator
                 for (int j = 0; j < n; j++)
                 {
                     int i = start + j;
-                    ProbabilityDecoder.Decode(all.AsSpan(j * k * plane, k * plane), k, threshold, labels, foreground);
+                    ProbabilityLabels.Decode(all.AsSpan(j * k * plane, k * plane), k, threshold, labels, foreground);
                     onPrediction?.Invoke(i, labels.ToArray(), foreground.ToArray());
                     ImageMetrics m;
                     if (data.NativeMask(i) is { } native && (native.Width != w || native.Height != h))

@@ -6,6 +6,9 @@ namespace MedSeg.Model.Training;
 /// <summary>None: constant; Plateau: halve on stalls; Cosine / Poly: anneal over the planned steps (after any warm-up).</summary>
 public enum LrSchedule { None, Plateau, Cosine, Poly }
 
+/// <summary>After the validated run: None keeps its best checkpoint; Refit retrains on all samples for its selected number of steps.</summary>
+public enum FinalFit { None, Refit }
+
 /// <summary>Metric that picks the best checkpoint and drives early stopping and the plateau schedule.</summary>
 public enum SelectionMetric { Dice, Iou, Loss }
 
@@ -49,6 +52,8 @@ public sealed record TrainOptions
     public int Patience { get; init; } = 8;
     public double MinDelta { get; init; } = 1e-4;
     public double ValFraction { get; init; } = 0.2;
+    /// <summary>What follows the validated run (planned: Refit for small data sets).</summary>
+    public FinalFit Final { get; init; }
     public int Seed { get; init; } = 1;
     public double Threshold { get; init; } = 0.5;
     /// <summary>A checkpoint (usually last.ckpt) to continue from.</summary>

@@ -100,27 +100,10 @@ public static class Trainer
             var clock = Stopwatch.StartNew();
             double lr = schedule.Rate(epoch);
             observer.EpochStarted(epoch, o.Epochs, batches);
-            model.train();
             if (o.StepsPerEpoch == 0) sampler.StartPass();
-            double lossSum = 0;
-            int samples = 0;
-            for (int b = 0; b < batches; b++)
-            {
-                ct.ThrowIfCancellationRequested();
-                if (perStep != null) lr = perStep.Rate((epoch - 1) * batches + b);
-                foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
-                using var scope = NewDisposeScope();
-                var idx = sampler.Next(o.BatchSize, wholePass: o.StepsPerEpoch == 0);
-                var (x, y) = builder.Build(idx, rng, device);
-                optimizer.zero_grad();
-                var loss = Losses.Compute(lossKind, model.forward(x), y);
-                loss.backward();
-                optimizer.step();
-                double l = loss.item<float>();
-                lossSum += l * idx.Length;
-                samples += idx.Length;
-                observer.BatchDone(b + 1, l);
-            }
+            var (lossSum, samples) = Steps(model, optimizer, builder, sampler, lossKind, o.BatchSize, batches, wholePass: o.StepsPerEpoch == 0,
+                                           b => perStep?.Rate((epoch - 1) * batches + b) ?? lr, rng, device, observer, ct);
+            if (perStep != null) lr = perStep.Rate(epoch * batches - 1);
 
             var eval = Evaluator.Evaluate(model, val, device, o.Threshold, lossKind, o.BatchSize, modelOptions.ClassNames, ct: ct, windows: windows);
             var s = eval.Summary;
@@ -153,9 +136,48 @@ public static class Trainer
             observer.Message($"no epoch reached the settle epoch {o.SettleEpochs}: best.ckpt is the last epoch");
         }
 
-        // 6. Report.
+        // 6. Small data sets: retrain on train + validation for the selected number of steps (planned),
+        //    so the held-out fifth is not lost to the final model; best.ckpt becomes that model.
+        int refitSteps = 0;
+        if (o.Final == FinalFit.Refit && bestEpoch > 0)
+        {
+            var all = new PreparedDataset(data, [.. split.Train, .. split.Val], preprocessor, ct: ct);
+            refitSteps = FinalRefit.Run(o, all, modelOptions, lossKind, bestEpoch, batches, template with { Metric = FinalRefit.Marker, MetricValue = selector.BestValue },
+                                        best, device, observer, ct);
+        }
+
+        // 7. Report.
         return new TrainingResult(best, last, bestEpoch, o.Metric.ToString(), selector.BestValue, log.Rows,
-                                  bad.Count, stoppedEarly, train.Count, val.Count);
+                                  bad.Count, stoppedEarly, train.Count, val.Count) { RefitSteps = refitSteps, RefitSamples = refitSteps > 0 ? train.Count + val.Count : 0 };
+    }
+
+    /// <summary>One epoch's optimizer steps; the rate per step comes from <paramref name="rate"/>. Shared with <see cref="FinalRefit"/>.</summary>
+    /// <returns>The sample-weighted loss sum and the number of samples seen.</returns>
+    internal static (double LossSum, int Samples) Steps(
+        UNet model, HeldScalarAdam optimizer, BatchBuilder builder, BatchSampler sampler, LossKind lossKind, int batchSize, int batches, bool wholePass,
+        Func<int, double> rate, Random rng, Device device, ITrainingObserver observer, CancellationToken ct)
+    {
+        model.train();
+        double lossSum = 0;
+        int samples = 0;
+        for (int b = 0; b < batches; b++)
+        {
+            ct.ThrowIfCancellationRequested();
+            double lr = rate(b);
+            foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+            using var scope = NewDisposeScope();
+            var idx = sampler.Next(batchSize, wholePass);
+            var (x, y) = builder.Build(idx, rng, device);
+            optimizer.zero_grad();
+            var loss = Losses.Compute(lossKind, model.forward(x), y);
+            loss.backward();
+            optimizer.step();
+            double l = loss.item<float>();
+            lossSum += l * idx.Length;
+            samples += idx.Length;
+            observer.BatchDone(b + 1, l);
+        }
+        return (lossSum, samples);
     }
 
     private static IEnumerable<OpenCvSharp.Mat> LoadImages(ISegmentationDataset data, IEnumerable<int> indices)

@@ -1,3 +1,4 @@
+using MedSeg.Core.Inference;
 using MedSeg.Core.Frames;
 using MedSeg.Core.Metrics;
 using MedSeg.Core.Recording;
@@ -52,16 +53,23 @@ public sealed class RecordingPipelineTests : IDisposable
         Assert.Equal(Frames, report.FramesOut);
         Assert.Contains(report.Sinks, s => s.Name == "recorder" && s.Delivered == Frames && s.Dropped == 0);
 
-        // 2. The live IoU on the frame's own grid: the model-size labels brought up to the frame with OpenCV's
-        //    nearest-exact resize (an independent reference for the one rule score and export share, FORMAT.md).
+        // 2. The live IoU on the frame's own grid by the rule score shares with eval (FORMAT.md): the
+        //    model-size foreground probabilities, quantised as the recorder stores them, resampled
+        //    bilinearly and cut at 0.5 — checked pixel by pixel against OpenCV's bilinear resize, an
+        //    independent implementation, which may round an exact 0.5 (127 and 128 mixed) either way.
         var liveIou = new MetricsAggregator(2, ["background", "lesion"]);
         foreach (var f in live.Frames)
         {
-            using var labels = new Mat(ModelSize, ModelSize, MatType.CV_8UC1);
-            f.Labels.CopyTo(labels.AsSpan<byte>());
+            using var probabilities = new Mat(ModelSize, ModelSize, MatType.CV_32FC1);
+            var p = probabilities.AsSpan<float>();
+            for (int i = 0; i < p.Length; i++) p[i] = (byte)(Math.Clamp(f.Foreground[i], 0f, 1f) * 255f + 0.5f) / 255f;
+            byte[] labels = ProbabilityLabels.LabelsAt(p.ToArray(), 1, ModelSize, ModelSize, FrameSize, FrameSize, 0.5);
             using var native = new Mat();
-            Cv2.Resize(labels, native, new Size(FrameSize, FrameSize), 0, 0, (InterpolationFlags)6); // INTER_NEAREST_EXACT, unnamed in OpenCvSharp
-            liveIou.Add(ImageMetrics.Compute($"frame-{f.Info.Seq:D6}", native.AsSpan<byte>(), f.GroundTruth, FrameSize, FrameSize, 2));
+            Cv2.Resize(probabilities, native, new Size(FrameSize, FrameSize), 0, 0, InterpolationFlags.Linear);
+            var opencv = native.AsSpan<float>();
+            for (int i = 0; i < labels.Length; i++)
+                if (labels[i] != (opencv[i] > 0.5f ? 1 : 0)) Assert.InRange(opencv[i], 0.5f - 1e-6f, 0.5f + 1e-6f);
+            liveIou.Add(ImageMetrics.Compute($"frame-{f.Info.Seq:D6}", labels, f.GroundTruth, FrameSize, FrameSize, 2));
         }
 
         // 3. The recording holds exactly what the sinks saw.
@@ -83,8 +91,9 @@ public sealed class RecordingPipelineTests : IDisposable
             Assert.Equal(Frames, i);
             Assert.Equal(RecordingEndKind.Footer, reader.End!.Kind);
 
-            // 4. score reproduces the live IoU exactly.
+            // 4. score reproduces the live IoU exactly, every frame from its probabilities.
             var scored = SessionScorer.AgainstStoredTruth(reader);
+            Assert.Equal(Frames, scored.FromProbabilities);
             Assert.Equal(liveIou.Summarize().MeanIou, scored.Summarize().MeanIou);
             Assert.Equal(liveIou.Summarize().Classes[0].PooledIou, scored.Summarize().Classes[0].PooledIou);
         }

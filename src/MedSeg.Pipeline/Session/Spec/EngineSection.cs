@@ -26,7 +26,10 @@ public sealed class EngineSection
     [YamlMember(Order = 6, Description = "int8: data spec whose images calibrate the quantization; empty (default): the checkpoint's training data")]
     public string? Calibration { get; set; }
 
-    [YamlMember(Order = 7, Description = "ONNX Runtime with 2+ threads: duringrun (default; workers spin only inside a call) | off (never spin: best on a machine shared with other load) | always (ONNX Runtime's default)")]
+    [YamlMember(Order = 7, Description = "auto (default): a model trained on patches smaller than its input runs by Gaussian-weighted sliding windows, as `eval` does | off: whole frames at the input size")]
+    public string Tiling { get; set; } = "auto";
+
+    [YamlMember(Order = 8, Description = "ONNX Runtime with 2+ threads: duringrun (default; workers spin only inside a call) | off (never spin: best on a machine shared with other load) | always (ONNX Runtime's default)")]
     public string Spinning { get; set; } = "duringrun";
 
     /// <summary>Cores − 1 (at least 1): measured on 2 cores, one torch thread leaves the pipeline its own core (README, "One torch thread").</summary>
@@ -40,6 +43,7 @@ public sealed class EngineSection
         _ = SpecWords.Spinning(Spinning);
         if (string.IsNullOrWhiteSpace(Device)) throw new ArgumentException("engine.device is empty", "engine.device");
         if (Threads < 0) throw new ArgumentOutOfRangeException("engine.threads", Threads, "must be ≥ 0");
+        if (Tiling is not ("auto" or "off")) throw new ArgumentException($"engine.tiling '{Tiling}': use auto or off", "engine.tiling");
         if (Threshold is { } t && !(t > 0 && t < 1)) throw new ArgumentOutOfRangeException("engine.threshold", t, "must be in (0, 1)");
     }
 }

@@ -1,0 +1,144 @@
+using MedSeg.Cli.Sessions;
+using MedSeg.Core.Recording;
+using MedSeg.Imaging.Datasets;
+using MedSeg.Imaging.Preprocess;
+using MedSeg.Model;
+using MedSeg.Model.Training;
+using MedSeg.Pipeline.Session;
+using OpenCvSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MedSeg.Cli.Tests.Sessions;
+
+/// <summary>A model trained on patches streams by the sliding windows `eval` uses: same frames, same labels, on either engine.</summary>
+[Collection("console")]
+public sealed class TiledStreamTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("medseg-tiled-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>48×48 input, trained on 32² patches: 2 × 2 windows per frame. No batch norm, so no engine folds anything.</summary>
+    private string PatchCheckpoint(string set)
+    {
+        string path = Path.Combine(_dir, "patch.ckpt");
+        manual_seed(3);
+        var pre = new PreprocessOptions { Width = 48, Height = 48 };
+        using var net = new UNet(new UNetOptions { Depth = 2, BaseWidth = 4, BatchNorm = false, ClassNames = ["background", "lesion"] });
+        using (no_grad())
+        {
+            // Confident outputs cut at their median on the first frame: random weights alone put
+            // every probability near 0.5 (float noise would decide) and every label in one class.
+            using var scope = NewDisposeScope();
+            using var image = Cv2.ImRead(Path.Combine(set, "images", "f0.png"), ImreadModes.Grayscale);
+            using var preprocessor = new Preprocessor(pre);
+            var x = new float[48 * 48];
+            preprocessor.Image(image, x);
+            var logits = net.forward(tensor(x, [1, 1, 48, 48]));
+            using var median = logits.median().neg();
+            using var gain = 40.ToScalar();
+            foreach (var (name, p) in net.named_parameters())
+            {
+                if (!name.StartsWith("outc", StringComparison.Ordinal)) continue;
+                if (name.EndsWith("bias", StringComparison.Ordinal)) p.add_(median);
+                p.mul_(gain);
+            }
+        }
+        Checkpoint.Save(path, net, new CheckpointInfo { Model = net.Options, Preprocess = pre, Dataset = "none", Patch = 32 });
+        return path;
+    }
+
+    private string Frames()
+    {
+        string images = Path.Combine(_dir, "set", "images"), masks = Path.Combine(_dir, "set", "masks");
+        Directory.CreateDirectory(images);
+        Directory.CreateDirectory(masks);
+        var rng = new Random(5);
+        for (int i = 0; i < 3; i++)
+        {
+            using var image = new Mat(48, 48, MatType.CV_8UC1);
+            var pixels = new byte[48 * 48];
+            rng.NextBytes(pixels);
+            image.SetArray(pixels);
+            Cv2.GaussianBlur(image, image, new OpenCvSharp.Size(5, 5), 1.5);
+            Cv2.ImWrite(Path.Combine(images, $"f{i}.png"), image);
+            using var mask = new Mat(48, 48, MatType.CV_8UC1, OpenCvSharp.Scalar.All(0));
+            Cv2.ImWrite(Path.Combine(masks, $"f{i}.png"), mask);
+        }
+        return Path.Combine(_dir, "set");
+    }
+
+    private static List<byte[]> EvalLabels(string checkpoint, string set)
+    {
+        var (model, info) = Checkpoint.Load(checkpoint);
+        using (model)
+        {
+            var data = new PairedFolderDataset(set);
+            using var pre = new Preprocessor(info.Preprocess);
+            var prepared = new PreparedDataset(data, Enumerable.Range(0, data.Count).ToArray(), pre);
+            using var windows = new SlidingWindowInference(info.Patch!.Value, info.Patch.Value);
+            var labels = new byte[data.Count][];
+            Evaluator.Evaluate(model, prepared, CPU, info.Threshold, LossKind.BceDice, 2, data.ClassNames,
+                               onPrediction: (i, l, _) => labels[i] = l, windows: windows);
+            return [.. labels];
+        }
+    }
+
+    private async Task<(List<byte[]> Labels, string Engine)> StreamLabels(string checkpoint, string set, string kind, string tiling)
+    {
+        string session = Path.Combine(_dir, $"{kind}-{tiling}.msgpack");
+        var spec = new SessionSpec
+        {
+            Sources = [new() { Uri = $"folder:{Path.Combine(set, "images")}", Mode = "all" }],
+            Engine = new EngineSection { Model = checkpoint, Kind = kind, Threads = 1, Tiling = tiling },
+            Batcher = new() { MaxBatch = 2 },
+            Report = new() { Status = false },
+        };
+        spec.Sinks.Recorder.Path = session;
+        string engine;
+        using (var running = SessionBuilder.Build(spec, CheckpointEngineLoader.Instance))
+        {
+            engine = running.Engine.Engine.Description.Model;
+            await running.RunAsync(CancellationToken.None);
+        }
+        using var reader = RecordingReader.Open(session);
+        var labels = new List<byte[]>();
+        var f = new FrameRecord();
+        while (reader.ReadNext(f, FramePlanes.Labels))
+        {
+            Assert.Equal((48, 48), (f.MaskWidth, f.MaskHeight));
+            labels.Add(f.Labels![..(48 * 48)]);
+        }
+        return (labels, engine);
+    }
+
+    [Theory]
+    [InlineData("torch")]
+    [InlineData("onnx")]
+    public async Task Stream_FramesLargerThanThePatch_SameLabelsAsEvalsTiledInference(string kind)
+    {
+        string set = Frames(), checkpoint = PatchCheckpoint(set);
+        var expected = EvalLabels(checkpoint, set);
+
+        var (tiled, engine) = await StreamLabels(checkpoint, set, kind, "auto");
+
+        Assert.Contains("tiled 4 × 32²", engine);
+        Assert.Equal(expected.Count, tiled.Count);
+        for (int i = 0; i < expected.Count; i++) Assert.Equal(expected[i], tiled[i]);
+        // The labels are not all one class: the comparison means something.
+        Assert.Contains(expected, l => l.Contains((byte)0) && l.Contains((byte)1));
+    }
+
+    [Fact]
+    public async Task Stream_TilingOff_RunsWholeFrames()
+    {
+        string set = Frames(), checkpoint = PatchCheckpoint(set);
+        var expected = EvalLabels(checkpoint, set);
+
+        var (whole, engine) = await StreamLabels(checkpoint, set, "torch", "off");
+
+        Assert.DoesNotContain("tiled", engine);
+        Assert.Equal(expected.Count, whole.Count);
+    }
+}

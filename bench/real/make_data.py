@@ -1,8 +1,13 @@
 #!/usr/bin/python3
 """Builds the three real-data benchmark sets from Debian's mricron-data (Colin27 T1, 1 mm):
 
-  mri/      axial T1 slices + brain mask (ch2bet > 0), paired PNG folders train/ and heldout/
-            (held out: one contiguous block of slices with a 3-slice gap on each side)
+  mri/      MRI-like 16-bit T1, 181×217 axial slices, 4 classes: background (air, scalp, skull),
+            brain (ch2bet > 0), deep grey nuclei (AAL caudate, putamen, pallidum, thalamus) and
+            cerebellum (AAL 91–116). Stored as int16 NIfTI (mri/train.nii.gz + -labels, heldout);
+            each slice has its own scanner gain (0.6–1.6×) and a mild linear bias field, as slices
+            from different scans would: no shared intensity scale, so per-image normalization is
+            needed. Held out: two contiguous blocks (z 40–49 cerebellum, z 76–85 nuclei) with a
+            3-slice gap on each side; 94 train / 20 held-out slices
   ct/       a CT-like 16-bit set in HU derived from the same head: air −1000, soft tissue
             (scalp + brain, 20–80 HU from the T1 contrast), bone (the skull ring between brain
             and scalp, 400–1400 HU); classes air / soft tissue / bone; 256×256 int16 NIfTI
@@ -33,15 +38,26 @@ def save_pair(folder, name, image, mask):
 t1 = np.asanyarray(nib.load(f"{T}/ch2.nii.gz").dataobj).astype(np.float32)      # 181×217×181 (x, y, z)
 brain = np.asanyarray(nib.load(f"{T}/ch2bet.nii.gz").dataobj) > 0
 
-# 1. MRI: axial slices z = 30..150; held out z = 84..98 (15 slices), 3 slices of gap each side.
-held = range(84, 99)
-for z in range(30, 151):
-    img = np.clip(t1[:, :, z].T, 0, 255).astype(np.uint8)   # rows = y, cols = x
-    msk = (brain[:, :, z].T * 255).astype(np.uint8)
-    if z in held:
-        save_pair(f"{out}/mri/heldout", f"z{z:03d}", img, msk)
-    elif z < 81 or z > 101:
-        save_pair(f"{out}/mri/train", f"z{z:03d}", img, msk)
+# 1. MRI-like: 16-bit, per-slice gain and bias field, four classes from ch2bet and AAL.
+aal = np.asanyarray(nib.load(f"{T}/aal.nii.gz").dataobj)
+mri_labels = brain.astype(np.uint8)                                   # 1 brain
+mri_labels[brain & (aal >= 71) & (aal <= 78)] = 2                     # 2 deep grey nuclei
+mri_labels[brain & (aal >= 91)] = 3                                   # 3 cerebellum
+rng_mri = np.random.default_rng(11)
+def mri_slice(z):
+    gain = rng_mri.uniform(0.6, 1.6)
+    xx, yy = np.meshgrid(np.linspace(-1, 1, t1.shape[0]), np.linspace(-1, 1, t1.shape[1]), indexing="ij")
+    a, b = rng_mri.uniform(-0.1, 0.1, 2)
+    v = t1[:, :, z] * 12 * gain * (1 + a * xx + b * yy) + rng_mri.normal(0, 6, xx.shape)
+    return np.clip(np.round(v), 0, 32767).astype(np.int16), mri_labels[:, :, z]
+held_mri = list(range(40, 50)) + list(range(76, 86))
+train_mri = [z for z in range(25, 151) if not (37 <= z < 53 or 73 <= z < 89)]
+for name, keep in (("train", train_mri), ("heldout", held_mri)):
+    pairs = [mri_slice(z) for z in keep]
+    os.makedirs(f"{out}/mri", exist_ok=True)
+    nib.save(nib.Nifti1Image(np.stack([p[0] for p in pairs], -1), np.eye(4)), f"{out}/mri/{name}.nii.gz")
+    nib.save(nib.Nifti1Image(np.stack([p[1] for p in pairs], -1), np.eye(4)), f"{out}/mri/{name}-labels.nii.gz")
+    print(f"mri/{name}: {len(keep)} slices")
 
 # 2. CT-like HU, 256×256, three classes.
 rng = np.random.default_rng(7)

@@ -5,7 +5,8 @@ batch 4, constant learning rate, no validation split. Scored on the held-out set
 mask's native resolution (probabilities resized bilinearly).
 
   /usr/bin/python3 bench/real/tutorial_unet.py TRAIN HELDOUT --epochs 30 [--threads 2]
-TRAIN / HELDOUT: a paired folder (images/ + masks/, masks 0/255) or NIfTI IMG.nii.gz (labels IMG-labels.nii.gz).
+TRAIN / HELDOUT: a paired folder (images/ + masks/, masks 0/255) or NIfTI IMG.nii.gz (labels IMG-labels.nii.gz);
+NIfTI reaching air (< −500) is CT (fixed HU window −1000..1500 → 0–1), otherwise MRI (each slice over its maximum).
 """
 import argparse, glob, json, os, time
 import numpy as np
@@ -25,8 +26,10 @@ def load(spec):
         img = np.asanyarray(nib.load(spec).dataobj).astype(np.float32)
         lab = np.asanyarray(nib.load(spec.replace(".nii.gz", "-labels.nii.gz")).dataobj).astype(np.int64)
         ims = [img[:, :, z].T for z in range(img.shape[2])]; ms = [lab[:, :, z].T for z in range(lab.shape[2])]
-        lo, hi = -1000.0, 1500.0                     # tutorial CT: a fixed HU window → 0–1
-        return [np.clip((i - lo) / (hi - lo), 0, 1) for i in ims], ms
+        if img.min() < -500:                         # tutorial CT: a fixed HU window → 0–1
+            lo, hi = -1000.0, 1500.0
+            return [np.clip((i - lo) / (hi - lo), 0, 1) for i in ims], ms
+        return [i / max(float(i.max()), 1e-6) for i in ims], ms   # tutorial MRI: each image over its maximum
     ims, ms = [], []
     for f in sorted(glob.glob(os.path.join(spec, "images", "*.png"))):
         ims.append(np.asarray(Image.open(f).convert("L"), np.float32) / 255)
@@ -87,5 +90,7 @@ with torch.no_grad():
         for c in range(1, k):
             pp, tt = pred == c, m == c
             dices[c].append(1.0 if pp.sum() + tt.sum() == 0 else 2 * (pp & tt).sum() / (pp.sum() + tt.sum()))
+            inter[c] += (pp & tt).sum(); sums[c] += pp.sum() + tt.sum()
 print(json.dumps({"train_seconds": round(train_s, 1), "pixel_error": round(float(np.mean(err)), 4),
-                  "dice": [round(float(np.mean(d)), 4) for d in dices[1:]], "train_images": len(data), "heldout_images": len(te_i)}))
+                  "dice": [round(float(np.mean(d)), 4) for d in dices[1:]],
+                  "pooled_dice": [round(float(2 * inter[c] / sums[c]), 4) if sums[c] else 1.0 for c in range(1, k)], "train_images": len(data), "heldout_images": len(te_i)}))

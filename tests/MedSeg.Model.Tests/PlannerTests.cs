@@ -76,6 +76,43 @@ public sealed class PlannerTests
         Assert.False(plan.Tiled);
     }
 
+    [Fact]
+    public void Plan_SkullStrippedMri_ZScoresOverTheNonZeroRegionOnly()
+    {
+        // A brain-extracted T1: the non-zero box covers 60 % of each slice (nnU-Net's rule: < 75 %).
+        var stripped = Fingerprint(181, "16-bit", 0, 4000) with { NonZeroBoxFraction = 0.6 };
+        var head = Fingerprint(181, "16-bit", 0, 4000) with { NonZeroBoxFraction = 0.9 };
+
+        var strippedPlan = Planner.Plan(stripped, new PlannerOptions(), new FixedTimer(0.5));
+        var headPlan = Planner.Plan(head, new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal("MRI-like", strippedPlan.DataKind);
+        Assert.Equal(Normalization.ZScoreNonZero, strippedPlan.Preprocess.Normalization);
+        Assert.Equal(Normalization.ZScore, headPlan.Preprocess.Normalization);
+    }
+
+    [Theory]
+    [InlineData(94, 5)]    // 94 MRI slices: the 5 % cap (4.7 images) binds below the 7 that 176×224 pixels allow
+    [InlineData(1000, 7)]  // a large set: the pixel rule binds
+    [InlineData(10, 2)]    // tiny set: never below 2 (batch norm)
+    public void Plan_SmallMriSet_CapsTheBatchAtFivePercentOfTheDataSet(int images, int expectedBatch)
+    {
+        var f = Fingerprint(181, "16-bit", 0, 4000) with { MedianHeight = 217, SetSize = images };
+
+        var plan = Planner.Plan(f, new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal((176, 224), (plan.InputWidth, plan.InputHeight));
+        Assert.Equal(expectedBatch, plan.BatchSize);
+    }
+
+    [Fact]
+    public void Plan_EightBitWithZeroBackground_StaysOnTheSharedEightBitScale()
+    {
+        var plan = Planner.Plan(Fingerprint(256, "8-bit", 0, 255) with { NonZeroBoxFraction = 0.5 }, new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal(Normalization.UnitRange, plan.Preprocess.Normalization);
+    }
+
     [Theory]
     [InlineData(0.5, 110, 220)]   // budget / step time
     [InlineData(5.0, 110, 150)]   // slow machine: at least MinSteps

@@ -98,9 +98,10 @@ public static class CommonOptions
     {
         "unit" or "unit-range" or "minmax" => Normalization.UnitRange,
         "zscore" or "z-score" => Normalization.ZScore,
+        "zscore-nonzero" or "z-score-nonzero" => Normalization.ZScoreNonZero,
         "window" => Normalization.Window,
         "dataset" or "dataset-stats" => Normalization.DatasetStats,
-        _ => throw new ArgumentException($"--norm '{s}': use unit, zscore, window or dataset"),
+        _ => throw new ArgumentException($"--norm '{s}': use unit, zscore, zscore-nonzero, window or dataset"),
     };
 
     /// <summary>"-160,240" → (low, high), e.g. a soft-tissue CT window in HU.</summary>

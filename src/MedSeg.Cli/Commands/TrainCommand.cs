@@ -38,7 +38,7 @@ public static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (e.g. runs/x/last.ckpt)" };
         var size = new Option<string?>("--size") { Description = "Network input size: N or WxH, divisible by 2^depth (planned: native; [128])" };
         var color = new Option<string>("--color") { Description = "gray | rgb | hsv", DefaultValueFactory = _ => "gray" };
-        var norm = new Option<string?>("--norm") { Description = "unit (0–1) | zscore (per image) | window (--window) | dataset (nnU-Net CT statistics) (planned by data kind; [unit])" };
+        var norm = new Option<string?>("--norm") { Description = "unit (0–1) | zscore (per image) | zscore-nonzero (per image, non-zero pixels; skull-stripped MRI) | window (--window) | dataset (nnU-Net CT statistics) (planned by data kind; [unit])" };
         var window = new Option<string?>("--window") { Description = "Intensity window LOW,HIGH for --norm window (e.g. CT HU: -160,240)" };
         var median = new Option<int>("--median-blur") { Description = "Median blur aperture (odd ≥ 3; 0 = off)", DefaultValueFactory = _ => 0 }.Between(0, 255);
         var depth = new Option<int>("--depth") { Description = "U-Net depth (down-sampling steps)", DefaultValueFactory = _ => 4 }.Between(1, 8);

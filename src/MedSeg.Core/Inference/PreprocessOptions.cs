@@ -15,6 +15,8 @@ public enum Normalization
     Window,
     /// <summary>nnU-Net style: clip to the dataset's [DatasetLow, DatasetHigh] (0.5 / 99.5 percentiles), then z-score with DatasetMean / DatasetStd.</summary>
     DatasetStats,
+    /// <summary>nnU-Net's z-score with <c>use_mask_for_norm</c> (skull-stripped MRI): mean and SD over the non-zero pixels only; zero pixels stay 0.</summary>
+    ZScoreNonZero,
 }
 
 /// <summary>

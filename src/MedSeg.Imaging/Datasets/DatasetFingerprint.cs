@@ -19,6 +19,13 @@ public sealed record DatasetFingerprint(
     IReadOnlyList<double> ClassFrequencies, double ForegroundFraction, double ImagesWithForeground, double StructureWidth,
     double? Spacing)
 {
+    /// <summary>
+    /// Median over images of the area of the non-zero pixels' bounding box over the image's area (1 when
+    /// nothing is exactly zero). nnU-Net crops to this box and, when cropping removes a quarter or more,
+    /// normalizes MRI over the non-zero region only (skull-stripped brains sit in a sea of zeros).
+    /// </summary>
+    public double NonZeroBoxFraction { get; init; } = 1;
+
     /// <summary>Samples in the whole set (<see cref="Images"/> may be a sample of them); 0: not recorded, take <see cref="Images"/>.</summary>
     public int SetSize { get; init; }
 
@@ -40,6 +47,7 @@ public sealed record DatasetFingerprint(
         var widths = new List<int>(take);
         var heights = new List<int>(take);
         var structure = new List<double>();
+        var nonZeroBox = new List<double>(take);
         var foreground = new List<float>();
         var counts = new long[data.ClassNames.Count];
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
@@ -67,6 +75,7 @@ public sealed record DatasetFingerprint(
             using var gray = channels == 1 ? values.Clone() : values.CvtColor(ColorConversionCodes.BGR2GRAY);
             Cv2.MinMaxLoc(gray, out double lo, out double hi);
             (min, max) = (Math.Min(min, lo), Math.Max(max, hi));
+            nonZeroBox.Add(NonZeroBoxShare(gray));
             ReadOnlySpan<float> pixels = gray.AsSpan<float>();
             ReadOnlySpan<byte> ids = s.Mask.AsSpan<byte>();
             int fgCount = 0, boundary = 0, w = s.Mask.Width, h = s.Mask.Height;
@@ -105,7 +114,19 @@ public sealed record DatasetFingerprint(
             widths.Count, Median(widths), Median(heights), widths.Min(), heights.Min(), widths.Max(), heights.Max(), channels, depth, min, max,
             Percentile(foreground, 0.5), Percentile(foreground, 50), Percentile(foreground, 99.5), mean, std,
             freq, 1 - freq[0], (double)withForeground / widths.Count,
-            structure.Count > 0 ? structure.Order().ElementAt(structure.Count / 2) : double.NaN, null) { SetSize = pool.Count };
+            structure.Count > 0 ? structure.Order().ElementAt(structure.Count / 2) : double.NaN, null)
+        {
+            NonZeroBoxFraction = nonZeroBox.Order().ElementAt(nonZeroBox.Count / 2),
+            SetSize = pool.Count,
+        };
+    }
+
+    private static double NonZeroBoxShare(Mat gray)
+    {
+        using var nonZero = new Mat();
+        Cv2.Compare(gray, new Scalar(0), nonZero, CmpTypes.NE);
+        var box = Cv2.BoundingRect(nonZero);
+        return (double)box.Width * box.Height / ((double)gray.Width * gray.Height);
     }
 
     private static string DepthName(int depth) => depth switch

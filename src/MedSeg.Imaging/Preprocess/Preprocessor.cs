@@ -140,7 +140,7 @@ public sealed class Preprocessor : IDisposable
         int channels = Options.Channels, plane = Options.Width * Options.Height;
         double low = double.NegativeInfinity, high = double.PositiveInfinity; // clip before scaling
         double scale, offset;
-        bool clipOutput = false;
+        bool clipOutput = false, keepZero = false;
         switch (Options.Normalization)
         {
             case Normalization.UnitRange when Options.Color == ColorMode.Hsv:
@@ -156,6 +156,12 @@ public sealed class Preprocessor : IDisposable
             case Normalization.ZScore:
                 var (mean, std) = MeanStd(hwc);
                 (scale, offset) = std > 0 ? (1 / std, -mean / std) : (0, 0);
+                break;
+            case Normalization.ZScoreNonZero:
+                // Zero is "outside the scan" here (skull-stripped MRI): the statistics of the tissue
+                // alone, and the outside kept at exactly 0 so it stays one value after scaling.
+                var (nzMean, nzStd) = MeanStd(hwc, nonZeroOnly: true);
+                (scale, offset, keepZero) = nzStd > 0 ? (1 / nzStd, -nzMean / nzStd, true) : (0, 0, true);
                 break;
             case Normalization.Window:
                 double width = Options.WindowHigh - Options.WindowLow;
@@ -175,8 +181,9 @@ public sealed class Preprocessor : IDisposable
             float channelScale = _channelScale[c];
             for (int p = 0; p < plane; p++)
             {
-                double v = Math.Clamp(hwc[p * channels + c] * channelScale, low, high) * scale + offset;
-                dst[p] = (float)(clipOutput ? Math.Clamp(v, 0, 1) : v);
+                float raw = hwc[p * channels + c];
+                double v = Math.Clamp(raw * channelScale, low, high) * scale + offset;
+                dst[p] = keepZero && raw == 0 ? 0f : (float)(clipOutput ? Math.Clamp(v, 0, 1) : v);
             }
         }
     }
@@ -194,18 +201,26 @@ public sealed class Preprocessor : IDisposable
         return (min, max);
     }
 
-    private (double Mean, double Std) MeanStd(ReadOnlySpan<float> hwc)
+    private (double Mean, double Std) MeanStd(ReadOnlySpan<float> hwc, bool nonZeroOnly = false)
     {
         // Two passes: a constant image then gets a variance of exactly 0 (→ zeros), not rounding noise.
         int channels = Options.Channels;
         double sum = 0;
-        for (int i = 0; i < hwc.Length; i++) sum += hwc[i] * _channelScale[i % channels];
-        double mean = sum / hwc.Length, sumSq = 0;
+        long n = 0;
         for (int i = 0; i < hwc.Length; i++)
         {
+            if (nonZeroOnly && hwc[i] == 0) continue;
+            sum += hwc[i] * _channelScale[i % channels];
+            n++;
+        }
+        if (n == 0) return (0, 0);
+        double mean = sum / n, sumSq = 0;
+        for (int i = 0; i < hwc.Length; i++)
+        {
+            if (nonZeroOnly && hwc[i] == 0) continue;
             double d = hwc[i] * _channelScale[i % channels] - mean;
             sumSq += d * d;
         }
-        return (mean, Math.Sqrt(sumSq / hwc.Length));
+        return (mean, Math.Sqrt(sumSq / n));
     }
 }

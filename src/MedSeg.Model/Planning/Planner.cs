@@ -48,6 +48,16 @@ public static class Planner
             pre = pre with { Normalization = Normalization.UnitRange };
             reasons.Add("8-bit: one shared scale, divide by 255");
         }
+        else if (f.NonZeroBoxFraction < 0.75)
+        {
+            // nnU-Net's use_mask_for_norm: when cropping to the non-zero box removes ≥ 25 % of the
+            // image (a skull-stripped brain), z-score over the non-zero pixels and keep the rest at 0;
+            // whole-image statistics would be dominated by the zeros and shift with the brain's size.
+            kind = "MRI-like";
+            pre = pre with { Normalization = Normalization.ZScoreNonZero };
+            reasons.Add($"{f.Depth} without air values: arbitrary scale per image (MRI-like); non-zero box only {f.NonZeroBoxFraction:P0} " +
+                        "of the image (brain-extracted): per-image z-score over the non-zero pixels, zeros stay 0");
+        }
         else
         {
             kind = "MRI-like";
@@ -65,14 +75,21 @@ public static class Planner
 
         // 3. Patch: the whole image when it fits MaxPatch, else the largest multiple that does,
         //    with Gaussian-weighted sliding windows at inference. Batch: 4 at 256², more for
-        //    smaller patches (the same pixels per step), at least 2 (batch norm).
+        //    smaller patches (the same pixels per step), at least 2 (batch norm), and — nnU-Net's
+        //    cap — one batch covers at most 5 % of the data set's pixels: on a small set a smaller
+        //    batch buys more optimizer steps in the same budget, and steps are what a short run lacks.
         bool whole = width <= o.MaxPatch && height <= o.MaxPatch;
         int patch = whole ? 0 : Math.Min(Math.Min(width, height) / m * m, o.MaxPatch / m * m);
         int stepWidth = whole ? width : patch, stepHeight = whole ? height : patch;
-        int batch = Math.Clamp((int)Math.Round(4.0 * 256 * 256 / ((double)stepWidth * stepHeight)), 2, 16);
+        double stepPixels = (double)stepWidth * stepHeight;
+        int byPixels = (int)Math.Round(4.0 * 256 * 256 / stepPixels);
+        int images = f.Samples;
+        int byDataset = (int)Math.Round(0.05 * images * f.MedianWidth * shrink * f.MedianHeight * shrink / stepPixels);
+        int batch = Math.Clamp(Math.Min(byPixels, byDataset), 2, 16);
+        string capped = byDataset < byPixels && batch < byPixels ? $", capped from {byPixels} so one batch is ≤ 5 % of the {images} images" : "";
         reasons.Add(whole
-            ? $"whole {width}×{height} images (batch {batch})"
-            : $"patches of {patch}² (batch {batch}) from the {width}×{height} input, sliding-window inference");
+            ? $"whole {width}×{height} images (batch {batch}{capped})"
+            : $"patches of {patch}² (batch {batch}{capped}) from the {width}×{height} input, sliding-window inference");
 
         // 4. Steps from the measured step time and the budget; a fixed number per epoch, so
         //    schedule, validation and early stopping mean the same on 20 images or 2,000.

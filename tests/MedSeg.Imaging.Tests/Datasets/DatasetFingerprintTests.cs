@@ -33,6 +33,26 @@ public sealed class DatasetFingerprintTests : IDisposable
         Assert.Equal(80.0 / 1600, f.ForegroundFraction, 12);
         Assert.Equal(1.0, f.ClassFrequencies.Sum(), 12);
         Assert.Equal(2.0, f.StructureWidth, 1); // area 80, boundary 80 (every strip pixel touches air or the border)
+        Assert.Equal(1.0, f.NonZeroBoxFraction, 12); // air is −1000, not zero: nothing to crop
+    }
+
+    [Fact]
+    public void Measure_SkullStrippedSlice_ReadsTheNonZeroBoxShare()
+    {
+        // 40×40 16-bit "brain-extracted MRI": tissue only in a 20×16 box, exact zeros around it.
+        using (var image = new Mat(40, 40, MatType.CV_16UC1, Scalar.All(0)))
+        using (var mask = new Mat(40, 40, MatType.CV_8UC1, Scalar.All(0)))
+        {
+            image[new Rect(10, 12, 20, 16)].SetTo(Scalar.All(900));
+            mask[new Rect(14, 16, 8, 8)].SetTo(Scalar.All(255));
+            _dir.Write(image, "images", "a.tif");
+            _dir.Write(mask, "masks", "a.png");
+        }
+
+        var f = DatasetFingerprint.Measure(new PairedFolderDataset(_dir.Path));
+
+        Assert.Equal("16-bit", f.Depth);
+        Assert.Equal(20.0 * 16 / 1600, f.NonZeroBoxFraction, 12);
     }
 
     [Fact]

@@ -85,8 +85,27 @@ public sealed class PreprocessorTests
         Assert.Equal(1, std, 4);
     }
 
+    [Fact]
+    public void Image_ZScoreNonZero_StandardisesTheTissueAndKeepsZerosAtZero()
+    {
+        // Left half zero (outside a skull-stripped brain), right half tissue at 1000 and 3000.
+        using var image = new Mat(8, 8, MatType.CV_16UC1, Scalar.All(0));
+        image[new Rect(4, 0, 4, 4)].SetTo(Scalar.All(1000));
+        image[new Rect(4, 4, 4, 4)].SetTo(Scalar.All(3000));
+        using var pre = new Preprocessor(new PreprocessOptions { Width = 8, Height = 8, Normalization = Normalization.ZScoreNonZero });
+        var chw = new float[64];
+
+        pre.Image(image, chw);
+
+        // Tissue mean 2000, sd 1000 → −1 and +1; the zeros are left out of the statistics and stay 0.
+        Assert.Equal(-1f, chw[0 * 8 + 5], 5);
+        Assert.Equal(1f, chw[6 * 8 + 5], 5);
+        Assert.All(Enumerable.Range(0, 8).SelectMany(y => Enumerable.Range(0, 4).Select(x => chw[y * 8 + x])), v => Assert.Equal(0f, v));
+    }
+
     [Theory]
     [InlineData(Normalization.ZScore)]
+    [InlineData(Normalization.ZScoreNonZero)]
     [InlineData(Normalization.UnitRange)]
     public void Image_ConstantFloatImage_GivesZeros(Normalization normalization)
     {

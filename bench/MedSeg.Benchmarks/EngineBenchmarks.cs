@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using MedSeg.Engines.Torch;
 using MedSeg.Imaging.Preprocess;
 using MedSeg.Model;
 using static TorchSharp.torch;

@@ -8,6 +8,11 @@ public sealed record OnnxEngineOptions
     public int DeviceId { get; init; }
     /// <summary>Intra-op threads of the session's own pool; 0 keeps ONNX Runtime's default (one per core).</summary>
     public int Threads { get; init; }
+    /// <summary>
+    /// Intra-op spinning. Default <see cref="OnnxSpinning.DuringRun"/>: a call runs as with ONNX
+    /// Runtime's default, without its spinning between frames (README, "Intra-op spinning").
+    /// </summary>
+    public OnnxSpinning Spinning { get; init; } = OnnxSpinning.DuringRun;
     /// <summary>Largest batch; buffers and bindings are made for every batch size up to it.</summary>
     public int MaxBatch { get; init; } = 8;
     /// <summary>Runs before the first frame, so the arena and kernel choices are settled.</summary>

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MedSeg.Model;
@@ -10,8 +11,9 @@ namespace MedSeg.Model;
 /// One conv instead of conv + BN saves a full pass over every activation map at inference time.
 /// </summary>
 /// <remarks>
-/// NOTE: this relies on DoubleConv naming its Sequential entries by position ("0" conv, "1" BN,
-/// "3" conv, "4" BN): the folded model (BatchNorm = false) has the convs under the same names.
+/// Which batch norm follows which convolution comes from tracing the model
+/// (<see cref="LayerListTracer"/>), and the folded model's convolutions are paired with the
+/// source's by their order in the same trace: no layer names or positions are assumed.
 /// </remarks>
 public static class BatchNormFolding
 {
@@ -20,35 +22,38 @@ public static class BatchNormFolding
         if (!model.Options.BatchNorm) throw new ArgumentException("the model has no batch norm to fold", nameof(model));
         var plain = new UNet(model.Options with { BatchNorm = false, Dropout = 0 });
         var source = model.state_dict();
-        var target = plain.state_dict();
-        using var _ = no_grad();
-        foreach (var (name, dst) in target)
+        // 1. The source's convolutions in forward order, each with the batch norm that directly follows it (if any).
+        var layers = LayerListTracer.Of(model);
+        var convs = new List<(Convolution Conv, string? BatchNorm)>();
+        for (int i = 0; i < layers.Count; i++)
         {
-            if (TryBatchNormFor(name, out string bnPrefix, out bool isBias))
+            if (layers[i].Layer is not Convolution conv) continue;
+            bool bnNext = i + 1 < layers.Count && layers[i + 1].Layer is BatchNorm2d;
+            convs.Add((conv, bnNext ? layers[i + 1].Name : null));
+        }
+        // 2. The folded model's convolutions, in the same order; they hold every parameter it has.
+        var targets = LayerListTracer.Of(plain).Select(static l => l.Layer).OfType<Convolution>().ToList();
+        if (targets.Count != convs.Count || targets.Sum(static c => c.bias is null ? 1 : 2) != plain.parameters().Count())
+            throw new InvalidOperationException($"folding: {convs.Count} convolutions in the model, {targets.Count} in its batch-norm-free twin");
+        using var _ = no_grad();
+        foreach (var ((conv, bn), dst) in convs.Zip(targets))
+        {
+            if (bn is null)
             {
-                string convPrefix = name[..name.LastIndexOf('.')];
-                using var scope = NewDisposeScope();
-                var gamma = source[bnPrefix + ".weight"];
-                var beta = source[bnPrefix + ".bias"];
-                var mean = source[bnPrefix + ".running_mean"];
-                var var_ = source[bnPrefix + ".running_var"];
-                // Held Scalars, not `var_ + eps` (a temporary value and alpha): see HeldScalars.
-                var scale = gamma / var_.add(s_eps, HeldScalars.One).sqrt();
-                if (isBias)
-                {
-                    // The source conv had no bias (it sat before a BN), so b = 0.
-                    dst.copy_(beta - mean * scale);
-                }
-                else
-                {
-                    var w = source[convPrefix + ".weight"];
-                    dst.copy_(w * scale.view(-1, 1, 1, 1));
-                }
+                dst.weight.copy_(conv.weight);
+                dst.bias?.copy_(conv.bias!);
+                continue;
             }
-            else
-            {
-                dst.copy_(source[name]);
-            }
+            using var scope = NewDisposeScope();
+            var gamma = source[bn + ".weight"];
+            var beta = source[bn + ".bias"];
+            var mean = source[bn + ".running_mean"];
+            var var_ = source[bn + ".running_var"];
+            // Held Scalars, not `var_ + eps` (a temporary value and alpha): see HeldScalars.
+            var scale = gamma / var_.add(s_eps, HeldScalars.One).sqrt();
+            dst.weight.copy_(conv.weight * scale.view(-1, 1, 1, 1));
+            // A conv before a BN has no bias (b = 0), so b' = β − μ·s.
+            dst.bias!.copy_(beta - mean * scale);
         }
         plain.eval();
         return plain;
@@ -56,19 +61,4 @@ public static class BatchNormFolding
 
     /// <summary>The ε of the project's <see cref="BatchNorm2d"/> (TorchSharp's default), which DoubleConv uses.</summary>
     private static readonly Scalar s_eps = BatchNorm2d.DefaultEps.ToScalar();
-
-    /// <summary>"…double_conv.0.weight" → BN "…double_conv.1"; ".3." → ".4".</summary>
-    private static bool TryBatchNormFor(string name, out string bnPrefix, out bool isBias)
-    {
-        bnPrefix = "";
-        isBias = name.EndsWith(".bias", StringComparison.Ordinal);
-        foreach (var (conv, bn) in new[] { ("double_conv.0.", "double_conv.1"), ("double_conv.3.", "double_conv.4") })
-        {
-            int i = name.LastIndexOf(conv, StringComparison.Ordinal);
-            if (i < 0 || name.IndexOf('.', i + conv.Length) >= 0) continue;
-            bnPrefix = name[..i] + bn;
-            return true;
-        }
-        return false;
-    }
 }

@@ -22,4 +22,5 @@ public sealed record CheckpointInfo
     public double Threshold { get; init; } = 0.5;
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
     public string Tool { get; init; } = "medseg";
+
 }

@@ -10,8 +10,9 @@ namespace MedSeg.Model;
 /// most context, count more than the window's edges.
 /// </summary>
 /// <remarks>
-/// Inputs: a forward function (logits [N,K,h,w] for an [N,C,h,w] window) and preprocessed images
-/// [N,C,H,W]. Outputs: probabilities [N,K,H,W] (sigmoid for one logit channel, softmax otherwise).
+/// Inputs: a forward function (logits [N,K,h,w] for an [N,C,h,w] window — or, with
+/// <c>givesProbabilities</c>, the probabilities themselves, as an engine's do) and preprocessed
+/// images [N,C,H,W]. Outputs: probabilities [N,K,H,W] (sigmoid for one logit channel, softmax otherwise).
 /// Options: patch size, overlap (nnU-Net: 0.5), Gaussian sigma as a share of the patch (1/8).
 /// Memory: the importance map and the Scalars are held by the instance; per call one canvas, one
 /// sum and one weight tensor of the image's size. Not thread-safe (shared Scalars).
@@ -43,7 +44,8 @@ public sealed class SlidingWindowInference : IDisposable
     /// <summary>Window start offsets along one axis of <paramref name="size"/> pixels (<see cref="SlidingWindows.Starts"/>).</summary>
     public static int[] Starts(int size, int patch, double overlap) => SlidingWindows.Starts(size, patch, overlap);
 
-    public Tensor Probabilities(Func<Tensor, Tensor> forward, Tensor images)
+    /// <param name="givesProbabilities">forward already returns probabilities (an engine's <c>InferProbabilities</c>), not logits.</param>
+    public Tensor Probabilities(Func<Tensor, Tensor> forward, Tensor images, bool givesProbabilities = false)
     {
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(images);
@@ -67,8 +69,8 @@ public sealed class SlidingWindowInference : IDisposable
             {
                 var rows = TensorIndex.Slice(y, y + PatchHeight);
                 var cols = TensorIndex.Slice(x, x + PatchWidth);
-                var logits = forward(canvas[TensorIndex.Colon, TensorIndex.Colon, rows, cols]);
-                var p = Heads.Probabilities(logits);
+                var output = forward(canvas[TensorIndex.Colon, TensorIndex.Colon, rows, cols]);
+                var p = givesProbabilities ? output : Heads.Probabilities(output);
                 sum ??= zeros([n, p.shape[1], ch, cw], ScalarType.Float32, images.device);
                 sum[TensorIndex.Colon, TensorIndex.Colon, rows, cols].add_(p.mul(importance), _one);
                 weight[TensorIndex.Colon, TensorIndex.Colon, rows, cols].add_(importance, _one);

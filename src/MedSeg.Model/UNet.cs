@@ -48,13 +48,22 @@ public sealed class UNet : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        return Trace(EagerTracer.Instance, x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The network, once: every consumer (the forward pass above, the ONNX writer, the generated
+    /// TorchScript) walks this wiring through its own <see cref="INetworkTracer{T}"/>.
+    /// </summary>
+    public T Trace<T>(INetworkTracer<T> tracer, T x)
+    {
         // Encoder: keep every level's output for the skip connections (x1 … x_depth+1 in Pytorch-UNet).
-        var skips = new Tensor[downs.Count + 1];
-        skips[0] = inc.forward(x);
-        for (int i = 0; i < downs.Count; i++) skips[i + 1] = downs[i].forward(skips[i]);
+        var skips = new T[downs.Count + 1];
+        skips[0] = inc.Trace(tracer, nameof(inc), x);
+        for (int i = 0; i < downs.Count; i++) skips[i + 1] = downs[i].Trace(tracer, $"{nameof(downs)}.{i}", skips[i]);
         // Decoder: walk back up, each Up joins the matching encoder level.
         var y = skips[^1];
-        for (int i = 0; i < ups.Count; i++) y = ups[i].forward(y, skips[downs.Count - 1 - i]);
-        return outc.forward(y).MoveToOuterDisposeScope();
+        for (int i = 0; i < ups.Count; i++) y = ups[i].Trace(tracer, $"{nameof(ups)}.{i}", y, skips[downs.Count - 1 - i]);
+        return outc.Trace(tracer, nameof(outc), y);
     }
 }

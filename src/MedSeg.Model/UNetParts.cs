@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace MedSeg.Model;
 
 /// <summary>(conv => [BN] => ReLU) * 2, then optional Dropout2d. BN is the project's own <see cref="BatchNorm2d"/> (issue 10).</summary>
-public sealed class DoubleConv : Module<Tensor, Tensor>
+public sealed class DoubleConv : Module<Tensor, Tensor>, ITraceable
 {
     private readonly Sequential double_conv;
 
@@ -28,10 +28,13 @@ public sealed class DoubleConv : Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => double_conv.forward(x);
+
+    public T Trace<T>(INetworkTracer<T> tracer, string prefix, T x) =>
+        TracedSequence.Trace(tracer, TracedSequence.Join(prefix, nameof(double_conv)), double_conv, x);
 }
 
 /// <summary>Downscaling with maxpool then double conv.</summary>
-public sealed class Down : Module<Tensor, Tensor>
+public sealed class Down : Module<Tensor, Tensor>, ITraceable
 {
     private readonly Sequential maxpool_conv;
 
@@ -42,6 +45,9 @@ public sealed class Down : Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => maxpool_conv.forward(x);
+
+    public T Trace<T>(INetworkTracer<T> tracer, string prefix, T x) =>
+        TracedSequence.Trace(tracer, TracedSequence.Join(prefix, nameof(maxpool_conv)), maxpool_conv, x);
 }
 
 /// <summary>Upscaling (transposed conv, or bilinear + conv) then double conv over [skip, upsampled].</summary>
@@ -67,19 +73,20 @@ public sealed class Up : Module<Tensor, Tensor, Tensor>
 
     public override Tensor forward(Tensor x, Tensor skip)
     {
-        using var upsampled = up.forward(x);
-        // Odd input sizes leave the upsampled map a pixel short of the skip: pad, don't crop the skip.
-        long dy = skip.shape[2] - upsampled.shape[2], dx = skip.shape[3] - upsampled.shape[3];
-        using var padded = dy == 0 && dx == 0
-            ? upsampled.alias()
-            : functional.pad(upsampled, [dx / 2, dx - dx / 2, dy / 2, dy - dy / 2]);
-        using var cat = torch.cat([skip, padded], 1);
-        return conv.forward(cat);
+        using var scope = NewDisposeScope();
+        return Trace(EagerTracer.Instance, "", x, skip).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Upsample, pad to the skip's size (odd inputs), concatenate [skip, upsampled], double conv.</summary>
+    public T Trace<T>(INetworkTracer<T> tracer, string prefix, T x, T skip)
+    {
+        var upsampled = tracer.PadTo(tracer.Layer(TracedSequence.Join(prefix, nameof(up)), up, x), skip);
+        return conv.Trace(tracer, TracedSequence.Join(prefix, nameof(conv)), tracer.Concat(skip, upsampled));
     }
 }
 
 /// <summary>1×1 convolution to the output channels (logits).</summary>
-public sealed class OutConv : Module<Tensor, Tensor>
+public sealed class OutConv : Module<Tensor, Tensor>, ITraceable
 {
     private readonly Conv2d conv;
 
@@ -90,4 +97,6 @@ public sealed class OutConv : Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x) => conv.forward(x);
+
+    public T Trace<T>(INetworkTracer<T> tracer, string prefix, T x) => tracer.Layer(TracedSequence.Join(prefix, nameof(conv)), conv, x);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MedSeg.Cli.Reports;
 
 namespace MedSeg.Cli.Tests;
 
@@ -72,5 +73,36 @@ public sealed class OnnxCliTests : IDisposable
         var (code, output) = await CliRunner.RunAsync("export-onnx", TinyCheckpoint(), "--out", Path.Combine(_dir, "x.onnx"), "--head", "softmax");
         Assert.Equal(2, code);
         Assert.Contains("--head 'softmax'", output);
+    }
+
+    [Fact]
+    public async Task Eval_OnnxAndTorchEngines_GiveTheSameScores()
+    {
+        // The shipped model (128² input) on 160² images: both engines' probabilities are resampled
+        // to the masks' native size and scored there; 6 images at batch 4 make a full and a short batch.
+        string root = Recording.ChildBuild.RepoRoot();
+        string model = Path.Combine(root, Commands.DemoCommand.DefaultModel);
+        var reports = new Dictionary<string, EvalReport>();
+        foreach (string engine in new[] { "torch", "onnx" })
+        {
+            string outDir = Path.Combine(_dir, "eval-" + engine);
+            var (code, output) = await CliRunner.RunAsync("eval", "--model", model, "--data", "synthetic:lesion?n=6&size=160&seed=7", "--out", outDir,
+                                                          "--engine", engine, "--batch-size", "4", "--samples", "1", "--threads", "1");
+            Assert.True(code == 0, output);
+            Assert.Contains(engine == "onnx" ? "inference: cpu (onnxruntime)" : "inference: cpu", output.Replace("\n", ""));
+            reports[engine] = EvalReport.Load(Path.Combine(outDir, "report.json"));
+        }
+        var (torch, onnx) = (reports["torch"], reports["onnx"]);
+        Assert.Equal(6, onnx.Images);
+        // A real model on its own kind of data: a broken engine path could not score this well by chance.
+        Assert.True(torch.Summary.MeanDice > 0.8, $"torch mean Dice {torch.Summary.MeanDice}");
+        Assert.Equal(torch.Summary.MeanDice, onnx.Summary.MeanDice, 3);
+        Assert.Equal(torch.Summary.MeanIou, onnx.Summary.MeanIou, 3);
+        foreach (var (t, o) in torch.PerImage.Zip(onnx.PerImage))
+        {
+            Assert.Equal(t.Id, o.Id);
+            foreach (var (tc, oc) in t.Classes.Zip(o.Classes))
+                Assert.True(Math.Abs(tc.Dice - oc.Dice) <= 2e-3, $"{t.Id} class {tc.ClassId}: Dice {tc.Dice} (torch) vs {oc.Dice} (onnx)");
+        }
     }
 }

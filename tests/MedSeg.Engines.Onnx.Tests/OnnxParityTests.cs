@@ -58,6 +58,43 @@ public sealed class OnnxParityTests
         Assert.Contains(tLabels, static l => l != 0); // the comparison covered foreground, not only background
     }
 
+    [Theory]
+    // classes, layout, head: every way an output reaches NCHW probabilities (eval --engine onnx)
+    [InlineData(2, TensorLayout.Nchw, OutputHead.Probs)]
+    [InlineData(2, TensorLayout.Nhwc, OutputHead.Logits)]
+    [InlineData(4, TensorLayout.Nhwc, OutputHead.Probs)]
+    [InlineData(3, TensorLayout.Nchw, OutputHead.Logits)]
+    public void InferProbabilities_MatchTorchProbabilities(int classes, TensorLayout layout, OutputHead head)
+    {
+        const int batch = 3, width = 24, height = 20;
+        var (model, info) = TestNets.Create(classes, Upsampling.Transposed, width, height, seed: classes + 11);
+        using var _ = model;
+        var input = TestNets.Input(batch, 1, height, width, seed: 5);
+        var (_, _, tProbs) = TestNets.Torch(model, input, batch, info);
+        byte[] onnx = TestNets.Export(model, info, new OnnxExportOptions { Layout = layout, Head = head, DynamicBatch = true });
+        using var engine = OnnxEngine.FromBytes(onnx, new OnnxEngineOptions { MaxBatch = 2, Threads = 1, Warmup = 0 }, "test.onnx");
+        var probs = new float[tProbs.Length];
+
+        // Three frames on a MaxBatch-2 engine: the caller splits, so the engine sees 2 then 1.
+        int frame = tProbs.Length / batch;
+        engine.InferProbabilities(input.AsSpan(0, 2 * input.Length / batch), 2, probs.AsSpan(0, 2 * frame));
+        engine.InferProbabilities(input.AsSpan(2 * input.Length / batch), 1, probs.AsSpan(2 * frame));
+
+        for (int i = 0; i < probs.Length; i++)
+            Assert.True(Math.Abs(probs[i] - tProbs[i]) <= Tolerance, $"probability {i}: onnx {probs[i]} torch {tProbs[i]}");
+    }
+
+    [Fact]
+    public void InferProbabilities_MultiClassLabelsHead_SaysToExportProbs()
+    {
+        var (model, info) = TestNets.Create(3, Upsampling.Transposed, 16, 16, seed: 2);
+        using var _ = model;
+        byte[] onnx = TestNets.Export(model, info, new OnnxExportOptions { Head = OutputHead.Labels });
+        using var engine = OnnxEngine.FromBytes(onnx, new OnnxEngineOptions { MaxBatch = 1, Threads = 1, Warmup = 0 }, "test.onnx");
+        var e = Assert.Throws<NotSupportedException>(() => engine.InferProbabilities(new float[256], 1, new float[3 * 256]));
+        Assert.Contains("probs head", e.Message);
+    }
+
     [Fact]
     public void BareOrtSession_ProbsOfShippedModel_MatchTorch()
     {

@@ -6,7 +6,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace MedSeg.Model.Tests;
 
 /// <summary>
-/// An analyzer run as a test: compiles src/MedSeg.Model with Roslyn against the real TorchSharp
+/// An analyzer run as a test: compiles src/MedSeg.Model and src/MedSeg.Engines.Torch (the two
+/// projects that call TorchSharp) with Roslyn against the real TorchSharp
 /// and lists every place that hands TorchSharp a temporary Scalar (issue 10): a number converted
 /// implicitly to <c>Scalar</c>, or a call whose TorchSharp overload makes one itself (the alpha
 /// of <c>a + b</c>, <c>add(t)</c>, <c>add_(s)</c>, <c>1 - x</c>), and the TorchSharp modules
@@ -17,14 +18,27 @@ public sealed class ScalarGuardTests
     private static readonly string[] s_implicitUsings =
         ["System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http", "System.Threading", "System.Threading.Tasks"];
 
+    /// <summary>Every project whose sources call TorchSharp; compiled together, as the engine builds on the model.</summary>
+    private static readonly string[] s_torchProjects = ["MedSeg.Model", "MedSeg.Engines.Torch"];
+
     [Fact]
-    public void ModelSources_PassNoTemporaryScalar()
+    public void TorchSources_PassNoTemporaryScalar()
     {
-        string src = Path.Combine(TestPaths.RepoRoot(), "src", "MedSeg.Model");
-        var files = Directory.GetFiles(src, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                     && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
-        var findings = Analyze(files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), path: Path.GetRelativePath(src, f))));
+        string root = TestPaths.RepoRoot();
+        var trees = new List<SyntaxTree>();
+        foreach (string project in s_torchProjects)
+        {
+            string src = Path.Combine(root, "src", project);
+            var files = Directory.GetFiles(src, "*.cs", SearchOption.AllDirectories)
+                .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                         && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+                .ToList();
+            Assert.NotEmpty(files);
+            trees.AddRange(files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), path: Path.Combine(project, Path.GetRelativePath(src, f)))));
+        }
+        // The engine's sources are really in the scan (a moved folder would silently drop them).
+        Assert.Contains(trees, static t => t.FilePath.EndsWith("InferenceEngine.cs", StringComparison.Ordinal));
+        var findings = Analyze(trees);
         Assert.True(findings.Count == 0, "temporary Scalars handed to TorchSharp:\n" + string.Join("\n", findings));
     }
 
@@ -126,10 +140,10 @@ public sealed class ScalarGuardTests
     private static IEnumerable<MetadataReference> References()
     {
         // The framework, plus every assembly beside the tests (TorchSharp, MedSeg.Core, OpenCvSharp…)
-        // except MedSeg.Model itself, whose sources are being analysed.
+        // except the projects whose sources are being analysed.
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Concat(Directory.GetFiles(AppContext.BaseDirectory, "*.dll"))
-            .Where(static p => Path.GetFileName(p) is not "MedSeg.Model.dll" and not "MedSeg.Model.Tests.dll")
+            .Where(static p => Path.GetFileName(p) is not "MedSeg.Model.dll" and not "MedSeg.Engines.Torch.dll" and not "MedSeg.Model.Tests.dll")
             .GroupBy(static p => Path.GetFileName(p), StringComparer.OrdinalIgnoreCase)
             .Select(static g => g.First());
         foreach (string p in paths)

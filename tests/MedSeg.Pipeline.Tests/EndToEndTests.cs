@@ -1,4 +1,5 @@
 using MedSeg.Core.Frames;
+using MedSeg.Engines.Torch;
 using MedSeg.Imaging.Phantoms;
 using MedSeg.Imaging.Preprocess;
 using MedSeg.Model;

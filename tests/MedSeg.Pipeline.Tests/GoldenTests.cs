@@ -1,3 +1,4 @@
+using MedSeg.Engines.Torch;
 using MedSeg.Model;
 using MedSeg.Pipeline.Recording;
 using MedSeg.Pipeline.Stages;

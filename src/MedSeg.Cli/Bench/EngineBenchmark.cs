@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MedSeg.Core.Timing;
+using MedSeg.Engines.Torch;
 using MedSeg.Imaging.Preprocess;
 using MedSeg.Model;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MedSeg.Core.Inference;
+using MedSeg.Engines.Torch;
 using MedSeg.Model;
 using MedSeg.Pipeline.Session;
 using MedSeg.Pipeline.Sources;

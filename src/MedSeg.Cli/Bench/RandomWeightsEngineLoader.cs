@@ -1,3 +1,4 @@
+using MedSeg.Engines.Torch;
 using MedSeg.Imaging.Preprocess;
 using MedSeg.Model;
 using MedSeg.Pipeline.Session;

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using MedSeg.Cli.Bench;
+using MedSeg.Engines.Onnx;
+using MedSeg.Engines.Torch;
 using MedSeg.Model;
 using Spectre.Console;
 using TorchSharp;
@@ -48,6 +50,11 @@ public static class BenchCommand
         var threads = CommonOptions.Threads();
         var engines = new Option<string?>("--engines") { Description = "torch,onnx: compare both engines (and a bare ONNX Runtime session on the same graph) at batch 1 instead of the grid" };
         var threadCounts = new Option<int[]>("--thread-counts") { Description = "Thread counts of the --engines comparison", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true }.Each(1, 1024);
+        var spinning = new Option<OnnxSpinning[]>("--onnx-spinning")
+        {
+            Description = "--engines: also run the ONNX engine with each of these intra-op spinning settings (Off, DuringRun, Always; the first is the one compared in the main table)",
+            DefaultValueFactory = _ => [new OnnxEngineOptions().Spinning], AllowMultipleArgumentsPerToken = true,
+        };
         var precisions = new Option<string?>("--precisions") { Description = "fp32,int8: the --model checkpoint exported fp32 and int8 at each --sizes, timed at batch 1 per --thread-counts, and Dice of both on each --eval-data" };
         var evalData = new Option<string[]>("--eval-data") { Description = "--precisions: evaluation data spec(s) with masks, scored at the model's size (repeatable)", AllowMultipleArgumentsPerToken = false };
         var calibration = SpecFlags.Calibration();
@@ -55,7 +62,7 @@ public static class BenchCommand
         var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds of the --engines comparison (--iterations calls each)", DefaultValueFactory = _ => 5 }.Between(1, 10_000);
         var cmd = new Command("bench", "Benchmark the inference engine and the whole pipeline (latency percentiles, throughput, GFLOP/s, allocations)")
         {
-            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, eager, render, streams, streamFrames, streamFps, streamModel, print, output, device, threads, engines, threadCounts, rounds, precisions, evalData, calibration, overlap,
+            sizes, batches, iterations, baseWidth, depth, pipelineFrames, soak, soakFps, eager, render, streams, streamFrames, streamFps, streamModel, print, output, device, threads, engines, threadCounts, rounds, spinning, precisions, evalData, calibration, overlap,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -92,7 +99,7 @@ public static class BenchCommand
             int nThreads = p.GetValue(threads);
             if (p.GetValue(engines) is { } names)
                 return await CompareEnginesAsync(model, names, p.GetValue(sizes)!, p.GetValue(threadCounts)!, p.GetValue(iterations), p.GetValue(rounds),
-                                                 p.GetValue(pipelineFrames), outDir, ct).ConfigureAwait(false);
+                                                 p.GetValue(spinning)!, p.GetValue(pipelineFrames), outDir, ct).ConfigureAwait(false);
             var torchDevice = TorchDevice.Select(dev, nThreads);
             var engineOptions = new InferenceEngineOptions { Device = dev, Threads = nThreads, Scripted = !p.GetValue(eager) };
 
@@ -199,8 +206,9 @@ public static class BenchCommand
     }
 
     private static async Task<int> CompareEnginesAsync(UNetOptions model, string names, int[] sizes, int[] threadCounts, int iterations, int rounds,
-                                                       int pipelineFrames, string outDir, CancellationToken ct)
+                                                       OnnxSpinning[] spinnings, int pipelineFrames, string outDir, CancellationToken ct)
     {
+        if (spinnings.Length == 0) throw new ArgumentException("--onnx-spinning: give at least one of Off, DuringRun, Always");
         var set = names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(static n => n.ToLowerInvariant()).Order().ToArray();
         if (!set.SequenceEqual(["onnx", "torch"])) throw new ArgumentException($"--engines '{names}': compare torch,onnx");
         var cells = new List<EngineComparisonCell>();
@@ -210,21 +218,30 @@ public static class BenchCommand
         {
             ct.ThrowIfCancellationRequested();
             AnsiConsole.MarkupLine($"[grey]engines {size}×{size}, {threads} thread(s): bare ONNX Runtime, ONNX engine, TorchSharp engine…[/]");
-            var (cell, onnx, torchEngine) = EngineComparison.Measure(model, size, threads, iterations, rounds);
-            using (onnx)
-            using (torchEngine)
+            var (cell, onnx, torchEngine) = EngineComparison.Measure(model, size, threads, iterations, rounds, spinnings);
+            try
             {
                 cells.Add(cell);
                 if (pipelineFrames > 0 && size == sizes.Min())
                 {
                     AnsiConsole.MarkupLine("[grey]  …and each inside the whole pipeline[/]");
-                    pipelines.Add(await EngineComparison.PipelineAsync("onnx", onnx, cell.OnnxMs, size, threads, pipelineFrames, ct).ConfigureAwait(false));
+                    for (int i = 0; i < onnx.Count; i++)
+                    {
+                        string name = spinnings.Length == 1 ? "onnx" : $"onnx, spinning {spinnings[i]}";
+                        pipelines.Add(await EngineComparison.PipelineAsync(name, onnx[i], cell.BySpinning[i].Ms, size, threads, pipelineFrames, ct).ConfigureAwait(false));
+                    }
                     pipelines.Add(await EngineComparison.PipelineAsync("torch", torchEngine, cell.TorchMs, size, threads, pipelineFrames, ct).ConfigureAwait(false));
                 }
             }
+            finally
+            {
+                foreach (var e in onnx) e.Dispose();
+                torchEngine.Dispose();
+            }
         }
         string command = $"medseg bench --engines torch,onnx --sizes {string.Join(' ', sizes)} --thread-counts {string.Join(' ', threadCounts)} " +
-                         $"--iterations {iterations} --rounds {rounds} --pipeline-frames {pipelineFrames}";
+                         $"--iterations {iterations} --rounds {rounds} --pipeline-frames {pipelineFrames}" +
+                         (spinnings.Length > 1 ? $" --onnx-spinning {string.Join(' ', spinnings)}" : "");
         string md = EngineComparison.ToMarkdown(cells, pipelines, command);
         File.WriteAllText(Path.Combine(outDir, "engines.md"), md);
         File.WriteAllText(Path.Combine(outDir, "engines.json"), System.Text.Json.JsonSerializer.Serialize(new { engines = cells, pipelines },

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MedSeg.Cli.Engines;
 using MedSeg.Cli.Reports;
 using MedSeg.Imaging.Datasets;
 using MedSeg.Imaging.Preprocess;
@@ -24,6 +25,8 @@ public sealed record EvalOptions
     public int BatchSize { get; init; } = 8;
     public string Device { get; init; } = "auto";
     public int Threads { get; init; }
+    /// <summary>auto | torch | onnx: which runtime runs the network (the scoring is the same).</summary>
+    public string Engine { get; init; } = "auto";
 }
 
 /// <summary>`medseg eval`: per-image and aggregate metrics, a terminal table, a JSON report and a PNG grid.</summary>
@@ -46,9 +49,10 @@ public static class EvalCommand
         var batch = new Option<int>("--batch-size") { Description = "Inference batch size", DefaultValueFactory = _ => 8 }.Between(1, 4096);
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
+        var engineKind = SpecFlags.Engine();
         var cmd = new Command("eval", "Evaluate a checkpoint: IoU, Dice, precision, recall, pixel accuracy, HD95 per image and aggregate")
         {
-            model, data, layout, skipBad, output, subset, threshold, samples, batch, device, threads,
+            model, data, layout, skipBad, output, subset, threshold, samples, batch, device, threads, engineKind,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
@@ -58,6 +62,7 @@ public static class EvalCommand
                 Model = p.GetValue(model)!, Data = p.GetValue(data)!, Layout = p.GetValue(layout), OutDir = p.GetValue(output)!,
                 SkipBad = p.GetValue(skipBad), Subset = p.GetValue(subset), Threshold = p.GetValue(threshold),
                 Samples = p.GetValue(samples), BatchSize = p.GetValue(batch), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
+                Engine = p.GetValue(engineKind)!,
             }, ct).ExitCode);
         }));
         return cmd;
@@ -67,9 +72,7 @@ public static class EvalCommand
     {
         // `--model best` / `--model last`: the checkpoint of the last `medseg train` with its default --out.
         if (o.Model is "best" or "last" && !File.Exists(o.Model)) o = o with { Model = Path.Combine("runs", "train", o.Model + ".ckpt") };
-        var device = TorchDevice.Select(o.Device, o.Threads);
-        var (model, info) = Checkpoint.Load(o.Model, device);
-        using var _ = model;
+        var info = Checkpoint.ReadInfo(o.Model);
         double threshold = o.Threshold ?? info.Threshold;
 
         // Data: the same validation rules as training, then the chosen subset.
@@ -86,12 +89,20 @@ public static class EvalCommand
         PreparedDataset prepared;
         using (var preprocessor = new Preprocessor(info.Preprocess))
             prepared = new PreparedDataset(data, indices, preprocessor, null, ct, keepNativeMasks: true);
+        // The network runs on the chosen engine; a patch-trained model's engine is prepared for its windows.
+        var kind = Enum.Parse<EngineKind>(Pipeline.Session.SpecWords.EngineKind(o.Engine), ignoreCase: true);
+        using var engine = EngineFactory.Create(new EngineRequest
+        {
+            Model = o.Model, Engine = kind, Device = o.Device, Threads = o.Threads, MaxBatch = o.BatchSize, Threshold = o.Threshold,
+            Probabilities = true, Window = info.Patch,
+        }, static m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
+        AnsiConsole.MarkupLine($"[grey]inference: {Markup.Escape(engine.Description.Device)}[/]");
         var grid = new EvalGrid();
         int every = Math.Max(1, prepared.Count / Math.Max(1, o.Samples));
         // A model trained on patches segments larger inputs by Gaussian-weighted sliding windows of that patch.
         using var windows = info.Patch is { } patch ? new SlidingWindowInference(patch, patch) : null;
         var result = AnsiConsole.Status().Start($"evaluating {prepared.Count} images…", _ =>
-            Evaluator.Evaluate(model, prepared, device, threshold, Losses.DefaultFor(info.Model), o.BatchSize, info.Model.ClassNames, hd95: true,
+            Evaluator.Evaluate(engine, prepared, threshold, Losses.DefaultFor(info.Model), o.BatchSize, info.Model.ClassNames, hd95: true,
                 (i, pred, _) => { if (i % every == 0 && grid.Count < o.Samples) grid.Add(prepared, i, pred); }, ct, windows));
 
         var report = new EvalReport(Path.GetFullPath(o.Model), Checkpoint.Hash(o.Model), info.Model.Describe(), data.Name, subsetName, threshold,

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using MedSeg.Core.Inference;
 using MedSeg.Engines.Onnx;
+using MedSeg.Engines.Torch;
 using MedSeg.Model;
 using MedSeg.Model.Onnx;
 
@@ -42,7 +43,10 @@ public static class EngineFactory
         Threads = r.Threads, MaxBatch = r.MaxBatch, Threshold = r.Threshold, Window = r.Window,
     });
 
-    /// <summary>The checkpoint exported in memory (labels head, threshold baked in; a probs head for a tiler's windows) and run by ONNX Runtime.</summary>
+    /// <summary>
+    /// The checkpoint exported in memory and run by ONNX Runtime: a labels head with the threshold
+    /// baked in for streaming, a probs head for a tiler's windows or when evaluation asks for probabilities.
+    /// </summary>
     public static ISegmentationEngine OnnxFromCheckpoint(EngineRequest r) => OnnxFromCheckpoint(r, null);
 
     /// <summary>As above; --precision int8 quantizes the export in memory, calibrated on training images.</summary>
@@ -50,10 +54,10 @@ public static class EngineFactory
     {
         var proto = UNetOnnxExporter.ExportCheckpoint(r.Model, new OnnxExportOptions
         {
-            Head = r.Window is null ? OutputHead.Labels : OutputHead.Probs, DynamicBatch = r.MaxBatch > 1, Threshold = r.Threshold, Window = r.Window,
+            Head = r.Window is null && !r.Probabilities ? OutputHead.Labels : OutputHead.Probs, DynamicBatch = r.MaxBatch > 1, Threshold = r.Threshold, Window = r.Window,
         });
         if (r.Precision == EnginePrecision.Int8) proto = Int8Export.Quantize(proto, r.Model, r.Calibration, TensorLayout.Nchw, say: say);
-        return OnnxEngine.FromBytes(proto.ToByteArray(), OnnxOptions(r) with { Threshold = null }, r.Model);
+        return OnnxEngine.FromBytes(proto.ToByteArray(), OnnxOptions(r) with { Threshold = r.Probabilities ? r.Threshold : null }, r.Model);
     }
 
     private static ISegmentationEngine Say(Action<string> say, string message, Func<ISegmentationEngine> create)
@@ -65,7 +69,7 @@ public static class EngineFactory
     private static OnnxEngineOptions OnnxOptions(EngineRequest r)
     {
         var (provider, id) = Provider(r.Device);
-        return new OnnxEngineOptions { Provider = provider, DeviceId = id, Threads = r.Threads, MaxBatch = r.MaxBatch, Threshold = r.Threshold };
+        return new OnnxEngineOptions { Provider = provider, DeviceId = id, Threads = r.Threads, MaxBatch = r.MaxBatch, Threshold = r.Threshold, Spinning = r.Spinning };
     }
 
     /// <summary>auto and cpu run on the CPU provider (a GPU is asked for by name: it needs the gpu-linux build).</summary>

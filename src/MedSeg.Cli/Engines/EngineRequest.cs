@@ -1,3 +1,5 @@
+using MedSeg.Engines.Onnx;
+
 namespace MedSeg.Cli.Engines;
 
 /// <summary>What a command asks <see cref="EngineFactory"/> for: the model and how to run it.</summary>
@@ -12,6 +14,10 @@ public sealed record EngineRequest
     public int Threads { get; init; }
     public int MaxBatch { get; init; } = 8;
     public double? Threshold { get; init; }
+    /// <summary>ONNX Runtime's intra-op spinning (2+ threads); the TorchSharp engine ignores it.</summary>
+    public OnnxSpinning Spinning { get; init; } = new OnnxEngineOptions().Spinning;
+    /// <summary>Evaluation: the engine must also give class probabilities (a checkpoint exported to ONNX gets a probs head, not labels).</summary>
+    public bool Probabilities { get; init; }
     /// <summary>fp32 (default) | int8 (ONNX Runtime, quantized in memory); what runs where: <see cref="PrecisionSupport"/>.</summary>
     public EnginePrecision Precision { get; init; } = EnginePrecision.Fp32;
     /// <summary>int8: the data spec whose images calibrate it; null: the checkpoint's training data.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MedSeg.Cli.Engines;
 using MedSeg.Core.Recording;
+using MedSeg.Engines.Onnx;
 using MedSeg.Model;
 using MedSeg.Pipeline.Session;
 using Spectre.Console;
@@ -23,6 +24,7 @@ public sealed class CheckpointEngineLoader : ISessionEngineLoader
         {
             Model = spec.Model, Engine = kind, Device = spec.Device, Threads = spec.Threads, MaxBatch = maxBatch, Threshold = spec.Threshold,
             Precision = PrecisionSupport.Parse(SpecWords.Precision(spec.Precision), "engine.precision"), Calibration = spec.Calibration,
+            Spinning = Enum.Parse<OnnxSpinning>(SpecWords.Spinning(spec.Spinning), ignoreCase: true),
         };
         var engine = ModelTiling.Plan(spec, request) is { } tiled
             ? ModelTiling.Tiled(tiled, maxBatch, Say)

@@ -2,7 +2,7 @@ namespace MedSeg.Core.Inference;
 
 /// <summary>
 /// Runs a segmentation model on a batch of preprocessed frames. Implemented by the TorchSharp
-/// U-Net engine (MedSeg.Model.InferenceEngine) and the ONNX Runtime engine
+/// U-Net engine (MedSeg.Engines.Torch.InferenceEngine) and the ONNX Runtime engine
 /// (MedSeg.Engines.Onnx.OnnxEngine); the pipeline only sees this interface and the model's
 /// <see cref="Contract"/>, so Core and Pipeline stay free of either runtime's types.
 /// </summary>

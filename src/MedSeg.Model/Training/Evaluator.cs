@@ -17,7 +17,9 @@ public sealed record EvaluationResult(double Loss, IReadOnlyList<ImageMetrics> I
 /// probabilities (not the labels) are resampled bilinearly to the mask's size and decoded there,
 /// so the numbers are those of the user's data, not of the network's input grid. With
 /// <c>windows</c> and images larger than its patch, probabilities come from Gaussian-weighted
-/// sliding windows (<see cref="SlidingWindowInference"/>).
+/// sliding windows (<see cref="SlidingWindowInference"/>). The network is the model itself
+/// (validation during training) or any engine that gives class probabilities
+/// (<see cref="IProbabilityEngine"/>: `eval --engine torch|onnx`); the scoring is the same code.
 /// </remarks>
 public static class Evaluator
 {
@@ -32,7 +34,35 @@ public static class Evaluator
     {
         bool wasTraining = model.training;
         model.eval();
-        using var builder = new BatchBuilder(data, Imaging.Augment.AugmentOptions.None, model.Options.IsBinary);
+        try
+        {
+            return Score(model.forward, givesProbabilities: false, model.Options.IsBinary, data, device, threshold, loss, batchSize,
+                         classNames, hd95, onPrediction, ct, windows);
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+    }
+
+    /// <summary>The same evaluation through an engine (on the CPU side of it: batches go in as floats, probabilities come back).</summary>
+    public static EvaluationResult Evaluate(
+        ISegmentationEngine engine, PreparedDataset data, double threshold, LossKind loss, int batchSize,
+        IReadOnlyList<string> classNames, bool hd95 = false,
+        Action<int, byte[], float[]>? onPrediction = null, CancellationToken ct = default,
+        SlidingWindowInference? windows = null)
+    {
+        var forward = EngineProbabilities.For(engine);
+        return Score(forward, givesProbabilities: true, engine.Contract.IsBinary, data, CPU, threshold, loss, batchSize,
+                     classNames, hd95, onPrediction, ct, windows);
+    }
+
+    private static EvaluationResult Score(
+        Func<Tensor, Tensor> forward, bool givesProbabilities, bool binary, PreparedDataset data, Device device, double threshold,
+        LossKind loss, int batchSize, IReadOnlyList<string> classNames, bool hd95,
+        Action<int, byte[], float[]>? onPrediction, CancellationToken ct, SlidingWindowInference? windows)
+    {
+        using var builder = new BatchBuilder(data, Imaging.Augment.AugmentOptions.None, binary);
         var aggregator = new MetricsAggregator(classNames.Count, classNames);
         var images = new List<ImageMetrics>(data.Count);
         int h = data.Height, w = data.Width, plane = h * w;
@@ -43,9 +73,8 @@ public static class Evaluator
         var rng = new Random(0);
         var labels = new byte[plane];
         var foreground = new float[plane];
-        try
+        using (var mode = inference_mode())
         {
-            using var mode = inference_mode();
             for (int start = 0; start < data.Count; start += batchSize)
             {
                 ct.ThrowIfCancellationRequested();
@@ -54,14 +83,14 @@ public static class Evaluator
                 using var scope = NewDisposeScope();
                 var (x, y) = builder.Build(idx, rng, device);
                 Tensor probabilities;
-                if (tiled)
+                if (tiled || givesProbabilities)
                 {
-                    probabilities = windows!.Probabilities(model.forward, x);
+                    probabilities = tiled ? windows!.Probabilities(forward, x, givesProbabilities) : forward(x);
                     lossSum += Losses.Compute(loss, LogitsOf(probabilities, low, high), y).item<float>() * n;
                 }
                 else
                 {
-                    var logits = model.forward(x);
+                    var logits = forward(x);
                     lossSum += Losses.Compute(loss, logits, y).item<float>() * n;
                     probabilities = Heads.Probabilities(logits);
                 }
@@ -87,10 +116,6 @@ public static class Evaluator
                     aggregator.Add(m);
                 }
             }
-        }
-        finally
-        {
-            if (wasTraining) model.train();
         }
         return new EvaluationResult(data.Count > 0 ? lossSum / data.Count : double.NaN, images, aggregator.Summarize());
     }

@@ -35,7 +35,7 @@ public sealed class SessionSpecFileTests : IDisposable
     public void ToYaml_Defaults_WritesEveryKeyWithItsComment()
     {
         string yaml = SessionSpecFile.ToYaml(new SessionSpec { Sources = [new()] });
-        foreach (string key in new[] { "sources:", "uri:", "mode:", "engine:", "model:", "device:", "threads:", "threshold:", "batcher:", "maxBatch:", "maxWaitMs:",
+        foreach (string key in new[] { "sources:", "uri:", "mode:", "engine:", "model:", "device:", "threads:", "threshold:", "spinning:", "batcher:", "maxBatch:", "maxWaitMs:",
                                        "preprocess:", "sourceCapacity:", "stageCapacity:", "postprocess:", "smoothing:", "largestComponent:", "fillHoles:",
                                        "sinks:", "stats:", "warmupFrames:", "recorder:", "paths:", "imageCodec:", "fsync:", "tags:", "labels:", "view:", "kind:", "report:", "status:" })
             Assert.Contains(key, yaml);
@@ -88,6 +88,7 @@ public sealed class SessionSpecFileTests : IDisposable
         Assert.Equal("sources[1].mode", Param(s => s.Sources[1].Mode = "sometimes"));
         Assert.Equal("batcher.maxBatch", Param(s => s.Batcher.MaxBatch = 0));
         Assert.Equal("engine.threshold", Param(s => s.Engine.Threshold = 1.5));
+        Assert.Equal("engine.spinning", Param(s => s.Engine.Spinning = "sometimes"));
         Assert.Equal("postprocess.smoothing", Param(s => s.Postprocess.Smoothing = 0));
         Assert.Equal("sinks.recorder.paths", Param(s => (s.Sinks.Recorder.Path, s.Sinks.Recorder.Paths) = (null, ["only-one.msgpack"])));
         Assert.Equal("sinks.recorder.fsync", Param(s => s.Sinks.Recorder.Fsync = "sometimes"));

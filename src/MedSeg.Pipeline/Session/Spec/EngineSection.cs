@@ -29,6 +29,9 @@ public sealed class EngineSection
     [YamlMember(Order = 7, Description = "auto (default): a model trained on patches smaller than its input runs by Gaussian-weighted sliding windows, as `eval` does | off: whole frames at the input size")]
     public string Tiling { get; set; } = "auto";
 
+    [YamlMember(Order = 8, Description = "ONNX Runtime with 2+ threads: duringrun (default; workers spin only inside a call) | off (never spin: best on a machine shared with other load) | always (ONNX Runtime's default)")]
+    public string Spinning { get; set; } = "duringrun";
+
     /// <summary>Cores − 1 (at least 1): measured on 2 cores, one torch thread leaves the pipeline its own core (README, "One torch thread").</summary>
     public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount - 1);
 
@@ -37,6 +40,7 @@ public sealed class EngineSection
         if (string.IsNullOrWhiteSpace(Model)) throw new ArgumentException("engine.model is empty", "engine.model");
         _ = SpecWords.EngineKind(Kind);
         _ = SpecWords.Precision(Precision);
+        _ = SpecWords.Spinning(Spinning);
         if (string.IsNullOrWhiteSpace(Device)) throw new ArgumentException("engine.device is empty", "engine.device");
         if (Threads < 0) throw new ArgumentOutOfRangeException("engine.threads", Threads, "must be ≥ 0");
         if (Tiling is not ("auto" or "off")) throw new ArgumentException($"engine.tiling '{Tiling}': use auto or off", "engine.tiling");

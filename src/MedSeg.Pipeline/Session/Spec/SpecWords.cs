@@ -22,6 +22,13 @@ public static class SpecWords
         _ => throw new ArgumentException($"engine.kind '{value}': use auto, torch or onnx", "engine.kind"),
     };
 
+    /// <summary>duringrun | off | always (ONNX Runtime intra-op spinning), lower-case.</summary>
+    public static string Spinning(string value) => value.ToLowerInvariant() switch
+    {
+        "duringrun" or "off" or "always" => value.ToLowerInvariant(),
+        _ => throw new ArgumentException($"engine.spinning '{value}': use duringrun, off or always", "engine.spinning"),
+    };
+
     /// <summary>fp32 | bf16 | int8, lower-case (whether it runs is the engine factory's to say).</summary>
     public static string Precision(string value, string key = "engine.precision") => value.ToLowerInvariant() switch
     {

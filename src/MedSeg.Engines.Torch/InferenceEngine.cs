@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
 using MedSeg.Core.Inference;
+using MedSeg.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MedSeg.Model;
+namespace MedSeg.Engines.Torch;
 
 /// <summary>
 /// Streaming inference for one checkpoint: built from the checkpoint alone, batch norm folded,
@@ -88,21 +89,9 @@ public sealed class InferenceEngine : IProbabilityEngine
         bool wantFg = !foreground.IsEmpty;
         if (wantFg && foreground.Length < batch * plane) throw new ArgumentException($"foreground needs {batch * plane} floats", nameof(foreground));
 
-        int slot = _next;
-        var staging = _staging[slot];
-        _next = (_next + 1) % _staging.Length;
-        // `bytes` spans the whole (contiguous, offset-0) staging storage; the view below covers its first `batch` rows.
-        input[..(batch * frameIn)].CopyTo(MemoryMarshal.Cast<byte, float>(staging.bytes));
-
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        var x = View(_stagingViews[slot], staging, batch);
-        if (_deviceInput is not null)
-        {
-            var device = View(_deviceViews, _deviceInput, batch);
-            device.copy_(x, true); // non_blocking: the pinned source makes this an async upload
-            x = device;
-        }
+        var (x, slot) = Stage(input, batch);
         var (ids, fg) = _script is not null
             ? _script.Run(_scriptArgs[slot][batch] ??= _script.Arguments(x, _threshold))
             : Heads.Decode(_model.forward(x), _threshold);
@@ -116,20 +105,33 @@ public sealed class InferenceEngine : IProbabilityEngine
         if (wantFg) MemoryMarshal.Cast<byte, float>(fg.bytes)[..(batch * plane)].CopyTo(foreground);
     }
 
+    /// <summary>Class probabilities for evaluation: the module forward (never the script, which ends in labels) and the head's sigmoid / softmax.</summary>
     public void InferProbabilities(ReadOnlySpan<float> input, int batch, Span<float> probabilities)
     {
         if (batch < 1 || batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"must be 1–{MaxBatch}");
-        int frameIn = _c * _h * _w, frameOut = Contract.OutputChannels * _h * _w;
-        if (input.Length < batch * frameIn) throw new ArgumentException($"expected {batch}×{_c}×{_h}×{_w} floats, got {input.Length}", nameof(input));
-        if (probabilities.Length < batch * frameOut) throw new ArgumentException($"probabilities need {batch * frameOut} floats", nameof(probabilities));
-        var staging = _staging[0];
-        input[..(batch * frameIn)].CopyTo(MemoryMarshal.Cast<byte, float>(staging.bytes));
+        int count = batch * Contract.OutputChannels * _h * _w;
+        if (input.Length < batch * _c * _h * _w) throw new ArgumentException($"expected {batch}×{_c}×{_h}×{_w} floats, got {input.Length}", nameof(input));
+        if (probabilities.Length < count) throw new ArgumentException($"probabilities need {count} floats", nameof(probabilities));
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        var x = View(_stagingViews[0], staging, batch);
-        if (_deviceInput is not null) x = View(_deviceViews, _deviceInput, batch).copy_(x);
-        var p = Heads.Probabilities(_model.forward(x)).cpu().contiguous();
-        MemoryMarshal.Cast<byte, float>(p.bytes)[..(batch * frameOut)].CopyTo(probabilities);
+        var p = Heads.Probabilities(_model.forward(Stage(input, batch).Input)).contiguous();
+        if (_device.type != DeviceType.CPU) p = p.cpu();
+        MemoryMarshal.Cast<byte, float>(p.bytes)[..count].CopyTo(probabilities);
+    }
+
+    /// <summary>Copies the frames into the next staging buffer (and, on CUDA, starts the upload); returns the network's input.</summary>
+    private (Tensor Input, int Slot) Stage(ReadOnlySpan<float> input, int batch)
+    {
+        int slot = _next;
+        var staging = _staging[slot];
+        _next = (_next + 1) % _staging.Length;
+        // `bytes` spans the whole (contiguous, offset-0) staging storage; the view below covers its first `batch` rows.
+        input[..(batch * _c * _h * _w)].CopyTo(MemoryMarshal.Cast<byte, float>(staging.bytes));
+        var x = View(_stagingViews[slot], staging, batch);
+        if (_deviceInput is null) return (x, slot);
+        var device = View(_deviceViews, _deviceInput, batch);
+        device.copy_(x, true); // non_blocking: the pinned source makes this an async upload
+        return (device, slot);
     }
 
     /// <summary>The first <paramref name="batch"/> rows of <paramref name="full"/>, cached in <paramref name="cache"/>.</summary>

@@ -1,4 +1,6 @@
-namespace MedSeg.Model;
+using MedSeg.Model;
+
+namespace MedSeg.Engines.Torch;
 
 /// <summary>How the streaming engine runs a checkpoint.</summary>
 public sealed record InferenceEngineOptions

@@ -135,12 +135,13 @@ public sealed class CliTests : IDisposable
         Assert.InRange(presented, 1, doc.RootElement.GetProperty("framesOut").GetInt64());
         Assert.Equal(presented, display.GetProperty("captureToScreen").GetProperty("count").GetInt64());
         Assert.True(display.GetProperty("captureToScreen").GetProperty("median").GetDouble() > 0);
-        // ...and per frame shown, its stage stamps: the data behind the percentiles (the largest is the max).
+        // ...and per frame shown, its stage stamps: the data behind the percentiles (the largest is the
+        // max, within the JSON's rounding: comparing at 2 decimal places fails when one side sits on a .005 edge).
         var frames = display.GetProperty("frames").EnumerateArray().ToList();
         Assert.Equal(presented, frames.Count);
         Assert.All(frames, f => Assert.True(f.GetProperty("postprocessed").GetDouble() <= f.GetProperty("taken").GetDouble()
                                             && f.GetProperty("taken").GetDouble() <= f.GetProperty("presented").GetDouble()));
-        Assert.Equal(display.GetProperty("captureToScreen").GetProperty("max").GetDouble(), frames.Max(f => f.GetProperty("presented").GetDouble()), 2);
+        Assert.Equal(display.GetProperty("captureToScreen").GetProperty("max").GetDouble(), frames.Max(f => f.GetProperty("presented").GetDouble()), tolerance: 0.01);
         // The session is recorded beside the overlays and can be read back.
         using var reader = MedSeg.Core.Recording.RecordingReader.Open(Path.Combine(outDir, "session.msgpack"));
         Assert.Equal(doc.RootElement.GetProperty("framesOut").GetInt64(), reader.FrameOffsets().Count);

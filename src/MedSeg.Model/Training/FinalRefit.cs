@@ -34,6 +34,7 @@ public static class FinalRefit
         observer.Message($"refit: a fresh model on all {all.Count} samples for {steps} steps ({epochs} epochs × {batches}, the validated run's best)");
         torch.manual_seed(o.Seed);
         using var model = new UNet(modelOptions);
+        OutputPrior.Apply(model, all);
         model.to(device);
         using var optimizer = new HeldScalarAdam(model.parameters(), lr: o.LearningRate, weight_decay: o.WeightDecay);
         var kind = o.Schedule is LrSchedule.Poly or LrSchedule.Cosine ? o.Schedule : LrSchedule.None;

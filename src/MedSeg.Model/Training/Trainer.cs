@@ -77,6 +77,9 @@ public static class Trainer
                 .Where(r => r.Epoch <= info.Epoch).ToList();
             observer.Message($"resumed from {o.Resume} at epoch {info.Epoch}");
         }
+        else if (OutputPrior.Apply(model, train) is { } prior)
+            observer.Message("output layer starts at the training masks' class frequencies: " +
+                             string.Join(", ", prior.Select((p, c) => $"{modelOptions.ClassNames[c]} {p:P1}")));
         observer.Message($"{modelOptions.Describe()}: {model.ParameterCount():N0} parameters; loss {lossKind}");
 
         // 5. Train: a fixed number of steps per epoch (or one pass), the rate per step or per epoch.

@@ -74,7 +74,7 @@ public sealed class OutputPriorTests : IDisposable
     }
 
     private static float[] Bias(UNet model) =>
-        model.named_parameters().Single(p => p.name == "outc.conv.bias").parameter.data<float>().ToArray();
+        model.get_parameter("outc.conv.bias").data<float>().ToArray();
 
     /// <summary>Two 16×16 images whose masks hold each (first row, end row, mask value) band.</summary>
     private PairedFolderDataset WriteSet(params (int From, int To, int Value)[] bands)

@@ -59,9 +59,8 @@ public static class OutputPrior
         if (!AppliesTo(options)) return null;
         double[] frequencies = Frequencies(data, options.NumClasses);
         float[] biases = Biases(frequencies, options.IsBinary);
-        var named = model.named_parameters().ToDictionary(static p => p.name, static p => p.parameter);
-        var weight = named["outc.conv.weight"];
-        var bias = named["outc.conv.bias"];
+        var weight = model.get_parameter("outc.conv.weight");
+        var bias = model.get_parameter("outc.conv.bias");
         using var noGrad = torch.no_grad();
         using var scale = WeightScale.ToScalar();
         weight.mul_(scale);

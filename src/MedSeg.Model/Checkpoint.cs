@@ -28,19 +28,17 @@ public static class Checkpoint
     public static void Save(string path, UNet model, CheckpointInfo info)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        // Write beside and rename: a crash mid-save never leaves a half-written best.ckpt.
-        string tmp = path + ".tmp";
-        using (var fs = File.Create(tmp))
-        using (var w = new BinaryWriter(fs))
+        // Written beside and renamed: a crash or a full disk mid-save never leaves a half-written best.ckpt.
+        Core.IO.OutputFile.WriteReplacing(path, fs =>
         {
+            using var w = new BinaryWriter(fs, System.Text.Encoding.UTF8, leaveOpen: true);
             byte[] json = JsonSerializer.SerializeToUtf8Bytes(info with { Model = model.Options }, JsonOptions);
             w.Write(s_magic);
             w.Write(FormatVersion);
             w.Write(json.Length);
             w.Write(json);
             model.save(w);
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 
     public static CheckpointInfo ReadInfo(string path)

@@ -9,7 +9,7 @@ public sealed record BenchReport(
     string Machine, string Device, int TorchThreads, string Model, double MatmulGflops,
     IReadOnlyList<EngineCell> Engine, IReadOnlyList<PipelineCell> Pipeline, IReadOnlyList<SoakCell> Soak, RenderCell? Render)
 {
-    public void SaveJson(string path) => File.WriteAllText(path, ReportJson.Serialize(this));
+    public void SaveJson(string path) => Core.IO.OutputFile.WriteAllText(path, ReportJson.Serialize(this));
 
     public string ToMarkdown()
     {

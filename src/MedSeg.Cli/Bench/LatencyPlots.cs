@@ -1,3 +1,5 @@
+using MedSeg.Cli.Reports;
+
 namespace MedSeg.Cli.Bench;
 
 /// <summary>Latency histogram and CDF as PNG (ScottPlot).</summary>
@@ -36,7 +38,7 @@ public static class LatencyPlots
         plot.XLabel("latency (ms)");
         plot.YLabel("fraction of frames");
         plot.ShowLegend();
-        plot.SavePng(path, 900, 500);
+        PlotFile.SavePng(plot, path, 900, 500);
     }
 
     public static void Cdf(string path, string title, IReadOnlyDictionary<string, double[]> series)
@@ -61,7 +63,7 @@ public static class LatencyPlots
         plot.YLabel("cumulative fraction");
         plot.Axes.SetLimitsY(0, 1.02);
         plot.ShowLegend();
-        plot.SavePng(path, 900, 500);
+        PlotFile.SavePng(plot, path, 900, 500);
     }
 
     private static void SaveEmpty(ScottPlot.Plot plot, string path, string title, string xLabel, string yLabel)
@@ -69,6 +71,6 @@ public static class LatencyPlots
         plot.Title(title + NoSamples);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        plot.SavePng(path, 900, 500);
+        PlotFile.SavePng(plot, path, 900, 500);
     }
 }

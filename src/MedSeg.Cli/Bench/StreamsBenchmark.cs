@@ -91,6 +91,6 @@ public static class StreamsBenchmark
     {
         Directory.CreateDirectory(outDir);
         ReportJson.Save(Path.Combine(outDir, "bench-streams.json"), cells);
-        File.WriteAllText(Path.Combine(outDir, "bench-streams.md"), md);
+        Core.IO.OutputFile.WriteAllText(Path.Combine(outDir, "bench-streams.md"), md);
     }
 }

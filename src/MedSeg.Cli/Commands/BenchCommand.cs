@@ -21,7 +21,7 @@ public static class BenchCommand
         var batches = new Option<int[]>("--batches") { Description = "Batch sizes", DefaultValueFactory = _ => [1, 2, 4, 8], AllowMultipleArgumentsPerToken = true }.Each(1, 256);
         var iterations = new Option<int>("--iterations") { Description = "Timed engine calls per cell (after warm-up)", DefaultValueFactory = _ => 20 }.Between(1, 1_000_000);
         var baseWidth = new Option<int>("--base") { Description = "U-Net base width of the benchmarked model", DefaultValueFactory = _ => 16 }.Between(1, 1024);
-        var depth = new Option<int>("--depth") { Description = "U-Net depth", DefaultValueFactory = _ => 4 }.Between(1, 8);
+        var depth = new Option<int>("--depth") { Description = "U-Net depth", DefaultValueFactory = _ => 4 }.Between(1, 6);
         var pipelineFrames = new Option<int>("--pipeline-frames") { Description = "Frames per pipeline run (0 = skip the pipeline part)", DefaultValueFactory = _ => 600 }.Between(0, 10_000_000);
         var soak = new Option<int>("--soak-frames") { Description = "Also run the live (25 fps) and overload (4× the model) soaks over this many frames each (0 = skip; 10000 takes ~8 min)", DefaultValueFactory = _ => 0 }.Between(0, 10_000_000);
         var soakFps = new Option<double>("--soak-fps") { Description = "Source rate of the live soak", DefaultValueFactory = _ => 25 }.Between(0.1, 10_000.0);
@@ -156,7 +156,7 @@ public static class BenchCommand
                                          torch.get_num_threads(), model.Describe() + (engineOptions.Scripted ? "; TorchScript forward" : "; eager forward"), matmul, engineCells, pipelineCells, soakCells, renderCell);
             report.SaveJson(Path.Combine(outDir, "bench.json"));
             string md = report.ToMarkdown();
-            File.WriteAllText(Path.Combine(outDir, "bench.md"), md);
+            Core.IO.OutputFile.WriteAllText(Path.Combine(outDir, "bench.md"), md);
             PipelineBenchmark.WritePlots(outDir, samples);
             AnsiConsole.WriteLine(md);
             AnsiConsole.MarkupLine($"written: {Markup.Escape(Path.Combine(outDir, "bench.json"))}, bench.md, latency_hist.png, latency_cdf.png");
@@ -179,7 +179,7 @@ public static class BenchCommand
                 cells.Add(OverlapBenchmark.Run(engine, b, n));
             }
         string md = OverlapBenchmark.ToMarkdown(cells, $"medseg bench --overlap {n} --model {checkpoint} --device {device} --threads {threads} --batches {string.Join(' ', batches)}");
-        File.WriteAllText(Path.Combine(outDir, "overlap.md"), md);
+        Core.IO.OutputFile.WriteAllText(Path.Combine(outDir, "overlap.md"), md);
         Console.Out.Write(md);
         return CommandErrors.Ok;
     }
@@ -197,8 +197,8 @@ public static class BenchCommand
                          $"--iterations {iterations} --rounds {rounds}" + string.Concat(evalData.Select(static d => $" --eval-data \"{d}\"")) +
                          (calibration is null ? "" : $" --calibration \"{calibration}\"");
         string md = PrecisionComparison.ToMarkdown(speed, dice, command, Path.GetFileName(checkpoint));
-        File.WriteAllText(Path.Combine(outDir, "precisions.md"), md);
-        File.WriteAllText(Path.Combine(outDir, "precisions.json"), System.Text.Json.JsonSerializer.Serialize(new { speed, dice },
+        Core.IO.OutputFile.WriteAllText(Path.Combine(outDir, "precisions.md"), md);
+        Core.IO.OutputFile.WriteAllText(Path.Combine(outDir, "precisions.json"), System.Text.Json.JsonSerializer.Serialize(new { speed, dice },
                                                                                                              new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         Console.Out.Write(md);
         AnsiConsole.MarkupLine($"written: {Markup.Escape(Path.Combine(outDir, "precisions.md"))}, precisions.json");
@@ -243,8 +243,8 @@ public static class BenchCommand
                          $"--iterations {iterations} --rounds {rounds} --pipeline-frames {pipelineFrames}" +
                          (spinnings.Length > 1 ? $" --onnx-spinning {string.Join(' ', spinnings)}" : "");
         string md = EngineComparison.ToMarkdown(cells, pipelines, command);
-        File.WriteAllText(Path.Combine(outDir, "engines.md"), md);
-        File.WriteAllText(Path.Combine(outDir, "engines.json"), System.Text.Json.JsonSerializer.Serialize(new { engines = cells, pipelines },
+        Core.IO.OutputFile.WriteAllText(Path.Combine(outDir, "engines.md"), md);
+        Core.IO.OutputFile.WriteAllText(Path.Combine(outDir, "engines.json"), System.Text.Json.JsonSerializer.Serialize(new { engines = cells, pipelines },
                                                                                                           new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         AnsiConsole.WriteLine(md);
         AnsiConsole.MarkupLine($"written: {Markup.Escape(Path.Combine(outDir, "engines.md"))}, engines.json");

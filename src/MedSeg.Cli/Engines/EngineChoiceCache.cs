@@ -38,7 +38,7 @@ public sealed class EngineChoiceCache
         {
             Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
             string tmp = FilePath + "." + Environment.ProcessId + ".tmp";
-            File.WriteAllText(tmp, JsonSerializer.Serialize(_entries, new JsonSerializerOptions { WriteIndented = true }));
+            Core.IO.OutputFile.WriteAllText(tmp, JsonSerializer.Serialize(_entries, new JsonSerializerOptions { WriteIndented = true }));
             File.Move(tmp, FilePath, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

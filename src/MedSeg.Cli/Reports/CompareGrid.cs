@@ -32,8 +32,7 @@ public sealed class CompareGrid
             Cv2.PutText(header, titles[i], new Point(i * (grid.Cols / 4) + 4, 13), HersheyFonts.HersheySimplex, 0.4, Scalar.White, 1, LineTypes.AntiAlias);
         using var all = new Mat();
         Cv2.VConcat([header, grid], all);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        Cv2.ImWrite(path, all);
+        Imaging.Io.ImageIo.WritePng(path, all);
         foreach (var r in _rows) r.Dispose();
         _rows.Clear();
     }

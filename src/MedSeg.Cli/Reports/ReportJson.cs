@@ -23,7 +23,7 @@ public static class ReportJson
     public static void Save<T>(string path, T value)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, Serialize(value));
+        Core.IO.OutputFile.WriteAllText(path, Serialize(value));
     }
 
     public static T Load<T>(string path) =>

@@ -60,7 +60,7 @@ public sealed record ScoreReport(
         plot.Axes.SetLimitsY(0, 1.05);
         plot.ShowLegend();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        plot.SavePng(path, 900, 450);
+        PlotFile.SavePng(plot, path, 900, 450);
     }
 }
 

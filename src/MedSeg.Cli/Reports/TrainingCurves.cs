@@ -18,7 +18,7 @@ public static class TrainingCurves
         loss.XLabel("epoch");
         loss.YLabel("loss");
         loss.ShowLegend();
-        loss.SavePng(Path.Combine(outDir, "curves_loss.png"), 800, 500);
+        PlotFile.SavePng(loss, Path.Combine(outDir, "curves_loss.png"), 800, 500);
 
         var metrics = new ScottPlot.Plot();
         metrics.Add.Scatter(epochs, history.Select(static r => r.ValDice).ToArray()).LegendText = "validation Dice";
@@ -28,7 +28,7 @@ public static class TrainingCurves
         metrics.YLabel("score");
         metrics.Axes.SetLimitsY(0, 1.05);
         metrics.ShowLegend();
-        metrics.SavePng(Path.Combine(outDir, "curves_metrics.png"), 800, 500);
+        PlotFile.SavePng(metrics, Path.Combine(outDir, "curves_metrics.png"), 800, 500);
         return outDir;
     }
 }

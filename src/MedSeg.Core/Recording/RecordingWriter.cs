@@ -228,12 +228,11 @@ public sealed class RecordingWriter : IDisposable
             _file.Write(bytes);
             _position += bytes.Length;
         }
-        catch (ArgumentOutOfRangeException e) when (e.ParamName == "value")
+        catch (Exception e) when (IO.OutputFault.IsWriteFault(e))
         {
-            // .NET reports EFBIG (a file-size limit, `ulimit -f`, or the file system's largest file)
-            // as ArgumentOutOfRangeException("value"); to the user it is a full disk, an I/O error.
+            // A full disk or a file-size limit: one error naming the file, whichever way .NET reports it.
             _faulted = true;
-            throw new IOException($"{_file.Name}: the file cannot grow (file size limit reached): {e.Message.Split(" (Parameter", 2)[0]}", e);
+            throw IO.OutputFault.For(_file.Name, e);
         }
         catch
         {

@@ -29,7 +29,7 @@ public static class ClassNamesFile
     {
         ArgumentNullException.ThrowIfNull(names);
         if (names.Count < 2) throw new ArgumentException("a class list needs background and at least one class", nameof(names));
-        File.WriteAllLines(path, names);
+        Core.IO.OutputFile.WriteAllLines(path, names);
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ public sealed record DatasetSplit(
         }
 
         var file = new SplitFile(Strategy, Seed, new SplitPart(Train, TrainIds, TrainGroups), new SplitPart(Val, ValIds, ValGroups));
-        File.WriteAllText(path, JsonSerializer.Serialize(file, s_json));
+        Core.IO.OutputFile.WriteAllText(path, JsonSerializer.Serialize(file, s_json));
     }
 
     /// <summary>Reads a split written by <see cref="Save"/>; a malformed file is a <see cref="DatasetException"/>.</summary>

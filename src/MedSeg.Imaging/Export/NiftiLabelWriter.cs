@@ -52,10 +52,12 @@ public static class NiftiLabelWriter
         "n+1\0"u8.CopyTo(h[344..]);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
-        using var file = File.Create(path);
-        using Stream s = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionLevel.Optimal) : file;
-        s.Write(head);
-        s.Write(v.Labels);
+        Core.IO.OutputFile.Write(path, file =>
+        {
+            using Stream s = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true) : file;
+            s.Write(head);
+            s.Write(v.Labels);
+        });
     }
 
     private static Vec3 Ras(Vec3 lps) => new(-lps.X, -lps.Y, lps.Z);

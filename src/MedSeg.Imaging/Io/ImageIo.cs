@@ -120,10 +120,14 @@ public static class ImageIo
             Directory.CreateDirectory(dir);
         }
 
-        if (!Cv2.ImWrite(path, image))
+        // Encoded in memory and written by OutputFile: OpenCV's own file writing does not say
+        // when the disk is full.
+        if (!Cv2.ImEncode(".png", image, out byte[] png))
         {
-            throw new IOException($"{path}: OpenCV could not write a PNG from a {image.Type()} image");
+            throw new IOException($"{path}: OpenCV could not encode a PNG from a {image.Type()} image");
         }
+
+        Core.IO.OutputFile.WriteAllBytes(path, png);
     }
 
     // Takes ownership of `m`: returns it untouched, or disposes it and returns the copy.

@@ -73,8 +73,6 @@ public static class UNetOnnxExporter
     public static void Save(ModelProto model, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string tmp = path + ".tmp";
-        using (var fs = File.Create(tmp)) model.WriteTo(fs);
-        File.Move(tmp, path, overwrite: true);
+        Core.IO.OutputFile.WriteReplacing(path, model.WriteTo);
     }
 }

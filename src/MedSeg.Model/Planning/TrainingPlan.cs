@@ -71,6 +71,6 @@ public sealed record TrainingPlan
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, JsonSerializer.Serialize(this, Checkpoint.JsonOptions));
+        Core.IO.OutputFile.WriteAllText(path, JsonSerializer.Serialize(this, Checkpoint.JsonOptions));
     }
 }

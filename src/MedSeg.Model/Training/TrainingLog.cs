@@ -26,8 +26,8 @@ public sealed class TrainingLog
         lines.AddRange(_rows.Select(static x => string.Join(',',
             x.Epoch.ToString(CultureInfo.InvariantCulture), F(x.TrainLoss), F(x.ValLoss), F(x.ValDice), F(x.ValIou),
             F(x.ValPrecision), F(x.ValRecall), F(x.LearningRate), F(x.Seconds), x.Best ? "1" : "0")));
-        File.WriteAllLines(_csv, lines);
-        File.WriteAllText(_json, JsonSerializer.Serialize(_rows, Checkpoint.JsonOptions));
+        Core.IO.OutputFile.WriteAllLines(_csv, lines);
+        Core.IO.OutputFile.WriteAllText(_json, JsonSerializer.Serialize(_rows, Checkpoint.JsonOptions));
     }
 
     public static IReadOnlyList<EpochResult> ReadJson(string outDir)

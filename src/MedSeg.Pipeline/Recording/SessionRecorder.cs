@@ -80,7 +80,8 @@ public sealed class SessionRecorder : IFrameSink
         {
             // A full disk or a lost volume: stop recording, say what the file still holds.
             failed = true;
-            throw new IOException($"{_options.Path}: recording stopped, cannot write: {e.Message}; the file holds the {Frames} frame(s) written before, " +
+            string reason = e is Core.IO.OutputWriteException named ? named.Reason : e.Message;
+            throw new IOException($"{_options.Path}: recording stopped, cannot write: {reason}; the file holds the {Frames} frame(s) written before, " +
                                   $"readable as they are (`medseg info {_options.Path}`)", e);
         }
         finally

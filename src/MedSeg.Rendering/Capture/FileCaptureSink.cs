@@ -36,10 +36,10 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
         ArgumentNullException.ThrowIfNull(image);
         var request = image.Request;
         if (request.Video) image.WithMat(_writeVideo);
-        if (request.SnapshotPath is { } snapshot) image.WithMat(mat => WritePng(mat, snapshot));
+        if (request.SnapshotPath is { } snapshot) image.WithMat(mat => PngFile.Write(mat, snapshot));
         if (request.ScreenshotPath is { } screenshot)
         {
-            image.WithMat(mat => WritePng(mat, screenshot));
+            image.WithMat(mat => PngFile.Write(mat, screenshot));
             ScreenshotSaved?.Invoke(screenshot);
         }
     }
@@ -69,12 +69,5 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
         // The window was resized mid-video: the file keeps its first size.
         Cv2.Resize(bgr, _resized, new Size(_video.Width, _video.Height));
         _video.Write(_resized);
-    }
-
-    private static void WritePng(Mat bgr, string path)
-    {
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        if (!Cv2.ImWrite(path, bgr)) throw new IOException($"could not write PNG '{path}'");
     }
 }

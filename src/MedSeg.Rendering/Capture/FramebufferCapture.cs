@@ -30,9 +30,7 @@ public static class FramebufferCapture
     {
         using var bgr = new Mat();
         ReadBgr(gl, framebuffer, width, height, bgr);
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        if (!Cv2.ImWrite(path, bgr)) throw new IOException($"could not write PNG '{path}'");
+        PngFile.Write(bgr, path);
         return path;
     }
 }

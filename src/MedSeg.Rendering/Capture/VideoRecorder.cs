@@ -97,7 +97,12 @@ public sealed class VideoRecorder : IDisposable
         {
             if (!bgr.IsContinuous()) throw new ArgumentException("frame must be continuous", nameof(bgr));
             try { _stdin!.Write(new ReadOnlySpan<byte>((void*)bgr.Data, Width * Height * 3)); }
-            catch (IOException e) { throw new IOException($"ffmpeg stopped accepting frames: {Tail()}", e); }
+            catch (IOException e)
+            {
+                // ffmpeg is gone (a full disk, a file-size limit): its last words say why.
+                if (_ffmpeg!.WaitForExit(5000)) _ffmpeg.WaitForExit(); // the second waits for its stderr to be read
+                throw Failed("ffmpeg stopped accepting frames", e);
+            }
         }
         FramesWritten++;
     }
@@ -113,7 +118,22 @@ public sealed class VideoRecorder : IDisposable
         _ffmpeg.WaitForExit();
         int code = _ffmpeg.ExitCode;
         _ffmpeg.Dispose();
-        if (code != 0) throw new IOException($"ffmpeg exited with {code} writing '{Path}': {Tail()}");
+        if (code != 0) throw Failed($"ffmpeg exited with {code}", null);
+        // ffmpeg exits 0 when only its trailer or the file's close failed (a full disk, a file-size
+        // limit, seen with ffmpeg 5.1): the file is then cut short all the same.
+        string tail = Tail();
+        if (tail.Contains("Error writing trailer", StringComparison.Ordinal) || tail.Contains("Error closing file", StringComparison.Ordinal))
+            throw Failed("ffmpeg could not finish the file", null);
+    }
+
+    /// <summary>One line naming the file: a full disk or a file-size limit said as such, else ffmpeg's last messages.</summary>
+    private Core.IO.OutputWriteException Failed(string what, Exception? inner)
+    {
+        string tail = string.Join("; ", Tail().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        string reason = tail.Contains("File too large", StringComparison.OrdinalIgnoreCase) ? Core.IO.OutputFault.FileTooLarge
+            : tail.Contains("No space left", StringComparison.OrdinalIgnoreCase) ? Core.IO.OutputFault.DiskFull
+            : $"{what}: {tail}";
+        return new Core.IO.OutputWriteException(Path, reason, inner ?? new IOException(tail));
     }
 
     private static Process StartFfmpeg(string ffmpeg, string path, int width, int height, double fps)

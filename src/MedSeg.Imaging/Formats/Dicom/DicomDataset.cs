@@ -96,11 +96,13 @@ public sealed class DicomDataset
         meta.ULong(new DicomTag(0x0002, 0x0000), (uint)meta.GroupLength(0x0002));
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
-        using var file = File.Create(path);
-        file.Write(new byte[128]);
-        file.Write("DICM"u8);
-        file.Write(meta.Encode());
-        file.Write(Encode());
+        Core.IO.OutputFile.Write(path, file =>
+        {
+            file.Write(new byte[128]);
+            file.Write("DICM"u8);
+            file.Write(meta.Encode());
+            file.Write(Encode());
+        });
     }
 
     /// <summary>A UID that nobody else will mint: 2.25 followed by a random UUID as a decimal (PS3.5 §B.2).</summary>

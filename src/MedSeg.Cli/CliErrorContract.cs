@@ -96,32 +96,13 @@ public static class CliErrorContract
     /// <summary>One line: the message, with internal parameter names turned into the options as typed.</summary>
     private static string Describe(Exception e) => e switch
     {
-        ArgumentOutOfRangeException { ParamName: { Length: > 0 } name, ActualValue: { } value } a when IsPropertyName(name) =>
-            $"{OptionName(name)} {value}: {FirstLine(a.Message).Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)}",
-        // .NET's EFBIG (a file-size limit or the file system's largest file) names no file.
-        ArgumentOutOfRangeException { ParamName: "value" } a when a.StackTrace?.Contains("System.IO.", StringComparison.Ordinal) == true =>
-            $"a file cannot grow (file size limit reached, like a full disk): {FirstLine(a.Message).Replace(" (Parameter 'value')", "", StringComparison.Ordinal)}",
+        // .NET's EFBIG names no file; every writer of ours names it (OutputFile), this is a last resort.
+        ArgumentOutOfRangeException { ParamName: "value" } when e.StackTrace?.Contains("System.IO.", StringComparison.Ordinal) == true =>
+            $"a file cannot be written: {Core.IO.OutputFault.FileTooLarge}",
         OpenCVException cv => $"OpenCV refused the data in {cv.FuncName}: {cv.ErrMsg}",
-        ArgumentException { ParamName: { Length: > 0 } name } a when IsPropertyName(name) =>
-            $"{OptionName(name)}: {FirstLine(a.Message).Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)}",
-        ArgumentException { ParamName: { Length: > 0 } name } a => FirstLine(a.Message).Replace($" (Parameter '{name}')", "", StringComparison.Ordinal),
-        _ => e.Message,
+        ArgumentException a => OptionNames.Of(a) is { } typed ? Pipeline.Session.SpecKeyMessage.Of(a, typed) : Pipeline.Session.SpecKeyMessage.Reason(a),
+        _ => FirstLine(e.Message),
     };
 
     private static string FirstLine(string s) => s.Split('\n', 2)[0].TrimEnd('\r');
-
-    // Options records validate with nameof(Property): "MaxBatch" is what the user typed as --max-batch.
-    private static bool IsPropertyName(string name) => char.IsUpper(name[0]) && name.All(char.IsLetterOrDigit);
-
-    /// <summary>"MaxBatch" → "--max-batch".</summary>
-    public static string OptionName(string property)
-    {
-        var s = new System.Text.StringBuilder("--");
-        for (int i = 0; i < property.Length; i++)
-        {
-            if (char.IsUpper(property[i]) && i > 0) s.Append('-');
-            s.Append(char.ToLowerInvariant(property[i]));
-        }
-        return s.ToString();
-    }
 }

@@ -42,7 +42,7 @@ public static class TrainCommand
         var norm = new Option<string?>("--norm") { Description = "unit (0–1) | zscore (per image) | zscore-nonzero (per image, non-zero pixels; skull-stripped MRI) | window (--window) | dataset (nnU-Net CT statistics) (planned by data kind; [unit])" };
         var window = new Option<string?>("--window") { Description = "Intensity window LOW,HIGH for --norm window (e.g. CT HU: -160,240)" };
         var median = new Option<int>("--median-blur") { Description = "Median blur aperture (odd ≥ 3; 0 = off)", DefaultValueFactory = _ => 0 }.Between(0, 255);
-        var depth = new Option<int>("--depth") { Description = "U-Net depth (down-sampling steps)", DefaultValueFactory = _ => 4 }.Between(1, 8);
+        var depth = new Option<int>("--depth") { Description = "U-Net depth (down-sampling steps)", DefaultValueFactory = _ => 4 }.Between(1, 6);
         var width = new Option<int>("--base") { Description = "Channels of the first block (classic U-Net: 64)", DefaultValueFactory = _ => 16 }.Between(1, 1024);
         var noBn = new Option<bool>("--no-batchnorm") { Description = "Plain convolutions without batch norm" };
         var dropout = new Option<double>("--dropout") { Description = "Dropout2d after each block", DefaultValueFactory = _ => 0 }.Between(0.0, 0.95);

@@ -79,8 +79,13 @@ public sealed record TrainOptions
         if (Threshold is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "must be in (0, 1)");
         int multiple = Model.SizeMultiple;
         if (Preprocess.Width % multiple != 0 || Preprocess.Height % multiple != 0)
+        {
+            int side = Preprocess.Width % multiple != 0 ? Preprocess.Width : Preprocess.Height;
+            int below = side / multiple * multiple, above = below + multiple;
+            string nearest = below >= multiple ? $"{below} or {above}" : $"{above}";
             throw new ArgumentOutOfRangeException(nameof(Preprocess), $"{Preprocess.Width}×{Preprocess.Height}",
-                $"image size must be divisible by {multiple} for a depth-{Model.Depth} U-Net");
+                $"image size must be divisible by {multiple} for a depth-{Model.Depth} U-Net (allowed: multiples of {multiple}, e.g. {nearest})");
+        }
         Preprocess.Validate();
         return this;
     }

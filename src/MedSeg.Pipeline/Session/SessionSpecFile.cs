@@ -42,14 +42,7 @@ public static class SessionSpecFile
         catch (ArgumentException e) when (e.ParamName != nameof(path))
         {
             // A value the spec's own checks refuse: name the file, and the key in the spec's camelCase.
-            string reason = e.Message.Split('\n', 2)[0];
-            if (e.ParamName is { Length: > 0 } name)
-            {
-                reason = reason.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal);
-                string key = char.ToLowerInvariant(name[0]) + name[1..];
-                string value = e is ArgumentOutOfRangeException { ActualValue: { } v } ? $" {Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)}" : "";
-                reason = $"{key}{value}: {reason}";
-            }
+            string reason = SpecKeyMessage.Of(e);
             throw new ArgumentException($"{path}: {reason}", nameof(path), e);
         }
     }

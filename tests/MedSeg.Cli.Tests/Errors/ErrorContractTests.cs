@@ -156,4 +156,59 @@ public sealed class ErrorContractTests : IDisposable
         Assert.Contains("--max-batch 0: must be 1–1024", error.ToString());
         Assert.DoesNotContain("MaxBatch", error.ToString());
     }
+
+    /// <summary>
+    /// Values the parse-time ranges let through and a record or the session spec refuses later:
+    /// the refusal must still name the option as typed, never the property or spec key behind it.
+    /// </summary>
+    [Theory]
+    [InlineData("train", "--size", "33", "multiples of 16")]
+    [InlineData("train", "--size", "40x33", "multiples of 16")]
+    [InlineData("train", "--size", "4", "multiples of 16, e.g. 16)")]
+    [InlineData("train", "--base", "3", "even")]
+    [InlineData("train", "--depth", "7", "allowed range")]
+    [InlineData("train", "--threshold", "1", "(0, 1)")]
+    [InlineData("train", "--val-fraction", "0", "(0, 1)")]
+    [InlineData("eval", "--threshold", "0", "(0, 1)")]
+    [InlineData("export-onnx", "--threshold", "1", "(0, 1)")]
+    [InlineData("export-onnx", "--opset", "99", "13")]
+    [InlineData("stream", "--threshold", "1", "(0, 1)")]
+    [InlineData("record", "--threshold", "0", "(0, 1)")]
+    public async Task LateRefusal_NamesTheOptionAsTypedAndTheAllowedValues(string command, string option, string value, string allowed)
+    {
+        string ckpt = Ckpt();
+        string[] args = command switch
+        {
+            "train" => ["train", "--data", "synthetic:lesion?n=8&size=32", "--no-plan", "--epochs", "1", "--out", Path.Combine(_dir, "train")],
+            "eval" => ["eval", "--model", ckpt, "--data", "synthetic:lesion?n=4&size=32", "--out", Path.Combine(_dir, "eval")],
+            "export-onnx" => ["export-onnx", ckpt, "--out", Path.Combine(_dir, "m.onnx")],
+            "stream" => ["stream", "--model", ckpt, "--source", "synthetic:lesion?fps=0&frames=2&size=32"],
+            "record" => ["record", "--model", ckpt, "--source", "synthetic:lesion?fps=0&frames=2&size=32", "--out", Path.Combine(_dir, "r.msgpack")],
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
+        };
+        var (code, output) = await CliRunner.RunAsync([.. args, option, value]);
+        Assert.True(code == 2, output);
+        string error = Assert.Single(output.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.StartsWith($"error: {option} ", error);
+        Assert.Contains(allowed, error);
+        foreach (string inner in (string[])["--preprocess", "--width", "--base-width", "engine.", "Parameter"])
+            Assert.DoesNotContain(inner, error);
+    }
+
+    [Theory]
+    [InlineData("sources: []\n", "sources: at least one source")]
+    [InlineData("sources:\n  - uri: ''\n", "sources[0].uri is empty")]
+    [InlineData("sources:\n  - uri: 'synthetic:lesion'\n    mode: sideways\n", "sources[0].mode 'sideways'")]
+    [InlineData("sources:\n  - uri: 'synthetic:lesion'\nbatcher:\n  maxBatch: 0\n", "batcher.maxBatch 0: must be 1–1024")]
+    public async Task Run_SpecValueRefused_NamesFileAndKeyOnce(string yaml, string expected)
+    {
+        string spec = Path.Combine(_dir, "spec.yaml");
+        File.WriteAllText(spec, yaml);
+        var (code, output) = await CliRunner.RunAsync("run", spec, "--model", Ckpt());
+        Assert.Equal(2, code);
+        string error = Assert.Single(output.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.StartsWith($"error: {spec}: {expected}", error);
+        string key = expected.Split([' ', ':'], 2)[0];
+        Assert.Equal(1, (error.Length - error.Replace(key, "", StringComparison.Ordinal).Length) / key.Length);
+    }
 }

@@ -103,7 +103,7 @@ public static class SourceFactory
                 };
                 int volume = query.Get<int>("volume") ?? 0;
                 if (volume < 0) throw new ArgumentOutOfRangeException("volume", volume, "must be ≥ 0");
-                return NiftiVolume.Open(target, axisIndex, volume);
+                return NiftiVolume.OpenStreaming(target, axisIndex, volume);
             case "tiff":
                 return Directory.Exists(target) ? ImageFolderStack.Open(target, [".tif", ".tiff"]) : TiffStack.Open(target);
             default:

@@ -47,6 +47,34 @@ public sealed class ReaderDamageTests : IDisposable
         }, iter: Damage.Iterations(150), threads: 1);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void NiftiGz_GeneratedDamage_Streamed_ReadsOrNamesTheFile(int axis)
+    {
+        byte[] valid = File.ReadAllBytes(Nibabel(_dir.Combine("base.nii.gz"), 24, 20, 6));
+        string path = _dir.Combine("case.nii.gz");
+        Damage.Of(valid.Length).Sample(damage =>
+        {
+            File.WriteAllBytes(path, damage(valid));
+            Damage.Outcome(path, () => Damage.ReadAll(NiftiVolume.OpenStreaming(path, axis), path));
+        }, iter: Damage.Iterations(150), threads: 1);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Nifti_GeneratedDamage_Streamed_ReadsOrNamesTheFile(int axis)
+    {
+        byte[] valid = NiftiWriter.Build([16, 12, 5], 4, 16, NiftiWriter.Int16s(Enumerable.Range(0, 16 * 12 * 5)));
+        string path = _dir.Combine("case.nii");
+        Damage.Of(valid.Length).Sample(damage =>
+        {
+            File.WriteAllBytes(path, damage(valid));
+            Damage.Outcome(path, () => Damage.ReadAll(NiftiVolume.OpenStreaming(path, axis), path));
+        }, iter: Damage.Iterations(150), threads: 1);
+    }
+
     [Fact]
     public void Nifti_GeneratedHeaderDamage_ReadsOrNamesTheFile()
     {

@@ -6,30 +6,35 @@ namespace MedSeg.Imaging.Formats.Nifti;
 
 /// <summary>One 3-D volume of a NIfTI-1 file (<c>.nii</c> or <c>.nii.gz</c>) cut into slices along x, y or z.</summary>
 /// <remarks>
-/// Memory: the chosen volume is read once into one array (limit <c>maxBytes</c>); slices are cut
-/// from it on demand into a reused scratch buffer. Before anything large is allocated the
-/// declared size is checked against the file (or, for gzip, the stream's recorded length).
+/// Memory: <see cref="Open"/> reads the chosen volume once into one array (limit <c>maxBytes</c>)
+/// for random access (data sets); <see cref="OpenStreaming"/> reads each slice from the file when
+/// it is asked for (a .nii by offset, a .nii.gz along z by decompressing forward), so a stream
+/// that stops after a few frames costs a few slices. Either way a slice is decoded into a reused
+/// scratch buffer, and before anything large is allocated the declared size is checked against
+/// the file (or, for gzip, the stream's recorded length) and the limits.
 /// Geometry: slices are in index order, no reorientation (qform/sform are not applied): along z
 /// a slice is x (columns) × y (rows); along y, x × z; along x, y × z; row 0 is index 0.
 /// Format: scl_slope/scl_inter applied; integer data stays 16-bit when every value fits, else Float32.
+/// Streaming cannot look at every value first: there an integer rescale that could leave 16 bits
+/// gives Float32 (exact) rather than a pass over the whole file.
 /// </remarks>
 public sealed class NiftiVolume : ISliceStack
 {
     public const long DefaultMaxBytes = 1L << 30;
 
-    private readonly byte[] _data;
+    private readonly INiftiSlices _slices;
     private readonly byte[] _scratch;
     private readonly SampleType _type;
     private readonly int _bytes, _axis;
     private readonly string _path;
     private readonly FrameGeometry[] _geometry;
 
-    private NiftiVolume(string path, NiftiHeader header, byte[] data, int axis, int volume, NiftiAffine affine)
+    private NiftiVolume(string path, NiftiHeader header, INiftiSlices slices, int axis, int volume, NiftiAffine affine)
     {
         Affine = affine;
         _path = path;
         Header = header;
-        _data = data;
+        _slices = slices;
         _axis = axis;
         _type = header.SampleType(path);
         _bytes = SampleDecoder.BytesPerSample(_type);
@@ -41,8 +46,7 @@ public sealed class NiftiVolume : ISliceStack
             _ => (d[0], d[1], d[2]),
         };
         _scratch = new byte[(long)Width * Height * _bytes];
-        var (min, max) = SampleDecoder.Range(data, data.Length / _bytes, _type, header.BigEndian, 8 * _bytes);
-        Format = header.Rescale.ChooseFormat(_type, min, max);
+        Format = ChooseFormat(header, _type, _bytes, slices);
         if (header.CalMax > header.CalMin && float.IsFinite(header.CalMin) && float.IsFinite(header.CalMax))
             Window = new DisplayWindow((header.CalMin + header.CalMax) / 2.0, header.CalMax - header.CalMin);
         Description = $"NIfTI {Path.GetFileName(path)} {d[0]}×{d[1]}×{d[2]} {NiftiHeader.DatatypeName(header.Datatype)}" +
@@ -64,7 +68,18 @@ public sealed class NiftiVolume : ISliceStack
 
     /// <summary>Reads volume <paramref name="volume"/> of <paramref name="path"/>, to be sliced along axis 0 (x), 1 (y) or 2 (z).</summary>
     /// <exception cref="MedicalFormatException">Not NIfTI-1, unsupported datatype, truncated, or larger than <paramref name="maxBytes"/>.</exception>
-    public static NiftiVolume Open(string path, int axis = 2, int volume = 0, long maxBytes = DefaultMaxBytes)
+    public static NiftiVolume Open(string path, int axis = 2, int volume = 0, long maxBytes = DefaultMaxBytes) =>
+        Open(path, axis, volume, maxBytes, streaming: false);
+
+    /// <summary>
+    /// Like <see cref="Open"/>, with every check made before the first slice, but slices are read
+    /// from the file as they are asked for (a .nii.gz along x or y is read whole: each of its
+    /// slices spans the whole volume). For sources that read each slice once, in order.
+    /// </summary>
+    public static NiftiVolume OpenStreaming(string path, int axis = 2, int volume = 0, long maxBytes = DefaultMaxBytes) =>
+        Open(path, axis, volume, maxBytes, streaming: true);
+
+    private static NiftiVolume Open(string path, int axis, int volume, long maxBytes, bool streaming)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(axis);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(axis, 2);
@@ -100,12 +115,16 @@ public sealed class NiftiVolume : ISliceStack
             double total = header.VoxOffset + (double)header.Volumes * volumeBytes;
             if (available >= 0 && (!gz || total < 1L << 32) && total > available)
                 throw new MedicalFormatException(path, $"truncated: the header's {header.Volumes} volume(s) need {total:0} bytes from the start but the {(gz ? "decompressed data ends" : "file ends")} at {available}", available);
+            var layout = new NiftiSliceLayout(d[0], d[1], d[2], axis, bytes);
+            var affine = NiftiAffine.Read(head, header);
+            if (streaming && !gz) return new NiftiVolume(path, header, new NiftiFileSlices(path, start, layout), axis, volume, affine);
+            if (streaming && axis == 2) return new NiftiVolume(path, header, new NiftiGzipSlices(path, start, layout), axis, volume, affine);
             Skip(stream, start - NiftiHeader.Size, path);
             var data = new byte[volumeBytes];
             int read = ReadUpTo(stream, data);
             if (read < data.Length) throw new MedicalFormatException(path, $"truncated: the data of volume {volume} stops after {read} of {volumeBytes} bytes", start + read);
             if (stream is GzipIntegrity checkedGzip) checkedGzip.VerifyToEnd(path, file);
-            return new NiftiVolume(path, header, data, axis, volume, NiftiAffine.Read(head, header));
+            return new NiftiVolume(path, header, new NiftiMemorySlices(data, layout), axis, volume, affine);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -119,29 +138,23 @@ public sealed class NiftiVolume : ISliceStack
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        var d = Header.Dims;
-        int nx = d[0], ny = d[1];
-        if (_axis == 2)
-        {
-            _data.AsSpan((int)((long)index * nx * ny * _bytes), _scratch.Length).CopyTo(_scratch);
-        }
-        else
-        {
-            // Gather one voxel at a time: along x or y the slice is strided through the volume.
-            int w = 0;
-            for (int row = 0; row < Height; row++)
-                for (int col = 0; col < Width; col++, w += _bytes)
-                {
-                    long voxel = _axis == 1 ? col + (long)nx * (index + (long)ny * row) : index + (long)nx * (col + (long)ny * row);
-                    _data.AsSpan((int)(voxel * _bytes), _bytes).CopyTo(_scratch.AsSpan(w));
-                }
-        }
+        _slices.ReadRaw(index, _scratch);
         SampleDecoder.Decode(_scratch, Width * Height, _type, Header.BigEndian, 8 * _bytes, Header.Rescale, Format, destination);
     }
 
     public FrameGeometry GeometryOf(int index) => _geometry[index];
 
-    public void Dispose() { }
+    public void Dispose() => _slices.Dispose();
+
+    // From the actual values when they are in memory; streamed, from the range the sample type
+    // allows (an integer rescale that could leave 16 bits then gives Float32, which holds it exactly).
+    private static PixelFormat ChooseFormat(NiftiHeader header, SampleType type, int bytes, INiftiSlices slices)
+    {
+        var (min, max) = slices is NiftiMemorySlices memory
+            ? SampleDecoder.Range(memory.Data, memory.Data.Length / bytes, type, header.BigEndian, 8 * bytes)
+            : SampleDecoder.TheoreticalRange(type, 8 * bytes);
+        return header.Rescale.ChooseFormat(type, min, max);
+    }
 
     // Which voxel axis runs along a slice's columns, its rows, and across slices (see Read).
     private static (int Column, int Row, int Slice) Axes(int axis) => axis switch { 0 => (1, 2, 0), 1 => (0, 2, 1), _ => (0, 1, 2) };

@@ -53,7 +53,7 @@ internal sealed class NiftiGzipSlices : INiftiSlices
             _next = index + 1;
             if (_next == _layout.Count)
             {
-                gzip.VerifyToEnd(_path, _file!);
+                VerifyToEnd(gzip);
                 Close();
                 _next = int.MaxValue; // a read after the end goes back: served from memory
             }
@@ -90,8 +90,22 @@ internal sealed class NiftiGzipSlices : INiftiSlices
         var gzip = Opened();
         var data = new byte[_layout.SliceBytes * _layout.Count];
         Fill(gzip, data);
-        gzip.VerifyToEnd(_path, _file!);
+        VerifyToEnd(gzip);
         return data;
+    }
+
+    // The check covers the whole file but is only known after its last slice: the slices already
+    // streamed may be wrong too, and the message says so.
+    private void VerifyToEnd(GzipIntegrity gzip)
+    {
+        try
+        {
+            gzip.VerifyToEnd(_path, _file!);
+        }
+        catch (MedicalFormatException e)
+        {
+            throw new MedicalFormatException(_path, $"{e.Reason}; found after the last slice, so the slices before it may be damaged too", e.Offset, e);
+        }
     }
 
     private void Skip(Stream s, long count)

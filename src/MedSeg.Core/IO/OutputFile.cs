@@ -79,6 +79,20 @@ public static class OutputFile
         }
     }
 
+    /// <summary>Copies <paramref name="source"/> over <paramref name="path"/>; a write fault names <paramref name="path"/>.</summary>
+    public static void Copy(string source, string path)
+    {
+        try
+        {
+            File.Copy(source, path, overwrite: true);
+        }
+        catch (Exception e) when (OutputFault.IsWriteFault(e) && e is not FileNotFoundException)
+        {
+            TryDelete(path);
+            throw OutputFault.For(path, e);
+        }
+    }
+
     private static void TryDelete(string path)
     {
         try

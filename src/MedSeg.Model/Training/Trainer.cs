@@ -134,7 +134,7 @@ public static class Trainer
         if (bestEpoch == 0 && File.Exists(last))
         {
             // The run ended before the settle epoch: the last weights are the only honest choice.
-            File.Copy(last, best, overwrite: true);
+            Core.IO.OutputFile.Copy(last, best);
             bestEpoch = lastEpoch;
             observer.Message($"no epoch reached the settle epoch {o.SettleEpochs}: best.ckpt is the last epoch");
         }

@@ -101,8 +101,7 @@ public static class CliErrorContract
             $"a file cannot be written: {Core.IO.OutputFault.FileTooLarge}",
         OpenCVException cv => $"OpenCV refused the data in {cv.FuncName}: {cv.ErrMsg}",
         ArgumentException a => OptionNames.Of(a) is { } typed ? Pipeline.Session.SpecKeyMessage.Of(a, typed) : Pipeline.Session.SpecKeyMessage.Reason(a),
-        _ => FirstLine(e.Message),
+        // A shader compile error carries the driver's log on the lines after it.
+        _ => e.Message,
     };
-
-    private static string FirstLine(string s) => s.Split('\n', 2)[0].TrimEnd('\r');
 }

@@ -168,7 +168,6 @@ public sealed class ErrorContractTests : IDisposable
     [InlineData("train", "--base", "3", "even")]
     [InlineData("train", "--depth", "7", "allowed range")]
     [InlineData("train", "--threshold", "1", "(0, 1)")]
-    [InlineData("train", "--val-fraction", "0", "(0, 1)")]
     [InlineData("eval", "--threshold", "0", "(0, 1)")]
     [InlineData("export-onnx", "--threshold", "1", "(0, 1)")]
     [InlineData("export-onnx", "--opset", "99", "13")]

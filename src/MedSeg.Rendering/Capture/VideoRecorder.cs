@@ -73,11 +73,15 @@ public sealed class VideoRecorder : IDisposable
             if (ffmpeg is null) throw new InvalidOperationException("ffmpeg is not on PATH (Debian: apt-get install ffmpeg)");
             return new VideoRecorder(path, width, height, encoder, StartFfmpeg(ffmpeg, path, width, height, fps), null);
         }
-        var writer = new VideoWriter(path, FourCC.MP4V, fps, new Size(width, height), isColor: true);
+        // OpenCV gives FFmpeg's MPEG-4 encoder a time base of 1000/(fps × 1000), whose denominator
+        // must stay ≤ 65535: above 65.535 fps (a replay's own rate, e.g. 213.789) whole frame rates only.
+        double rate = fps * 1000 > 65535 ? Math.Round(fps) : fps;
+        var writer = new VideoWriter(path, FourCC.MP4V, rate, new Size(width, height), isColor: true);
         if (!writer.IsOpened())
         {
             writer.Dispose();
-            throw new InvalidOperationException($"OpenCV VideoWriter could not open '{path}' for mp4v");
+            throw new Core.IO.OutputWriteException(path, $"OpenCV's VideoWriter could not open it for mp4v at {rate:0.###} fps (an unwritable folder?)",
+                new IOException("VideoWriter.IsOpened() is false"));
         }
         return new VideoRecorder(path, width, height, encoder, null, writer);
     }
@@ -112,7 +116,12 @@ public sealed class VideoRecorder : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        _writer?.Dispose();
+        if (_writer is not null)
+        {
+            _writer.Dispose();
+            VerifyOpenCvFile();
+            return;
+        }
         if (_ffmpeg is null) return;
         try { _stdin!.Dispose(); } catch (IOException) { /* ffmpeg already gone; its exit code tells why */ }
         _ffmpeg.WaitForExit();
@@ -124,6 +133,19 @@ public sealed class VideoRecorder : IDisposable
         string tail = Tail();
         if (tail.Contains("Error writing trailer", StringComparison.Ordinal) || tail.Contains("Error closing file", StringComparison.Ordinal))
             throw Failed("ffmpeg could not finish the file", null);
+    }
+
+    // OpenCV's writer says nothing when a write fails (a full disk, a file-size limit): read the
+    // file back and count its frames.
+    private void VerifyOpenCvFile()
+    {
+        if (FramesWritten == 0) return;
+        long frames = 0;
+        using (var check = new VideoCapture(Path))
+            if (check.IsOpened()) frames = (long)check.Get(VideoCaptureProperties.FrameCount);
+        if (frames < FramesWritten)
+            throw new Core.IO.OutputWriteException(Path, $"the video holds {frames} of the {FramesWritten} frames written (cut short: a full disk or a file-size limit?)",
+                new IOException("OpenCV VideoWriter reported no error"));
     }
 
     /// <summary>One line naming the file: a full disk or a file-size limit said as such, else ffmpeg's last messages.</summary>

@@ -66,6 +66,7 @@ public sealed partial class FullDiskTests : IDisposable
     [InlineData("score")]
     [InlineData("export")]
     [InlineData("video")]
+    [InlineData("video-opencv")]
     [InlineData("export-onnx")]
     [InlineData("eval")]
     [InlineData("compare")]
@@ -83,7 +84,7 @@ public sealed partial class FullDiskTests : IDisposable
         {
             "score" => ["score", session, "--out", target],
             "export" => ["export", session, "--out", target],
-            "video" => ["video", session, "--out", target + ".mp4"],
+            "video" or "video-opencv" => ["video", session, "--out", target + ".mp4"],
             "export-onnx" => ["export-onnx", ckpt, "--out", target + ".onnx"],
             "eval" => ["eval", "--model", ckpt, "--data", data, "--out", target],
             "compare" => ["compare", ckpt, ckpt, "--data", data, "--out", target],
@@ -92,18 +93,19 @@ public sealed partial class FullDiskTests : IDisposable
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
         };
 
-        var (exit, errors, output) = await RunLimited(1, args);
+        // Without ffmpeg on PATH the video goes through OpenCV's writer, which reports no write error.
+        var (exit, errors, output) = await RunLimited(1, args, withoutFfmpeg: command == "video-opencv");
 
         Assert.True(exit == 2, $"exit {exit}: {output}");
         var error = Assert.Single(errors.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.Contains(target, error);          // the file being written, not the folder of the temporary copy
         Assert.DoesNotContain(".tmp", error);
-        Assert.Contains("file too large", error);
+        Assert.Contains(command == "video-opencv" ? "cut short" : "file too large", error);
         Assert.DoesNotContain("   at ", output);
     }
 
     /// <summary>Runs medseg as a child under <c>ulimit -f <paramref name="blocks"/></c> with SIGXFSZ ignored.</summary>
-    private static async Task<(int Exit, string Errors, string Output)> RunLimited(int blocks, string[] args)
+    private static async Task<(int Exit, string Errors, string Output)> RunLimited(int blocks, string[] args, bool withoutFfmpeg = false)
     {
         var start = new ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in (string[])["-c", $"trap '' XFSZ; ulimit -f {blocks}; exec \"$@\"", "bash",
@@ -112,6 +114,7 @@ public sealed partial class FullDiskTests : IDisposable
         // CoreCLR's W^X double mapping backs code memory with a file larger than the limit: without
         // this, dotnet itself fails to start ("Failed to create CoreCLR, HRESULT: 0x8007000E").
         start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        if (withoutFfmpeg) start.Environment["PATH"] = DotnetFolder();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -122,6 +125,21 @@ public sealed partial class FullDiskTests : IDisposable
         }
         string errors = await stderr;
         return (process.ExitCode, errors, await stdout + errors);
+    }
+
+    // The folder of the real dotnet executable (/usr/bin/dotnet links to it): a PATH without ffmpeg.
+    private static string DotnetFolder()
+    {
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var dotnet = new FileInfo(Path.Combine(dir, "dotnet"));
+            if (!dotnet.Exists) continue;
+            string real = dotnet.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? dotnet.FullName;
+            string folder = Path.GetDirectoryName(real)!;
+            Assert.False(File.Exists(Path.Combine(folder, "ffmpeg")), $"{folder} holds ffmpeg too");
+            return folder;
+        }
+        throw new InvalidOperationException("dotnet is not on PATH");
     }
 
     [GeneratedRegex(@"the file holds the (\d+) frame")]

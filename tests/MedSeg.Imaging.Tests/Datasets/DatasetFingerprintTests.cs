@@ -58,7 +58,7 @@ public sealed class DatasetFingerprintTests : IDisposable
     [Fact]
     public void Measure_EightBitMri_IsNotCt()
     {
-        using var ds = (NiftiPairDataset)DatasetFactory.Open(NiftiPairDatasetTests.BrainSpec);
+        using var ds = (StackPairDataset)DatasetFactory.Open(StackPairDatasetTests.BrainSpec);
 
         var f = DatasetFingerprint.Measure(ds, maxImages: 5);
 

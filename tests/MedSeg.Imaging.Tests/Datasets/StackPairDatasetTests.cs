@@ -180,4 +180,30 @@ public sealed class StackPairDatasetTests
 
         Assert.Contains("labels.png: not a slice stack; expected .nii, .nii.gz, .tif, .tiff or a folder", e.Message);
     }
+
+    [Fact]
+    public void Load_DicomSeriesWithNiftiLabels_PairsEverySliceByPosition()
+    {
+        // The labels are the same CT thresholded, so any slice or row mismatch shows as mask ≠ (HU > 0).
+        using var dir = new TempDirectory();
+        string root = TutorialLayouts.WriteCtSeries(dir.Combine("ct"));
+
+        using var ds = (StackPairDataset)DatasetFactory.Open($"{StackPairDataset.Prefix}{root}/dcm?labels={root}/ct.nii.gz&threshold=0");
+
+        Assert.Equal(12, ds.Count);
+        int foreground = 0;
+        for (int i = 0; i < ds.Count; i++)
+        {
+            using LabeledImage s = ds.Load(i);
+            Assert.Equal(MatType.CV_16SC1, s.Image.Type());
+            Assert.Equal(new Size(40, 32), s.Image.Size());
+            using Mat positive = s.Image.GreaterThan(0);
+            using Mat labelled = s.Mask.GreaterThan(0);
+            using Mat differ = new();
+            Cv2.Compare(positive, labelled, differ, CmpTypes.NE);
+            Assert.True(Cv2.CountNonZero(differ) == 0, $"{s.Id}: {Cv2.CountNonZero(differ)} pixels where the NIfTI label disagrees with the DICOM slice");
+            foreground += Cv2.CountNonZero(s.Mask);
+        }
+        Assert.True(foreground > 0);
+    }
 }

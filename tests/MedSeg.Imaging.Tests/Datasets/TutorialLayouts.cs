@@ -11,13 +11,28 @@ internal static class TutorialLayouts
     /// <summary>Writes <paramref name="kind"/> (membrane, isbi, kvasir) into <paramref name="folder"/>; returns the folder.</summary>
     public static string Write(string kind, string folder, int count = 6, int size = 32)
     {
+        Python("tutorial_layouts.py", kind, folder, $"{count}", $"{size}");
+        return folder;
+    }
+
+    /// <summary>
+    /// One 40×32×12 CT twice, from one array: <c>folder/dcm/</c> a DICOM series by pydicom (shuffled
+    /// file names, InstanceNumber against position) and <c>folder/ct.nii.gz</c> by nibabel.
+    /// </summary>
+    public static string WriteCtSeries(string folder)
+    {
+        Python("ct_series.py", folder);
+        return folder;
+    }
+
+    private static void Python(string script, params string[] args)
+    {
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "Datasets", "tutorial_layouts.py"), kind, folder, $"{count}", $"{size}" })
-            start.ArgumentList.Add(a);
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Datasets", script));
+        foreach (string a in args) start.ArgumentList.Add(a);
         using var p = Process.Start(start)!;
         string err = p.StandardError.ReadToEnd();
         p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"tutorial_layouts.py {kind}: {err}");
-        return folder;
+        Assert.True(p.ExitCode == 0, $"{script} {string.Join(' ', args)}: {err}");
     }
 }

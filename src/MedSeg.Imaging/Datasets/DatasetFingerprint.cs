@@ -114,7 +114,7 @@ public sealed record DatasetFingerprint(
             widths.Count, Median(widths), Median(heights), widths.Min(), heights.Min(), widths.Max(), heights.Max(), channels, depth, min, max,
             Percentile(foreground, 0.5), Percentile(foreground, 50), Percentile(foreground, 99.5), mean, std,
             freq, 1 - freq[0], (double)withForeground / widths.Count,
-            structure.Count > 0 ? structure.Order().ElementAt(structure.Count / 2) : double.NaN, null)
+            structure.Count > 0 ? structure.Order().ElementAt(structure.Count / 2) : double.NaN, data.Spacing)
         {
             NonZeroBoxFraction = nonZeroBox.Order().ElementAt(nonZeroBox.Count / 2),
             SetSize = pool.Count,

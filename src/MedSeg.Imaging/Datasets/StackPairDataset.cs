@@ -59,6 +59,9 @@ public sealed class StackPairDataset : ISegmentationDataset, IDisposable
 
     public int Count => _samples.Length;
 
+    /// <summary>The image stack's in-plane spacing (the mean of row and column spacing when they differ); TIFF states none.</summary>
+    public double? Spacing => _image.GeometryOf(_slice[0]) is { IsKnown: true } g ? (g.ColumnSpacing + g.RowSpacing) / 2 : null;
+
     public IReadOnlyList<string> Notes =>
     [
         $"{_image.Description}; labels {_labels.Description}; slices {_slice[0]}..{_slice[^1]}, split by blocks of {Block} contiguous slices",

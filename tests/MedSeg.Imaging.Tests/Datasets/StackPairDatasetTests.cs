@@ -33,6 +33,7 @@ public sealed class StackPairDatasetTests
         Assert.Equal(1, maxId);
         double brain = Cv2.CountNonZero(s.Mask) / (double)s.Mask.Total();
         Assert.InRange(brain, 0.2, 0.7); // a mid-brain axial slice
+        Assert.Equal(1.0, ds.Spacing!.Value, 6); // Colin27 is 1 mm
     }
 
     [Fact]
@@ -112,6 +113,7 @@ public sealed class StackPairDatasetTests
         Cv2.MinMaxLoc(s.Mask, out double _, out double maxId);
         Assert.Equal(1, maxId);
         Assert.Equal(spec, ds.Name);
+        Assert.Null(ds.Spacing); // a TIFF states none
     }
 
     [Fact]
@@ -191,6 +193,8 @@ public sealed class StackPairDatasetTests
         using var ds = (StackPairDataset)DatasetFactory.Open($"{StackPairDataset.Prefix}{root}/dcm?labels={root}/ct.nii.gz&threshold=0");
 
         Assert.Equal(12, ds.Count);
+        Assert.Equal((0.8 + 0.75) / 2, ds.Spacing!.Value, 6); // PixelSpacing 0.8 (rows) \ 0.75 (columns)
+        Assert.Equal(ds.Spacing, DatasetFingerprint.Measure(ds).Spacing);
         int foreground = 0;
         for (int i = 0; i < ds.Count; i++)
         {

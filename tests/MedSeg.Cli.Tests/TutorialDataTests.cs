@@ -18,6 +18,7 @@ public sealed class TutorialDataTests : IDisposable
     [Theory]
     [InlineData("membrane", "train", "", 10)]                // zhixuhao/unet: train/image/0.png + train/label/0.png; eval on the same folder
     [InlineData("kvasir", "", "", 10)]                       // Kvasir-SEG: images/*.jpg + masks/*.jpg
+    [InlineData("carvana", "data", "", 10)]                  // milesial/Pytorch-UNet: data/imgs/*.jpg + data/masks/*_mask.gif
     [InlineData("isbi", "", "stack-pair:{0}/train-volume.tif?labels={0}/train-labels.tif&slices=8-9", 2)] // ISBI 2012 folder, detected; eval on a slices range
     public async Task TrainThenEval_TutorialLayout_ReadsItAtEveryStep(string kind, string sub, string evalSpec, int evalImages)
     {

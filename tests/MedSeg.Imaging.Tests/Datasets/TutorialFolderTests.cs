@@ -119,6 +119,22 @@ public sealed class TutorialFolderTests : IDisposable
     }
 
     [Fact]
+    public void Load_CarvanaGifMasks_AreReadAsTheirPaletteIndex()
+    {
+        string root = TutorialLayouts.Write("carvana", _dir.Combine("data"), count: 2, size: 48);
+
+        ISegmentationDataset ds = DatasetFactory.Open(root);
+        using LabeledImage s = ds.Load(1);
+
+        Assert.Equal("0cdf0001_01", s.Id);
+        using Mat jpeg = Cv2.ImRead(_dir.Combine("data", "imgs", "0cdf0001_01.jpg"), ImreadModes.Grayscale);
+        using Mat bright = jpeg.GreaterThan(65); // the disc is ~100 grey, the ground ~30
+        int disc = Cv2.CountNonZero(bright), set = Mats.CountEqual(s.Mask, 1);
+        Assert.InRange(set, disc * 0.9, disc * 1.1 + 5);
+        Assert.True(set > 0);
+    }
+
+    [Fact]
     public void Open_UnknownFolder_NamesItAndListsWhatWasLookedFor()
     {
         using (Mat image = FakeLayouts.Gray(9))

@@ -5,6 +5,8 @@ usage: tutorial_layouts.py membrane|isbi|kvasir OUT [N] [SIZE]
   isbi      ISBI 2012: OUT/train-volume.tif + OUT/train-labels.tif, N pages each
             (labels 0 = membrane, 255 = cell), plus OUT/test-volume.tif without labels
   kvasir    Kvasir-SEG: OUT/images/cjz..jpg (RGB) + OUT/masks/cjz..jpg (RGB JPEG masks, lossy)
+  carvana   milesial/Pytorch-UNet's Carvana: OUT/imgs/<id>_01.jpg (RGB) + OUT/masks/<id>_01_mask.gif
+            (palette GIF, index 1 = car)
 The foreground of every image is a bright region on a darker, noisy ground, so a model can learn it.
 """
 import os
@@ -66,6 +68,16 @@ def main():
             rgb = np.stack([image, image // 2, image // 3], axis=-1)
             Image.fromarray(rgb).save(f"{out}/images/cju{i:04d}.jpg", quality=90)
             Image.fromarray(np.stack([label] * 3, axis=-1)).save(f"{out}/masks/cju{i:04d}.jpg", quality=75)
+    elif kind == "carvana":
+        os.makedirs(f"{out}/imgs", exist_ok=True)
+        os.makedirs(f"{out}/masks", exist_ok=True)
+        for i in range(n):
+            image, label = disc(rng, size)
+            rgb = np.stack([image // 3, image // 2, image], axis=-1)
+            Image.fromarray(rgb).save(f"{out}/imgs/0cdf{i:04d}_01.jpg", quality=90)
+            mask = Image.fromarray((label > 0).astype(np.uint8), mode="P")
+            mask.putpalette([0, 0, 0, 255, 255, 255])
+            mask.save(f"{out}/masks/0cdf{i:04d}_01_mask.gif")
     else:
         sys.exit(f"unknown kind {kind}")
 

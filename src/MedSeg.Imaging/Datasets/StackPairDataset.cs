@@ -32,16 +32,18 @@ public sealed class StackPairDataset : ISegmentationDataset, IDisposable
 
     private readonly ISliceStack _image;
     private readonly ISliceStack _labels;
+    private readonly string _labelsPath;
     private readonly double? _threshold;
     private readonly SampleInfo[] _samples;
     private readonly int[] _slice;
     private readonly Lazy<LabelValues> _values;
 
-    private StackPairDataset(string name, ISliceStack image, ISliceStack labels, double? threshold, int first, int last, int block)
+    private StackPairDataset(string name, ISliceStack image, ISliceStack labels, string labelsPath, double? threshold, int first, int last, int block)
     {
         Name = name;
         _image = image;
         _labels = labels;
+        _labelsPath = labelsPath;
         _threshold = threshold;
         _slice = Enumerable.Range(first, last - first + 1).ToArray();
         _samples = _slice.Select(z => new SampleInfo($"slice-{z:D4}", $"block-{z / block:D4}", _image.NameOf(z))).ToArray();
@@ -109,7 +111,7 @@ public sealed class StackPairDataset : ISegmentationDataset, IDisposable
             int count = last - first + 1;
             // At least ~10 groups, so a small stack (ISBI's 30 pages) does not hold out a third of itself.
             int chosen = block ?? (legacy ? LegacyBlock : Math.Clamp(count / 10, 1, LegacyBlock));
-            return new StackPairDataset(spec, image, labels, threshold, first, last, chosen);
+            return new StackPairDataset(spec, image, labels, labelsPath, threshold, first, last, chosen);
         }
         catch
         {
@@ -208,26 +210,26 @@ public sealed class StackPairDataset : ISegmentationDataset, IDisposable
     {
         if (_threshold is { } t) return new LabelValues(["background", "foreground"], [$"labels > {t.ToString(CultureInfo.InvariantCulture)} are the foreground"], false);
         double maxId = 0;
-        bool zeroAnd255 = true;
-        using var other = new Mat();
+        var pixels = new long[256];
+        using var ids = new Mat();
         foreach (int z in _slice)
         {
             using Mat raw = ReadSlice(_labels, z);
-            Cv2.MinMaxLoc(raw, out double _, out double max);
+            Cv2.MinMaxLoc(raw, out double min, out double max);
             maxId = Math.Max(maxId, max);
-            if (zeroAnd255)
-            {
-                // Any value besides 0 and 255 makes these class ids (an atlas), not a visible binary mask.
-                using Mat zero = raw.Equals(0);
-                using Mat full = raw.Equals(255);
-                Cv2.BitwiseOr(zero, full, other);
-                zeroAnd255 = Cv2.CountNonZero(other) == (int)other.Total();
-            }
+            if (min < 0 || max > 255) continue; // Load refuses this slice, saying threshold=T
+            raw.ConvertTo(ids, MatType.CV_8UC1);
+            foreach (byte id in ids.AsSpan<byte>()) pixels[id]++;
         }
-        if (zeroAnd255 && maxId == 255)
+        if (maxId == 255 && pixels.AsSpan(1, 254).IndexOfAnyExcept(0L) < 0)
             return new LabelValues(["background", "foreground"], ["labels hold only 0 and 255: read as binary, 255 = foreground"], true);
         int classes = (int)Math.Clamp(maxId, 1, 255);
-        return new LabelValues(["background", .. Enumerable.Range(1, classes).Select(static i => $"class{i}")], [], false);
+        int distinct = pixels.Count(static c => c > 0);
+        // A grey image given as labels reads as a couple of hundred "classes": say so, since it trains without error.
+        string[] notes = distinct > 64
+            ? [$"labels hold {distinct} distinct values: read as class ids 0..{classes}; if {_labelsPath} is an image or a probability map, pass threshold=T"]
+            : [];
+        return new LabelValues(["background", .. Enumerable.Range(1, classes).Select(static i => $"class{i}")], notes, false);
     }
 
     private static Mat ReadSlice(ISliceStack stack, int z)

@@ -22,7 +22,7 @@ public static class SliceStacks
             ?? throw new ArgumentException($"{path}: not a slice stack; expected {Accepted}", nameof(path));
         // TIFF pages and DICOM files are 2-D images in a row: there is no other axis to cut along.
         if (kind != "nifti" && axis != 2)
-            throw new ArgumentException($"{path}: axis {"xyz"[axis]} needs a NIfTI volume; a {kind} stack is cut along z only", nameof(axis));
+            throw new ArgumentException($"{path}: axis {"xyz"[axis]} needs a NIfTI volume; a {kind.ToUpperInvariant()} stack is cut along z only", nameof(axis));
         return kind switch
         {
             "nifti" => NiftiVolume.Open(path, axis),

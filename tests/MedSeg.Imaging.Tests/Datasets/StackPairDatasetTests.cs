@@ -161,7 +161,19 @@ public sealed class StackPairDatasetTests
 
         var e = Assert.Throws<ArgumentException>(() => DatasetFactory.Open($"{StackPairDataset.Prefix}{root}/train-volume.tif?labels={root}/train-labels.tif&axis=x"));
 
-        Assert.Contains("axis x needs a NIfTI volume", e.Message);
+        Assert.Contains("axis x needs a NIfTI volume; a TIFF stack is cut along z only", e.Message);
+    }
+
+    [Fact]
+    public void Notes_GreyImageGivenAsLabels_SayToPassThreshold()
+    {
+        using var dir = new TempDirectory();
+        string root = TutorialLayouts.Write("isbi", dir.Combine("isbi"), count: 2, size: 64);
+
+        using var ds = (StackPairDataset)DatasetFactory.Open($"{StackPairDataset.Prefix}{root}/train-volume.tif?labels={root}/test-volume.tif");
+
+        Assert.True(ds.ClassNames.Count > 100);
+        Assert.Contains(ds.Notes, n => n.Contains("distinct values") && n.Contains("test-volume.tif is an image or a probability map, pass threshold=T"));
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class TutorialDataTests : IDisposable
     [InlineData("membrane", "train", "", 10)]                // zhixuhao/unet: train/image/0.png + train/label/0.png; eval on the same folder
     [InlineData("kvasir", "", "", 10)]                       // Kvasir-SEG: images/*.jpg + masks/*.jpg
     [InlineData("carvana", "data", "", 10)]                  // milesial/Pytorch-UNet: data/imgs/*.jpg + data/masks/*_mask.gif
+    [InlineData("nnunet", "", "", 30)]                       // nnU-Net v2: imagesTr/*_0000.nii.gz + labelsTr/*.nii.gz, 3 CT cases × 10 slices
     [InlineData("isbi", "", "stack-pair:{0}/train-volume.tif?labels={0}/train-labels.tif&slices=8-9", 2)] // ISBI 2012 folder, detected; eval on a slices range
     public async Task TrainThenEval_TutorialLayout_ReadsItAtEveryStep(string kind, string sub, string evalSpec, int evalImages)
     {

@@ -15,11 +15,11 @@ public static class DatasetFactory
     public const string SyntheticPrefix = "synthetic:";
 
     /// <summary>Layouts <see cref="Open"/> accepts for its <c>layout</c> argument.</summary>
-    public static IReadOnlyList<string> Layouts { get; } = ["paired", "montgomery", "lgg", "dsb2018", "palette"];
+    public static IReadOnlyList<string> Layouts { get; } = ["paired", "montgomery", "lgg", "dsb2018", "palette", "decathlon"];
 
     private static string LookedFor =>
         $"CXR_png/ + ManualMask/ (montgomery), palette.txt + an image and a mask folder (palette), {PairedFolders.Described} (paired), "
-        + "NAME-volume.tif + NAME-labels.tif (an ISBI-style stack pair), <id>/images/ + <id>/masks/ (dsb2018), patient folders holding *_mask.tif (lgg)";
+        + "NAME-volume.tif + NAME-labels.tif (an ISBI-style stack pair), imagesTr/ + labelsTr/ NIfTI cases (decathlon), <id>/images/ + <id>/masks/ (dsb2018), patient folders holding *_mask.tif (lgg)";
 
     public static ISegmentationDataset Open(string spec, string? layout = null)
     {
@@ -66,6 +66,7 @@ public static class DatasetFactory
             "lgg" => new LggDataset(path),
             "dsb2018" => new DataScienceBowlDataset(path),
             "palette" => new PaletteDataset(path),
+            "decathlon" => new VolumeFolderDataset(path),
             _ => throw new ArgumentException($"unknown layout '{layout}'; known layouts: {string.Join(", ", Layouts)}", nameof(layout)),
         };
     }
@@ -99,6 +100,11 @@ public static class DatasetFactory
         if (StackPairDataset.FindInFolder(path) is not null)
         {
             return StackLayout;
+        }
+
+        if (VolumeFolderDataset.Matches(path))
+        {
+            return "decathlon";
         }
 
         string dsbRoot = Has(DataScienceBowlDataset.StageFolder) ? Path.Combine(path, DataScienceBowlDataset.StageFolder) : path;

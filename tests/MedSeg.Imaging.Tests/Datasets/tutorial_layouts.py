@@ -7,6 +7,10 @@ usage: tutorial_layouts.py membrane|isbi|kvasir OUT [N] [SIZE]
   kvasir    Kvasir-SEG: OUT/images/cjz..jpg (RGB) + OUT/masks/cjz..jpg (RGB JPEG masks, lossy)
   carvana   milesial/Pytorch-UNet's Carvana: OUT/imgs/<id>_01.jpg (RGB) + OUT/masks/<id>_01_mask.gif
             (palette GIF, index 1 = car)
+  decathlon Medical Segmentation Decathlon (nibabel): OUT/imagesTr/la_00K.nii.gz (int16, N slices of SIZE×SIZE/2)
+            + OUT/labelsTr/la_00K.nii.gz (uint8 ids 0, 1, 2) for 3 cases, OUT/dataset.json with MSD's "labels"
+  nnunet    the same as nnU-Net v2 names it: imagesTr/la_00K_0000.nii.gz and _0001 (a second channel),
+            dataset.json "labels": {"background": 0, ...}
 The foreground of every image is a bright region on a darker, noisy ground, so a model can learn it.
 """
 import os
@@ -78,6 +82,29 @@ def main():
             mask = Image.fromarray((label > 0).astype(np.uint8), mode="P")
             mask.putpalette([0, 0, 0, 255, 255, 255])
             mask.save(f"{out}/masks/0cdf{i:04d}_01_mask.gif")
+    elif kind in ("decathlon", "nnunet"):
+        import json
+        import nibabel as nib
+        os.makedirs(f"{out}/imagesTr", exist_ok=True)
+        os.makedirs(f"{out}/labelsTr", exist_ok=True)
+        for k in range(1, 4):
+            nx, ny = size, size // 2
+            x, y, z = np.meshgrid(np.arange(nx), np.arange(ny), np.arange(n), indexing="ij")
+            organ = ((x - nx / 2) ** 2 / (nx / 3) ** 2 + (y - ny / 2) ** 2 / (ny / 3) ** 2) < 1
+            lesion = organ & (((x - nx / 2) ** 2 + (y - ny / 2) ** 2) < (ny / 8) ** 2) & (z % 2 == 0)
+            labels = organ.astype(np.uint8) + lesion.astype(np.uint8)
+            ct = (np.where(organ, 60, -900) + 300 * lesion + rng.integers(-20, 20, labels.shape)).astype(np.int16)
+            affine = np.diag([0.7, 0.7, 2.5, 1.0])
+            image = f"la_{k:03d}_0000" if kind == "nnunet" else f"la_{k:03d}"
+            nib.save(nib.Nifti1Image(ct, affine), f"{out}/imagesTr/{image}.nii.gz")
+            if kind == "nnunet":
+                nib.save(nib.Nifti1Image(ct // 2, affine), f"{out}/imagesTr/la_{k:03d}_0001.nii.gz")
+            nib.save(nib.Nifti1Image(labels, affine), f"{out}/labelsTr/la_{k:03d}.nii.gz")
+        names = {"0": "background", "1": "organ", "2": "lesion"}
+        if kind == "nnunet":
+            names = {v: int(k) for k, v in names.items()}
+        with open(f"{out}/dataset.json", "w") as f:
+            json.dump({"name": "tiny", "labels": names, "numTraining": 3}, f)
     else:
         sys.exit(f"unknown kind {kind}")
 

@@ -127,6 +127,11 @@ public static class DatasetFactory
     {
         if (PairedFolders.FindImages(path) is { } images)
             return $" (it has an image folder, {Path.GetFileName(images)}/, but no mask folder named {string.Join("|", PairedFolders.MaskNames)})";
+        if (Directory.Exists(Path.Combine(path, VolumeFolderDataset.ImagesFolder)))
+            return $" (it has {VolumeFolderDataset.ImagesFolder}/ but no {VolumeFolderDataset.LabelsFolder}/)";
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+        if (ImageFiles.List(path).Count > 0 && (PairedFolders.ImageNames.Contains(name.ToLowerInvariant()) || PairedFolders.MaskNames.Contains(name.ToLowerInvariant())))
+            return $" (it is itself a folder of images: pass the folder above it, '{Path.GetDirectoryName(Path.GetFullPath(path))}', which holds the images and the masks)";
         string[] train = ImageFiles.ListDirectories(path)
             .Where(d => Path.GetFileName(d).Equals("train", StringComparison.OrdinalIgnoreCase) && PairedFolders.Find(d) is not null)
             .ToArray();

@@ -166,6 +166,16 @@ public sealed class TutorialFolderTests : IDisposable
     }
 
     [Fact]
+    public void Open_TheImageFolderItself_PointsAtItsParent()
+    {
+        string root = TutorialLayouts.Write("membrane", _dir.Combine("train"), count: 1);
+
+        var e = Assert.Throws<ArgumentException>(() => DatasetFactory.Open(Path.Combine(root, "image")));
+
+        Assert.Contains($"it is itself a folder of images: pass the folder above it, '{root}'", e.Message);
+    }
+
+    [Fact]
     public void Open_ParentOfTrainFolder_PointsAtTrain()
     {
         TutorialLayouts.Write("membrane", _dir.Combine("train"), count: 1);

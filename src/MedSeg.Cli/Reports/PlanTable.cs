@@ -26,7 +26,9 @@ public static class PlanTable
         var a = p.Augment;
         t.AddRow("augment", Markup.Escape($"flips h {a.HorizontalFlip} v {a.VerticalFlip}, rot90 {(a.Rotate90 ? "on" : "off")}, ±{a.RotateDegrees}°, scale ±{a.Scale}, " +
                                           $"brightness ±{a.Brightness}, contrast ±{a.Contrast}; foreground oversampling {p.ForegroundOversample:P0}"));
-        t.AddRow("cost here", $"{p.SecondsPerStep:F2} s/step → ≤ {p.EstimatedTrainSeconds:F0} s of steps; inference {p.InferenceMsPerFrame:F1} ms/frame at {p.InputWidth}×{p.InputHeight}");
+        t.AddRow("cost here", $"{p.SecondsPerStep:F2} s/step → ≤ {p.EstimatedTrainSeconds:F0} s of steps + ≈ {p.EstimatedValidationSeconds:F0} s of validation" +
+                              (p.ValidationSamples > 0 ? $" ({p.ValidationSamples} samples per epoch)" : "") +
+                              $"; inference {p.InferenceMsPerFrame:F1} ms/frame at {p.InputWidth}×{p.InputHeight}");
         if (p.Overridden.Count > 0) t.AddRow("[yellow]overridden[/]", Markup.Escape(string.Join(", ", p.Overridden)));
         AnsiConsole.Write(t);
         foreach (string r in p.Reasons) AnsiConsole.MarkupLine($"[grey]· {Markup.Escape(r)}[/]");

@@ -45,6 +45,9 @@ public static class PairedFolders
         string[] found = ImageFiles.ListDirectories(root)
             .Where(d => names.Contains(Path.GetFileName(d).ToLowerInvariant()))
             .ToArray();
+        // images/ and masks/ were the only names once: a set that has them beside labels/ keeps reading them.
+        string? canonical = found.FirstOrDefault(d => Path.GetFileName(d) == names[0]);
+        if (canonical is not null) return canonical;
         // Picking one of two would train on whichever sorts first; the user knows which is meant.
         if (found.Length > 1)
         {

@@ -89,15 +89,32 @@ public sealed class TutorialFolderTests : IDisposable
     {
         using (Mat image = FakeLayouts.Gray(9))
         {
-            _dir.Write(image, "images", "a.png");
             _dir.Write(image, "img", "a.png");
+            _dir.Write(image, "imgs", "a.png");
             _dir.Write(image, "masks", "a.png");
         }
 
         var e = Assert.Throws<DatasetException>(() => DatasetFactory.Open(_dir.Path));
 
-        Assert.Contains("images/ and img/ could each be the image folder", e.Reason);
+        Assert.Contains("img/ and imgs/ could each be the image folder", e.Reason);
         Assert.Equal(_dir.Path, e.Path);
+    }
+
+    [Fact]
+    public void Open_MasksBesideLabels_KeepsReadingMasksAsBefore()
+    {
+        using (Mat image = FakeLayouts.Gray(9))
+        using (Mat mask = Mats.Rect(FakeLayouts.Size, FakeLayouts.Size, new Rect(0, 0, 2, 3)))
+        using (Mat other = Mats.Rect(FakeLayouts.Size, FakeLayouts.Size, new Rect(0, 0, 5, 5)))
+        {
+            _dir.Write(image, "images", "a.png");
+            _dir.Write(mask, "masks", "a.png");
+            _dir.Write(other, "labels", "a.png");
+        }
+
+        using LabeledImage s = DatasetFactory.Open(_dir.Path).Load(0);
+
+        Assert.Equal(6, Mats.CountEqual(s.Mask, 1));
     }
 
     [Fact]

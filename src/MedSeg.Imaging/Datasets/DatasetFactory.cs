@@ -78,7 +78,6 @@ public static class DatasetFactory
     public static string Detect(string path)
     {
         bool Has(string name) => Directory.Exists(Path.Combine(path, name));
-        bool paired = PairedFolders.Find(path) is not null;
 
         // Most specific first: a paired root's masks/ folder may hold *_mask.tif files, which
         // would otherwise pass for an LGG patient folder.
@@ -87,6 +86,7 @@ public static class DatasetFactory
             return "montgomery";
         }
 
+        bool paired = PairedFolders.Find(path) is not null;
         if (File.Exists(Path.Combine(path, PaletteDataset.PaletteFile)) && paired)
         {
             return "palette";

@@ -208,6 +208,41 @@ public sealed class PlannerTests
         Assert.Equal(0, plan.ValidationSamples); // 0 = all
     }
 
+    [Fact]
+    public void Plan_LargeImagesOfCoarseStructures_ShrinkUntilTheNarrowestClassIsAboutThirtyTwoPixels()
+    {
+        // Chest X-ray-like: 2048² images, lungs 400 px wide. MaxInput halves them to 1024²; the lungs
+        // are then 200 px wide, so the input could shrink 6×, but not below 256 on the short side.
+        var f = Fingerprint(2048, "8-bit", 0, 255) with { StructureWidth = 400 };
+
+        var plan = Planner.Plan(f, new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal((256, 256), (plan.InputWidth, plan.InputHeight));
+        Assert.Equal(0, plan.Patch); // whole images now fit a patch
+        Assert.Contains(plan.Reasons, r => r.Contains("coarse structures"));
+    }
+
+    [Fact]
+    public void Plan_LargeImagesWithOneThinClass_KeepTheirResolution()
+    {
+        var f = Fingerprint(2048, "8-bit", 0, 255, classes: 3) with { StructureWidth = 400, ClassStructureWidths = [double.NaN, 400, 6] };
+
+        var plan = Planner.Plan(f, new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal((1024, 1024), (plan.InputWidth, plan.InputHeight));
+        Assert.DoesNotContain(plan.Reasons, r => r.Contains("coarse structures"));
+    }
+
+    [Theory]
+    [InlineData(512, 400)] // not larger than two patches: native, however coarse
+    [InlineData(1024, 20)] // structures already narrow at full size
+    public void Plan_CoarseRule_LeavesModerateImagesAndNarrowStructuresAlone(int size, double structure)
+    {
+        var plan = Planner.Plan(Fingerprint(size, "8-bit", 0, 255) with { StructureWidth = structure }, new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal(size, plan.InputWidth);
+    }
+
     [Theory]
     [InlineData(10, 3)]
     [InlineData(7, 7)]

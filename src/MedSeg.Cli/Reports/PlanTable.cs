@@ -14,7 +14,8 @@ public static class PlanTable
         t.AddRow("data", Markup.Escape($"{f.Images} images, median {f.MedianWidth}×{f.MedianHeight} ({f.MinWidth}×{f.MinHeight}–{f.MaxWidth}×{f.MaxHeight}), " +
                                        $"{f.Channels} ch {f.Depth}, values {f.ValueMin:G4}..{f.ValueMax:G4}{(f.Spacing is { } s ? $", spacing {s:G3} mm" : "")}"));
         t.AddRow("foreground", Markup.Escape($"{f.ForegroundFraction:P1} of pixels, in {f.ImagesWithForeground:P0} of images; intensity 0.5/50/99.5 % " +
-                                             $"{f.ForegroundLow:G4} / {f.ForegroundMedian:G4} / {f.ForegroundHigh:G4}; structure width {f.StructureWidth:F1} px"));
+                                             $"{f.ForegroundLow:G4} / {f.ForegroundMedian:G4} / {f.ForegroundHigh:G4}; structure width {f.StructureWidth:F1} px" +
+                                             (f.FinestStructureWidth < f.StructureWidth - 0.05 ? $" (narrowest class {f.FinestStructureWidth:F1} px)" : "")));
         t.AddRow("classes", Markup.Escape(string.Join(", ", f.ClassFrequencies.Select((q, i) => $"{i}: {q:P1}"))));
         t.AddRow("kind", Markup.Escape($"{p.DataKind} → {p.Preprocess.Normalization}"));
         t.AddRow("input", $"{p.InputWidth}×{p.InputHeight}" + (p.Tiled ? $", patches {p.Patch}² + sliding-window inference" : ", whole images"));

@@ -72,6 +72,24 @@ public static class Planner
         reasons.Add(shrink < 1
             ? $"median {f.MedianWidth}×{f.MedianHeight} over {o.MaxInput}: resized to {width}×{height}"
             : $"native resolution: median {f.MedianWidth}×{f.MedianHeight} → input {width}×{height}");
+        //    Large images of coarse structures only (lungs in a chest X-ray, every class wide): the
+        //    input shrinks until the narrowest class is CoarseStructureWidth pixels wide, never below
+        //    MinCoarseInput on the short side. At full size the budget's steps would see a few patches
+        //    of each image and no patch would hold a whole organ; the masks' native resolution is
+        //    still where eval scores, from bilinearly resampled probabilities. Thin or small classes
+        //    (membranes, nuclei, a skull ring) keep the resolution.
+        double finest = f.FinestStructureWidth * shrink;
+        if (Math.Max(width, height) > 2 * o.MaxPatch && double.IsFinite(finest) && finest > o.CoarseStructureWidth)
+        {
+            double coarse = Math.Max(o.CoarseStructureWidth / finest, (double)o.MinCoarseInput / Math.Min(width, height));
+            if (coarse < 1)
+            {
+                shrink *= coarse;
+                (width, height) = (RoundTo(f.MedianWidth * shrink, m), RoundTo(f.MedianHeight * shrink, m));
+                reasons.Add($"coarse structures (the narrowest class is {finest:F0} px wide at full input size): resized to {width}×{height}, " +
+                            $"where it is ≥ {o.CoarseStructureWidth} px; scores stay at the masks' native size");
+            }
+        }
 
         // 3. Patch: the whole image when it fits MaxPatch, else the largest multiple that does,
         //    with Gaussian-weighted sliding windows at inference. Batch: 4 at 256², more for

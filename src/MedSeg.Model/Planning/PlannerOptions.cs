@@ -18,6 +18,10 @@ public sealed record PlannerOptions
     public int MaxPatch { get; init; } = 256;
     /// <summary>Images larger than this on either side are resized down (aspect kept) before patching.</summary>
     public int MaxInput { get; init; } = 1024;
+    /// <summary>Inputs over 2 × MaxPatch whose narrowest class is wider than this (pixels) are shrunk until it is this wide...</summary>
+    public double CoarseStructureWidth { get; init; } = 32;
+    /// <summary>...but never below this on the short side.</summary>
+    public int MinCoarseInput { get; init; } = 256;
     /// <summary>Limits of the whole run's optimizer steps (a refit's included).</summary>
     public int MinSteps { get; init; } = 150;
     public int MaxSteps { get; init; } = 4000;

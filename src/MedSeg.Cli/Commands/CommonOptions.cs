@@ -12,7 +12,7 @@ public static class CommonOptions
         Description = "Data set: synthetic:lungs|lesion|mri[?n=400&size=128&seed=1], " +
                       "stack-pair:IMG?labels=LBL[&axis=z&threshold=T&slices=A-B&block=N] (NIfTI .nii/.nii.gz, multi-page TIFF such as ISBI's " +
                       "train-volume.tif + train-labels.tif, or a DICOM series folder; nifti-pair: is its older name), or a folder (paired " +
-                      "images|image|img|x/ + masks|mask|label|labels|gt|y/, an ISBI NAME-volume.tif + NAME-labels.tif pair, " +
+                      "images|image|img|x/ + masks|mask|label|labels|gt|y/ or NAME/ + NAME_masks/, an ISBI NAME-volume.tif + NAME-labels.tif pair, " +
                       "Decathlon / nnU-Net imagesTr/ + labelsTr/, Montgomery CXR, Kaggle LGG MRI, DSB 2018, palette masks; auto-detected)",
         Required = required,
     };

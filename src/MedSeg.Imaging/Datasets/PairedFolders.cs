@@ -5,7 +5,7 @@ namespace MedSeg.Imaging.Datasets;
 /// <summary>
 /// Finds the image folder and the mask folder of a paired root under the names U-Net tutorials
 /// give them: <c>images/ + masks/</c>, zhixuhao/unet's <c>image/ + label/</c>, <c>img/ + gt/</c>,
-/// <c>x/ + y/</c> and so on, in any letter case.
+/// <c>x/ + y/</c> and so on, in any letter case, or Kaggle's <c>train/ + train_masks/</c>.
 /// </summary>
 public static class PairedFolders
 {
@@ -15,13 +15,17 @@ public static class PairedFolders
     /// <summary>Names a mask folder may have, lower case.</summary>
     public static IReadOnlyList<string> MaskNames { get; } = ["masks", "mask", "label", "labels", "gt", "groundtruth", "y"];
 
-    /// <summary>"images|image|…/ + masks|mask|…/", for messages that list what was looked for.</summary>
-    public static string Described => $"{string.Join("|", ImageNames)}/ + {string.Join("|", MaskNames)}/";
+    /// <summary>Endings of a mask folder named after its image folder, lower case: train/ + train_masks/.</summary>
+    public static IReadOnlyList<string> MaskSuffixes { get; } = ["_masks", "_mask", "_labels", "_label", "_gt"];
+
+    /// <summary>"images|image|…/ + masks|mask|…/ or NAME/ + NAME_masks|…/", for messages that list what was looked for.</summary>
+    public static string Described =>
+        $"{string.Join("|", ImageNames)}/ + {string.Join("|", MaskNames)}/ or NAME/ + NAME{string.Join("|", MaskSuffixes)}/";
 
     /// <summary>The image and mask folders of <paramref name="root"/>, or null when either is missing.</summary>
     /// <exception cref="DatasetException">Two folders could be the images (or the masks), e.g. images/ and img/.</exception>
     public static (string Images, string Masks)? Find(string root) =>
-        FindImages(root) is { } images && FindMasks(root) is { } masks ? (images, masks) : null;
+        FindImages(root) is { } images && FindMasks(root) is { } masks ? (images, masks) : FindSuffixed(root);
 
     /// <summary>The one sub-folder of <paramref name="root"/> named like an image folder, or null.</summary>
     public static string? FindImages(string root) => FindOne(root, ImageNames, "image");
@@ -32,9 +36,30 @@ public static class PairedFolders
     /// <summary>Both folders of <paramref name="root"/>, or a <see cref="DatasetException"/> naming <paramref name="root"/> and the one missing.</summary>
     public static (string Images, string Masks) Require(string root, string layout)
     {
+        if (FindImages(root) is null && FindSuffixed(root) is { } suffixed) return suffixed;
         string images = FindImages(root) ?? throw Missing(root, layout, "an image", ImageNames);
         string masks = FindMasks(root) ?? throw Missing(root, layout, "a mask", MaskNames);
         return (images, masks);
+    }
+
+    /// <summary>
+    /// Kaggle's form, a folder and its masks beside it (Carvana's <c>train/</c> + <c>train_masks/</c>), or null.
+    /// </summary>
+    private static (string Images, string Masks)? FindSuffixed(string root)
+    {
+        var folders = ImageFiles.ListDirectories(root);
+        var pairs = folders
+            .SelectMany(images => MaskSuffixes.Select(suffix => (Images: images,
+                Masks: folders.FirstOrDefault(m => Path.GetFileName(m).Equals(Path.GetFileName(images) + suffix, StringComparison.OrdinalIgnoreCase)))))
+            .Where(p => p.Masks is not null)
+            .ToArray();
+        if (pairs.Length > 1)
+        {
+            throw new DatasetException(root,
+                $"ambiguous paired layout: {string.Join(" and ", pairs.Select(p => $"{Path.GetFileName(p.Images)}/ + {Path.GetFileName(p.Masks)}/"))} could each be the images and masks; keep one");
+        }
+
+        return pairs.Length == 1 ? (pairs[0].Images, pairs[0].Masks!) : null;
     }
 
     private static DatasetException Missing(string root, string layout, string what, IReadOnlyList<string> names) =>

@@ -50,6 +50,25 @@ public sealed class TutorialFolderTests : IDisposable
         Assert.Equal(9, Mats.CountEqual(s.Mask, 1));
     }
 
+    [Fact]
+    public void Open_KaggleCarvanaTrainBesideTrainMasks_IsThePairedLayout()
+    {
+        using (Mat image = FakeLayouts.Gray(9))
+        using (Mat mask = Mats.Rect(FakeLayouts.Size, FakeLayouts.Size, new Rect(1, 1, 3, 3)))
+        {
+            _dir.Write(image, "train", "0cdf5b5d0ce1_01.jpg");
+            _dir.Write(mask, "train_masks", "0cdf5b5d0ce1_01_mask.png");
+            _dir.Write(image, "test", "0004d4463b50_01.jpg");
+        }
+
+        ISegmentationDataset ds = DatasetFactory.Open(_dir.Path);
+
+        Assert.IsType<PairedFolderDataset>(ds);
+        Assert.Equal(1, ds.Count);
+        using LabeledImage s = ds.Load(0);
+        Assert.Equal(9, Mats.CountEqual(s.Mask, 1));
+    }
+
     [Theory]
     [InlineData("_mask")]
     [InlineData("_seg")]

@@ -246,8 +246,8 @@ public sealed class OverlayViewer : GameLoop, IDisposable
                 {
                     // The viewer keeps its Presented stamp in its own statistics: the frame is shared with the other sinks.
                     if (stream.Fresh is not { } frame) continue;
-                    stream.Stats.OnPresented(frame.Info.Seq, frame.Times, presented);
-                    stream.Timeline.Record(frame.Info.Seq, frame.Times, stream.TakenAt, drawStart, _swapStart, presented);
+                    stream.Stats.OnPresented(frame.Info.Seq, frame.ReadOnlyTimes, presented);
+                    stream.Timeline.Record(frame.Info.Seq, frame.ReadOnlyTimes, stream.TakenAt, drawStart, _swapStart, presented);
                 }
             }
         }

@@ -10,8 +10,9 @@ public sealed class PlannerTests
     private sealed class FixedTimer(double secondsPerStep) : IStepTimer
     {
         public List<(int Width, int Height, int Batch)> Asked { get; } = [];
+        public double InferenceMilliseconds { get; init; } = 42;
         public double SecondsPerStep(int width, int height, int batch, int channels, int classes) { Asked.Add((width, height, batch)); return secondsPerStep; }
-        public double InferenceMs(int width, int height, int patch, int channels, int classes) => 42;
+        public double InferenceMs(int width, int height, int patch, int channels, int classes) => InferenceMilliseconds;
     }
 
     private static DatasetFingerprint Fingerprint(int size, string depth, double min, double max, double fgLow = 0, double fgHigh = 1,
@@ -121,7 +122,11 @@ public sealed class PlannerTests
     {
         var plan = Planner.Plan(Fingerprint(128, "8-bit", 0, 255), new PlannerOptions { BudgetSeconds = budget, Final = FinalFit.None }, new FixedTimer(perStep));
 
-        Assert.InRange(plan.Steps, expectedAtLeast, expectedAtLeast + plan.Epochs - 1);
+        // The steps get what validation (5 of 24 samples at 42 ms, 12 times) leaves of the budget.
+        Assert.Equal(5 * 0.042 * 12, plan.EstimatedValidationSeconds, 6);
+        int fit = Math.Clamp((int)((budget - plan.EstimatedValidationSeconds) / perStep), 150, 4000);
+        Assert.InRange(fit, expectedAtLeast - 6, expectedAtLeast);
+        Assert.InRange(plan.Steps, fit, fit + plan.Epochs - 1);
         Assert.Equal(0, plan.Steps % plan.StepsPerEpoch);
         Assert.Equal(12, plan.Epochs);
         Assert.True(plan.SettleEpochs * plan.StepsPerEpoch > plan.WarmupSteps, "selection must start after warm-up");
@@ -146,11 +151,11 @@ public sealed class PlannerTests
     [Fact]
     public void Plan_SmallSetOnASlowMachine_NoRefitWhenHalfTheStepsWouldStarveTheValidatedRun()
     {
-        // 110 s at 0.5 s per step is 220 steps: halved, 110 would be under MinSteps (150).
+        // 120 s less 2.5 s of validation at 0.5 s per step is 235 steps: halved, 117 would be under MinSteps (150).
         var plan = Planner.Plan(Fingerprint(128, "8-bit", 0, 255), new PlannerOptions(), new FixedTimer(0.5));
 
         Assert.Equal(FinalFit.None, plan.Final);
-        Assert.InRange(plan.Steps, 220, 220 + plan.Epochs - 1);
+        Assert.InRange(plan.Steps, 235, 235 + plan.Epochs - 1);
         Assert.Contains(plan.Reasons, r => r.Contains("no refit"));
     }
 
@@ -175,7 +180,89 @@ public sealed class PlannerTests
         var plan = Planner.Plan(f, new PlannerOptions(), new FixedTimer(0.1));
 
         Assert.Equal(FinalFit.None, plan.Final);
-        Assert.InRange(plan.Steps, 1100, 1100 + plan.Epochs - 1);
+        // 200 validation samples at 42 ms, 12 times, would be 101 s; 20 % of 120 s affords 47 per epoch.
+        Assert.Equal(47, plan.ValidationSamples);
+        Assert.Equal(47, plan.ApplyTo(new TrainOptions { Data = "x", OutDir = "y" }).ValidationSamples);
+        Assert.InRange(plan.EstimatedValidationSeconds, 23, 0.2 * 120);
+        Assert.InRange(plan.Steps, 963, 963 + plan.Epochs - 1);
+        Assert.Contains(plan.Reasons, r => r.Contains("47 of ~200"));
+    }
+
+    [Fact]
+    public void Plan_SlowInference_StillScoresTheMinimumValidationSamples()
+    {
+        var f = Fingerprint(128, "8-bit", 0, 255) with { SetSize = 1000 };
+        var slow = new FixedTimer(0.1) { InferenceMilliseconds = 10_000 };
+
+        var plan = Planner.Plan(f, new PlannerOptions(), slow);
+
+        Assert.Equal(8, plan.ValidationSamples);
+        Assert.InRange(plan.Steps, 150, 150 + plan.Epochs - 1); // validation took the whole budget: the floor of steps remains
+    }
+
+    [Fact]
+    public void Plan_SmallSet_ScoresEveryValidationSample()
+    {
+        var plan = Planner.Plan(Fingerprint(128, "8-bit", 0, 255), new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal(0, plan.ValidationSamples); // 0 = all
+    }
+
+    [Fact]
+    public void Plan_LargeImagesOfCoarseStructures_ShrinkUntilTheNarrowestClassIsAboutThirtyTwoPixels()
+    {
+        // Chest X-ray-like: 2048² images, lungs 400 px wide. MaxInput halves them to 1024²; the lungs
+        // are then 200 px wide, so the input could shrink 6×, but not below 256 on the short side.
+        var f = Fingerprint(2048, "8-bit", 0, 255) with { StructureWidth = 400 };
+
+        var plan = Planner.Plan(f, new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal((256, 256), (plan.InputWidth, plan.InputHeight));
+        Assert.Equal(0, plan.Patch); // whole images now fit a patch
+        Assert.Contains(plan.Reasons, r => r.Contains("coarse structures"));
+    }
+
+    [Fact]
+    public void Plan_LargeImagesWithOneThinClass_KeepTheirResolution()
+    {
+        var f = Fingerprint(2048, "8-bit", 0, 255, classes: 3) with { StructureWidth = 400, ClassStructureWidths = [double.NaN, 400, 6] };
+
+        var plan = Planner.Plan(f, new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal((1024, 1024), (plan.InputWidth, plan.InputHeight));
+        Assert.DoesNotContain(plan.Reasons, r => r.Contains("coarse structures"));
+    }
+
+    [Theory]
+    [InlineData(512, 400)] // not larger than two patches: native, however coarse
+    [InlineData(1024, 20)] // structures already narrow at full size
+    public void Plan_CoarseRule_LeavesModerateImagesAndNarrowStructuresAlone(int size, double structure)
+    {
+        var plan = Planner.Plan(Fingerprint(size, "8-bit", 0, 255) with { StructureWidth = structure }, new PlannerOptions(), new FixedTimer(0.5));
+
+        Assert.Equal(size, plan.InputWidth);
+    }
+
+    [Theory]
+    [InlineData(10, 3)]
+    [InlineData(7, 7)]
+    [InlineData(7, 0)]
+    [InlineData(200, 47)]
+    public void ValidationSubset_IsEvenlySpacedDistinctAndOrdered(int available, int count)
+    {
+        int[] val = [.. Enumerable.Range(0, available).Select(i => 1000 + 3 * i)];
+
+        int[] subset = Trainer.ValidationSubset(val, count);
+
+        int expected = count == 0 ? available : Math.Min(count, available);
+        Assert.Equal(expected, subset.Length);
+        Assert.Equal(subset.Distinct().Count(), subset.Length);
+        Assert.All(subset, v => Assert.Contains(v, val));
+        Assert.Equal(subset.Order(), subset);
+        // Evenly spaced: the gaps between picked positions differ by at most one.
+        var positions = subset.Select(v => Array.IndexOf(val, v)).ToArray();
+        var gaps = positions.Zip(positions.Skip(1), (a, b) => b - a).ToArray();
+        if (gaps.Length > 0) Assert.True(gaps.Max() - gaps.Min() <= 1, string.Join(",", gaps));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class LatencyProbeSink(int capacity, int warmup) : IFrameSink
     public Task RunAsync(ChannelReader<Frame> input, CancellationToken ct) =>
         Pipeline.StageHost.ConsumeAsync(input, (frame, _) =>
         {
-            if (_seen++ >= warmup && _count < _samples.Length) _samples[_count++] = frame.Times.EndToEndMs;
+            if (_seen++ >= warmup && _count < _samples.Length) _samples[_count++] = frame.ReadOnlyTimes.EndToEndMs;
             return default;
         }, ct);
 }

@@ -37,7 +37,7 @@ public static class PlanCommand
 
     public static Option<double> Budget() => new Option<double>("--budget")
     {
-        Description = "Seconds of optimizer steps the plan may spend on this machine, a final refit's included (validation comes on top)",
+        Description = "Seconds the training run may spend on this machine: optimizer steps (a final refit's included) and validation; planning and loading come on top",
         DefaultValueFactory = _ => new PlannerOptions().BudgetSeconds,
     }.Between(0.1, 1e6);
 

@@ -34,7 +34,8 @@ public static class TrainCommand
         var schedule = new Option<LrSchedule?>("--schedule") { Description = "Learning-rate schedule: None | Plateau | Cosine | Poly (planned: Poly; [Plateau])" };
         var metric = new Option<SelectionMetric>("--metric") { Description = "Validation metric for the best checkpoint and early stopping", DefaultValueFactory = _ => SelectionMetric.Dice };
         var patience = new Option<int?>("--patience") { Description = "Early stopping: epochs without improvement, 0 = off (planned; [8])" }.Between(0, 100_000);
-        var valFraction = new Option<double>("--val-fraction") { Description = "Share of samples (or patients) held out for validation", DefaultValueFactory = _ => 0.2 }.Between(0.0, 0.9);
+        var valFraction = new Option<double>("--val-fraction") { Description = "Share of samples (or patients) held out for validation", DefaultValueFactory = _ => 0.2 }.Between(0.01, 0.9);
+        var valSamples = new Option<int?>("--val-samples") { Description = "Validation samples scored each epoch, evenly spaced over the split (planned: all, or a subset when validation would take > 20 % of the budget; 0 = all)" }.Between(0, 100_000_000);
         var seed = new Option<int>("--seed") { Description = "Seed for split, shuffling, augmentation and weights", DefaultValueFactory = _ => 1 };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (e.g. runs/x/last.ckpt)" };
         var size = new Option<string?>("--size") { Description = "Network input size: N or WxH, divisible by 2^depth (planned: native; [128])" };
@@ -57,7 +58,7 @@ public static class TrainCommand
 
         var cmd = new Command("train", "Train a U-Net: augmentation, Adam, BCE/Dice, LR schedule, best checkpoint, early stopping, curves")
         {
-            data, layout, skipBad, output, noPlan, budget, epochs, steps, warmup, patch, batch, lr, wd, loss, schedule, metric, patience, valFraction, final, seed, resume,
+            data, layout, skipBad, output, noPlan, budget, epochs, steps, warmup, patch, batch, lr, wd, loss, schedule, metric, patience, valFraction, valSamples, final, seed, resume,
             size, color, norm, window, median, depth, width, noBn, dropout, upsample, noAugment, vflip, rotate, threshold, device, threads,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
@@ -78,7 +79,7 @@ public static class TrainCommand
             TrainingPlan? plan = null;
             if (!p.GetValue(noPlan) && options.Resume is null)
             {
-                plan = PlanCommand.Make(options.Data, options.Layout, new PlannerOptions { BudgetSeconds = p.GetValue(budget), Model = model, Final = ParseFinal(p.GetValue(final)) },
+                plan = PlanCommand.Make(options.Data, options.Layout, new PlannerOptions { BudgetSeconds = p.GetValue(budget), Model = model, Final = ParseFinal(p.GetValue(final)), ValFraction = p.GetValue(valFraction) },
                                         options.Device, options.Threads, ct);
                 options = plan.ApplyTo(options);
             }
@@ -131,6 +132,7 @@ public static class TrainCommand
                 LearningRate = Take("--lr", p.GetValue(lr), options.LearningRate),
                 Schedule = Take("--schedule", p.GetValue(schedule), options.Schedule),
                 Patience = Take("--patience", p.GetValue(patience), options.Patience),
+                ValidationSamples = Take("--val-samples", p.GetValue(valSamples), options.ValidationSamples),
             };
             // Fewer epochs than planned (--epochs): selection still starts a third of the way in.
             options = options with { SettleEpochs = Math.Min(options.SettleEpochs, Math.Max(1, (options.Epochs + 2) / 3)) };

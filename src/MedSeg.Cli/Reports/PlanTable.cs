@@ -14,7 +14,8 @@ public static class PlanTable
         t.AddRow("data", Markup.Escape($"{f.Images} images, median {f.MedianWidth}×{f.MedianHeight} ({f.MinWidth}×{f.MinHeight}–{f.MaxWidth}×{f.MaxHeight}), " +
                                        $"{f.Channels} ch {f.Depth}, values {f.ValueMin:G4}..{f.ValueMax:G4}{(f.Spacing is { } s ? $", spacing {s:G3} mm" : "")}"));
         t.AddRow("foreground", Markup.Escape($"{f.ForegroundFraction:P1} of pixels, in {f.ImagesWithForeground:P0} of images; intensity 0.5/50/99.5 % " +
-                                             $"{f.ForegroundLow:G4} / {f.ForegroundMedian:G4} / {f.ForegroundHigh:G4}; structure width {f.StructureWidth:F1} px"));
+                                             $"{f.ForegroundLow:G4} / {f.ForegroundMedian:G4} / {f.ForegroundHigh:G4}; structure width {f.StructureWidth:F1} px" +
+                                             (f.FinestStructureWidth < f.StructureWidth - 0.05 ? $" (narrowest class {f.FinestStructureWidth:F1} px)" : "")));
         t.AddRow("classes", Markup.Escape(string.Join(", ", f.ClassFrequencies.Select((q, i) => $"{i}: {q:P1}"))));
         t.AddRow("kind", Markup.Escape($"{p.DataKind} → {p.Preprocess.Normalization}"));
         t.AddRow("input", $"{p.InputWidth}×{p.InputHeight}" + (p.Tiled ? $", patches {p.Patch}² + sliding-window inference" : ", whole images"));
@@ -26,7 +27,9 @@ public static class PlanTable
         var a = p.Augment;
         t.AddRow("augment", Markup.Escape($"flips h {a.HorizontalFlip} v {a.VerticalFlip}, rot90 {(a.Rotate90 ? "on" : "off")}, ±{a.RotateDegrees}°, scale ±{a.Scale}, " +
                                           $"brightness ±{a.Brightness}, contrast ±{a.Contrast}; foreground oversampling {p.ForegroundOversample:P0}"));
-        t.AddRow("cost here", $"{p.SecondsPerStep:F2} s/step → ≤ {p.EstimatedTrainSeconds:F0} s of steps; inference {p.InferenceMsPerFrame:F1} ms/frame at {p.InputWidth}×{p.InputHeight}");
+        t.AddRow("cost here", $"{p.SecondsPerStep:F2} s/step → ≤ {p.EstimatedTrainSeconds:F0} s of steps + ≈ {p.EstimatedValidationSeconds:F0} s of validation" +
+                              (p.ValidationSamples > 0 ? $" ({p.ValidationSamples} samples per epoch)" : "") +
+                              $"; inference {p.InferenceMsPerFrame:F1} ms/frame at {p.InputWidth}×{p.InputHeight}");
         if (p.Overridden.Count > 0) t.AddRow("[yellow]overridden[/]", Markup.Escape(string.Join(", ", p.Overridden)));
         AnsiConsole.Write(t);
         foreach (string r in p.Reasons) AnsiConsole.MarkupLine($"[grey]· {Markup.Escape(r)}[/]");

@@ -37,6 +37,8 @@ public static class SessionRunner
         AnsiConsole.MarkupLine($"[grey]{Markup.Escape(string.Join(" | ", session.Sources.Select(s => s.Description)))} → " +
                                $"{Markup.Escape(session.Engine.Engine.Description.Model)} on {session.Engine.Engine.Description.Device}, " +
                                $"{o.Mode} mode, batch ≤ {o.MaxBatch} / {o.EffectiveMaxWait.TotalMilliseconds} ms[/]");
+        // The first live frames must not pay for the JIT and first allocations of every stage.
+        session.WarmUp(ct: ct);
         using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var run = session.RunAsync(ct);
         var status = Task.Run(async () =>

@@ -54,8 +54,9 @@ public static class ViewRunner
             {
                 foreach (var recorder in session.Recorders) recorder.Paused = !on;
             };
-            // Shaders, the draw path's JIT and the read-back buffers are made before the clock starts,
-            // and set-up's garbage is collected: neither lands on the first live frames.
+            // The pipeline's code paths, shaders, the draw path's JIT and the read-back buffers are
+            // made before the clock starts, and set-up's garbage is collected: neither lands on the first live frames.
+            session.WarmUp(ct: ct);
             viewer.WarmUp(session.Engine.Preprocess.Width, session.Engine.Preprocess.Height);
             using (new QuietGcScope())
             {

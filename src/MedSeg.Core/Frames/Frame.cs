@@ -32,8 +32,12 @@ public sealed class Frame : IDisposable
     public FrameInfo Info => Live().Info;
 
     /// <summary>Per-stage stamps; a ref so stages write them in place (<c>frame.Times.Queued = StageTimes.Now()</c>).
-    /// Sinks keep their own stamps (Presented, Recorded) and do not write them here.</summary>
-    public ref StageTimes Times => ref Live().Times;
+    /// Refused once the frame is sealed (<see cref="FrameLeaseException"/>): sinks read <see cref="ReadOnlyTimes"/>
+    /// and keep their own stamps (Presented, Recorded) in their own records.</summary>
+    public ref StageTimes Times => ref Writable().Times;
+
+    /// <summary>The stamps for reading, any time (sinks share a sealed frame across threads).</summary>
+    public ref readonly StageTimes ReadOnlyTimes => ref Live().Times;
 
     public FrameFlags Flags
     {

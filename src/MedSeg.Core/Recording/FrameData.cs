@@ -26,7 +26,7 @@ public readonly ref struct FrameData
     /// <summary>A pipeline frame as it stands (labels and probabilities at the model's output size).</summary>
     public static FrameData From(Frame frame) => new()
     {
-        Seq = frame.Info.Seq, Timestamp = frame.Info.Timestamp, Times = frame.Times, Flags = frame.Flags,
+        Seq = frame.Info.Seq, Timestamp = frame.Info.Timestamp, Times = frame.ReadOnlyTimes, Flags = frame.Flags,
         Width = frame.Info.Width, Height = frame.Info.Height, Format = frame.Info.Format, Pixels = frame.ReadOnlyPixels,
         MaskWidth = frame.OutputWidth, MaskHeight = frame.OutputHeight, Labels = frame.ReadOnlyLabels, Foreground = frame.ReadOnlyForeground,
         GroundTruth = frame.HasGroundTruth ? frame.ReadOnlyGroundTruth : default, Geometry = frame.Info.Geometry,

@@ -26,6 +26,15 @@ public sealed record DatasetFingerprint(
     /// </summary>
     public double NonZeroBoxFraction { get; init; } = 1;
 
+    /// <summary>
+    /// <see cref="StructureWidth"/> per class id (NaN for background and for classes never seen): a thin
+    /// class inside a thick one (a skull ring around brain tissue) shows here, not in the any-foreground width.
+    /// </summary>
+    public IReadOnlyList<double> ClassStructureWidths { get; init; } = [];
+
+    /// <summary>The narrowest class's structure width (the any-foreground width when no class was measured alone).</summary>
+    public double FinestStructureWidth => ClassStructureWidths.Where(double.IsFinite).DefaultIfEmpty(StructureWidth).Min();
+
     /// <summary>Samples in the whole set (<see cref="Images"/> may be a sample of them); 0: not recorded, take <see cref="Images"/>.</summary>
     public int SetSize { get; init; }
 
@@ -47,6 +56,9 @@ public sealed record DatasetFingerprint(
         var widths = new List<int>(take);
         var heights = new List<int>(take);
         var structure = new List<double>();
+        var classStructure = Enumerable.Range(0, data.ClassNames.Count).Select(_ => new List<double>()).ToArray();
+        var classArea = new long[data.ClassNames.Count];
+        var classBoundary = new long[data.ClassNames.Count];
         var nonZeroBox = new List<double>(take);
         var foreground = new List<float>();
         var counts = new long[data.ClassNames.Count];
@@ -79,6 +91,8 @@ public sealed record DatasetFingerprint(
             ReadOnlySpan<float> pixels = gray.AsSpan<float>();
             ReadOnlySpan<byte> ids = s.Mask.AsSpan<byte>();
             int fgCount = 0, boundary = 0, w = s.Mask.Width, h = s.Mask.Height;
+            Array.Clear(classArea);
+            Array.Clear(classBoundary);
             for (int i = 0; i < ids.Length; i++)
             {
                 byte id = ids[i];
@@ -86,11 +100,17 @@ public sealed record DatasetFingerprint(
                 if (id == 0) continue;
                 fgCount++;
                 int x = i % w, y = i / w;
-                if (x == 0 || y == 0 || x == w - 1 || y == h - 1 || ids[i - 1] == 0 || ids[i + 1] == 0 || ids[i - w] == 0 || ids[i + w] == 0) boundary++;
+                bool edge = x == 0 || y == 0 || x == w - 1 || y == h - 1;
+                if (edge || ids[i - 1] == 0 || ids[i + 1] == 0 || ids[i - w] == 0 || ids[i + w] == 0) boundary++;
+                if (id >= classArea.Length) continue;
+                classArea[id]++;
+                if (edge || ids[i - 1] != id || ids[i + 1] != id || ids[i - w] != id || ids[i + w] != id) classBoundary[id]++;
             }
             if (fgCount == 0) continue;
             withForeground++;
             structure.Add(2.0 * fgCount / Math.Max(1, boundary));
+            for (int c = 1; c < classArea.Length; c++)
+                if (classArea[c] > 0) classStructure[c].Add(2.0 * classArea[c] / Math.Max(1, classBoundary[c]));
             // Foreground intensities, sampled with replacement so large images do not dominate.
             if (pixels.Length == ids.Length)
             {
@@ -118,6 +138,7 @@ public sealed record DatasetFingerprint(
         {
             NonZeroBoxFraction = nonZeroBox.Order().ElementAt(nonZeroBox.Count / 2),
             SetSize = pool.Count,
+            ClassStructureWidths = [.. classStructure.Select((l, c) => c == 0 || l.Count == 0 ? double.NaN : l.Order().ElementAt(l.Count / 2))],
         };
     }
 

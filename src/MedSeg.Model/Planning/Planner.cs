@@ -72,6 +72,24 @@ public static class Planner
         reasons.Add(shrink < 1
             ? $"median {f.MedianWidth}×{f.MedianHeight} over {o.MaxInput}: resized to {width}×{height}"
             : $"native resolution: median {f.MedianWidth}×{f.MedianHeight} → input {width}×{height}");
+        //    Large images of coarse structures only (lungs in a chest X-ray, every class wide): the
+        //    input shrinks until the narrowest class is CoarseStructureWidth pixels wide, never below
+        //    MinCoarseInput on the short side. At full size the budget's steps would see a few patches
+        //    of each image and no patch would hold a whole organ; the masks' native resolution is
+        //    still where eval scores, from bilinearly resampled probabilities. Thin or small classes
+        //    (membranes, nuclei, a skull ring) keep the resolution.
+        double finest = f.FinestStructureWidth * shrink;
+        if (Math.Max(width, height) > 2 * o.MaxPatch && double.IsFinite(finest) && finest > o.CoarseStructureWidth)
+        {
+            double coarse = Math.Max(o.CoarseStructureWidth / finest, (double)o.MinCoarseInput / Math.Min(width, height));
+            if (coarse < 1)
+            {
+                shrink *= coarse;
+                (width, height) = (RoundTo(f.MedianWidth * shrink, m), RoundTo(f.MedianHeight * shrink, m));
+                reasons.Add($"coarse structures (the narrowest class is {finest:F0} px wide at full input size): resized to {width}×{height}, " +
+                            $"where it is ≥ {o.CoarseStructureWidth} px; scores stay at the masks' native size");
+            }
+        }
 
         // 3. Patch: the whole image when it fits MaxPatch, else the largest multiple that does,
         //    with Gaussian-weighted sliding windows at inference. Batch: 4 at 256², more for
@@ -91,10 +109,25 @@ public static class Planner
             ? $"whole {width}×{height} images (batch {batch}{capped})"
             : $"patches of {patch}² (batch {batch}{capped}) from the {width}×{height} input, sliding-window inference");
 
-        // 4. Steps from the measured step time and the budget; a fixed number per epoch, so
-        //    schedule, validation and early stopping mean the same on 20 images or 2,000.
+        // 4. Validation, then steps, from the measured times and the one budget for both. Each
+        //    epoch scores the validation split at native resolution (tiled where the patch is
+        //    smaller), which costs the measured inference time per sample; on a large set that
+        //    would outgrow the steps, so beyond ValidationShare of the budget each epoch scores a
+        //    fixed, evenly spaced subset (nnU-Net validates a fixed number of batches per epoch).
+        //    The steps get the rest: a fixed number per epoch, so schedule, validation and early
+        //    stopping mean the same on 20 images or 2,000.
+        double inferMs = timer.InferenceMs(width, height, patch, pre.Channels, classes);
+        int valSamples = Math.Max(1, (int)Math.Round(f.Samples * o.ValFraction));
+        double perValidation = inferMs / 1000;
+        int affordable = (int)(o.ValidationShare * o.BudgetSeconds / (o.Epochs * Math.Max(perValidation, 1e-6)));
+        int scored = Math.Min(valSamples, Math.Max(o.MinValidationSamples, affordable));
+        double validationSeconds = scored * perValidation * o.Epochs;
+        reasons.Add(scored < valSamples
+            ? $"validation: {scored} of ~{valSamples} samples per epoch (≤ {o.ValidationShare:P0} of the budget at {inferMs:F0} ms each), ≈ {validationSeconds:F0} s in all"
+            : $"validation: all ~{valSamples} samples per epoch at {inferMs:F0} ms each, ≈ {validationSeconds:F0} s in all");
         double perStep = timer.SecondsPerStep(stepWidth, stepHeight, batch, pre.Channels, classes);
-        int steps = Math.Clamp((int)(o.BudgetSeconds / perStep), o.MinSteps, o.MaxSteps);
+        double stepBudget = Math.Max(0, o.BudgetSeconds - validationSeconds);
+        int steps = Math.Clamp((int)(stepBudget / perStep), o.MinSteps, o.MaxSteps);
 
         // 5. Final phase: a small set loses a fifth of its few samples to validation, so after the
         //    validated run picks its step count, a fresh model can be refitted on all samples for
@@ -123,7 +156,7 @@ public static class Planner
         // Best-checkpoint selection and early stopping wait for warm-up plus a third of the run:
         // before that batch-norm statistics move and an all-foreground model can look best.
         int settle = Math.Max((int)Math.Ceiling((double)warmup / perEpoch) + 1, (o.Epochs + 2) / 3);
-        reasons.Add($"{perStep:F2} s per step measured → {steps} steps ({o.Epochs} × {perEpoch}){(final == Training.FinalFit.Refit ? " per phase" : "")} within {o.BudgetSeconds:F0} s; " +
+        reasons.Add($"{perStep:F2} s per step measured → {steps} steps ({o.Epochs} × {perEpoch}){(final == Training.FinalFit.Refit ? " per phase" : "")} within the {stepBudget:F0} s the validation leaves of {o.BudgetSeconds:F0} s; " +
                     $"warm-up {warmup} steps then poly decay; selection from epoch {settle} on a smoothed metric");
 
         // 6. Augmentation: flips both ways and right-angle turns keep thin structures sharp; small
@@ -131,7 +164,6 @@ public static class Planner
         //    matters only when patches can miss the foreground.
         var augment = new AugmentOptions { HorizontalFlip = 0.5, VerticalFlip = 0.5, Rotate90 = true, RotateDegrees = 10, Scale = 0.1, Shift = 0.05 };
         double oversample = whole ? 0 : 0.33;
-        double inferMs = timer.InferenceMs(width, height, patch, pre.Channels, classes);
 
         return new TrainingPlan
         {
@@ -140,6 +172,7 @@ public static class Planner
             Loss = classes == 2 ? "bce+dice" : "ce+dice", LearningRate = 1e-3, Schedule = "poly", Steps = steps, StepsPerEpoch = perEpoch,
             WarmupSteps = warmup, SettleEpochs = settle, ForegroundOversample = oversample, SecondsPerStep = perStep,
             InferenceMsPerFrame = inferMs, Final = final, Reasons = reasons,
+            ValidationSamples = scored < valSamples ? scored : 0, EstimatedValidationSeconds = validationSeconds,
         };
     }
 

@@ -36,6 +36,10 @@ public sealed record TrainingPlan
     public required double SecondsPerStep { get; init; }
     /// <summary>Measured milliseconds to segment one frame at the input size (tiled when the patch is smaller).</summary>
     public required double InferenceMsPerFrame { get; init; }
+    /// <summary>Validation samples scored per epoch (an evenly spaced subset of the split); 0 = all of them.</summary>
+    public int ValidationSamples { get; init; }
+    /// <summary>The validation's share of the budget: samples scored × inference time × epochs.</summary>
+    public double EstimatedValidationSeconds { get; init; }
     /// <summary>What follows the validated run: Refit (small sets) retrains on all samples for the selected steps.</summary>
     public Training.FinalFit Final { get; init; }
     /// <summary>Upper bound of the optimizer steps' time: the validated run plus a refit of at most as many steps.</summary>
@@ -62,6 +66,7 @@ public sealed record TrainingPlan
         Patience = Math.Max(3, Epochs / 3),
         FitDatasetStatistics = false,
         Final = Final,
+        ValidationSamples = ValidationSamples,
     };
 
     public static TrainingPlan Load(string path) =>

@@ -52,6 +52,12 @@ public sealed record TrainOptions
     public int Patience { get; init; } = 8;
     public double MinDelta { get; init; } = 1e-4;
     public double ValFraction { get; init; } = 0.2;
+    /// <summary>
+    /// Validation samples scored each epoch, evenly spaced over the validation split (the same ones
+    /// every epoch, so the metric is comparable); 0 scores all of them. nnU-Net likewise validates on a
+    /// fixed number of batches per epoch: on a large set, scoring every validation image each epoch would cost more than the steps.
+    /// </summary>
+    public int ValidationSamples { get; init; }
     /// <summary>What follows the validated run (planned: Refit for small data sets).</summary>
     public FinalFit Final { get; init; }
     public int Seed { get; init; } = 1;
@@ -69,6 +75,7 @@ public sealed record TrainOptions
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "must be ≥ 1");
         if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be > 0");
         if (ValFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ValFraction), ValFraction, "must be in (0, 1)");
+        if (ValidationSamples < 0) throw new ArgumentOutOfRangeException(nameof(ValidationSamples), ValidationSamples, "must be ≥ 0 (0 = all)");
         if (Patience < 0) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "must be ≥ 0");
         if (StepsPerEpoch < 0) throw new ArgumentOutOfRangeException(nameof(StepsPerEpoch), StepsPerEpoch, "must be ≥ 0");
         if (WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(WarmupSteps), WarmupSteps, "must be ≥ 0");

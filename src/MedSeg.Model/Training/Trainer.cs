@@ -50,9 +50,12 @@ public static class Trainer
         if (pre.Normalization == Normalization.DatasetStats && o.FitDatasetStatistics)
             pre = IntensityStatistics.Fit(pre, LoadImages(data, split.Train), seed: o.Seed);
         using var preprocessor = new Preprocessor(pre);
-        observer.PreparingStarted("preprocessing", split.Train.Length + split.Val.Length);
+        observer.PreparingStarted("preprocessing", split.Train.Length + Math.Min(split.Val.Length, o.ValidationSamples > 0 ? o.ValidationSamples : int.MaxValue));
         var train = new PreparedDataset(data, split.Train, preprocessor, new Progress<int>(observer.PreparingProgress), ct);
-        var val = new PreparedDataset(data, split.Val, preprocessor,
+        int[] scored = ValidationSubset(split.Val, o.ValidationSamples);
+        if (scored.Length < split.Val.Length)
+            observer.Message($"validation: {scored.Length} of the {split.Val.Length} validation samples each epoch, evenly spaced (--val-samples)");
+        var val = new PreparedDataset(data, scored, preprocessor,
             new Progress<int>(d => observer.PreparingProgress(split.Train.Length + d)), ct, keepNativeMasks: true);
 
         // 4. Model, optimiser, loss; resume restores weights, optimiser state and the log.
@@ -151,7 +154,7 @@ public static class Trainer
 
         // 7. Report.
         return new TrainingResult(best, last, bestEpoch, o.Metric.ToString(), selector.BestValue, log.Rows,
-                                  bad.Count, stoppedEarly, train.Count, val.Count) { RefitSteps = refitSteps, RefitSamples = refitSteps > 0 ? train.Count + val.Count : 0 };
+                                  bad.Count, stoppedEarly, train.Count, split.Val.Length) { RefitSteps = refitSteps, RefitSamples = refitSteps > 0 ? train.Count + split.Val.Length : 0 };
     }
 
     /// <summary>One epoch's optimizer steps; the rate per step comes from <paramref name="rate"/>. Shared with <see cref="FinalRefit"/>.</summary>
@@ -190,5 +193,12 @@ public static class Trainer
             using var s = data.Load(i);
             yield return s.Image;
         }
+    }
+
+    /// <summary><paramref name="count"/> of <paramref name="val"/>, evenly spaced (so every block or patient of the split is represented), or all of them when <paramref name="count"/> is 0 or covers them.</summary>
+    public static int[] ValidationSubset(int[] val, int count)
+    {
+        if (count <= 0 || count >= val.Length) return val;
+        return [.. Enumerable.Range(0, count).Select(i => val[(int)((i + 0.5) * val.Length / count)])];
     }
 }

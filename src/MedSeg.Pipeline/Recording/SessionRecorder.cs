@@ -107,7 +107,7 @@ public sealed class SessionRecorder : IFrameSink
             MaskWidth = frame.OutputWidth, MaskHeight = frame.OutputHeight,
         }, _options.Writer, _options.Overwrite);
         // The recorder's own stamp, in the record only: the frame is shared with the other sinks, read-only.
-        var times = frame.Times;
+        var times = frame.ReadOnlyTimes;
         times.Recorded = StageTimes.Now();
         _writer.Append(FrameData.From(frame) with { Times = times });
         Interlocked.Increment(ref _frames);

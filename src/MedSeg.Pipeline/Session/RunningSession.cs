@@ -45,6 +45,14 @@ public sealed class RunningSession : IDisposable
 
     public Task<PipelineReport> RunAsync(CancellationToken ct) => Pipeline.RunAsync(ct);
 
+    /// <summary>
+    /// Runs <paramref name="frames"/> blank frames per stream through a throwaway copy of this
+    /// session's graph (<see cref="PipelineWarmUp"/>): call it once before <see cref="RunAsync"/>
+    /// so the first live frames are not the slowest. Touches no sink, statistic or recording of the session.
+    /// </summary>
+    public void WarmUp(int frames = 3, CancellationToken ct = default) =>
+        PipelineWarmUp.Run(Pipeline.Options, Engine.Engine, Sources.Count, frames, ct);
+
     public void Dispose()
     {
         foreach (var mailbox in Mailboxes) mailbox.Dispose();

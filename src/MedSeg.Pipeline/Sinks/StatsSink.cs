@@ -92,7 +92,7 @@ public sealed class StatsSink : IFrameSink
 
     private void Record(Frame frame)
     {
-        var t = frame.Times;
+        var t = frame.ReadOnlyTimes;
         lock (_gate)
         {
             Add(_source, t.Captured, t.Queued);

@@ -99,6 +99,8 @@ public sealed class FrameLeasePropertyTests
         Assert.Throws<FrameLeaseException>(() => frame.AttachGroundTruth());
         Assert.Throws<FrameLeaseException>(() => frame.Flags = FrameFlags.Smoothed);
         Assert.Throws<FrameLeaseException>(() => frame.MarkBad(FrameDropReason.BadBuffer, "late"));
+        Assert.Throws<FrameLeaseException>(() => frame.Times.Recorded = 1); // sinks keep their own stamps
+        Assert.Equal(0, frame.ReadOnlyTimes.Recorded);
         Assert.Equal(16, frame.ReadOnlyLabels.Length);
         Assert.True(frame.IsSealed);
     }

@@ -37,6 +37,29 @@ public sealed class DatasetFingerprintTests : IDisposable
     }
 
     [Fact]
+    public void Measure_ThinClassBesideAThickOne_MeasuresEachClassItsOwnWidth()
+    {
+        // Class 1: a 20×20 block; class 2: a 2-row strip touching it (a skull ring beside tissue, in small).
+        using (var image = new Mat(40, 40, MatType.CV_8UC1, Scalar.All(10)))
+        using (var mask = new Mat(40, 40, MatType.CV_8UC1, Scalar.All(0)))
+        {
+            mask[new Rect(2, 2, 20, 20)].SetTo(Scalar.All(1));
+            mask.RowRange(22, 24).SetTo(Scalar.All(2));
+            _dir.Write(image, "images", "a.png");
+            _dir.Write(mask, "masks", "a.png");
+        }
+        File.WriteAllText(System.IO.Path.Combine(_dir.Path, "classes.txt"), "background\nblock\nstrip\n");
+
+        var f = DatasetFingerprint.Measure(new PairedFolderDataset(_dir.Path, multiClass: true));
+
+        Assert.True(double.IsNaN(f.ClassStructureWidths[0]));
+        Assert.Equal(2.0 * 400 / 76, f.ClassStructureWidths[1], 6); // its 76 edge pixels, the side touching the strip included
+        Assert.Equal(2.0, f.ClassStructureWidths[2], 6);             // every strip pixel touches another id
+        Assert.Equal(2.0, f.FinestStructureWidth, 6);
+        Assert.True(f.StructureWidth > 2.0, $"the any-foreground width hides the strip: {f.StructureWidth}");
+    }
+
+    [Fact]
     public void Measure_SkullStrippedSlice_ReadsTheNonZeroBoxShare()
     {
         // 40×40 16-bit "brain-extracted MRI": tissue only in a 20×16 box, exact zeros around it.

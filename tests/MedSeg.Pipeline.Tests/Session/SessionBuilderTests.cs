@@ -15,10 +15,13 @@ public sealed class SessionBuilderTests : IDisposable
     {
         public int MaxBatch { get; private set; }
 
+        public ThresholdEngine? Engine { get; private set; }
+
         public SessionEngine Load(EngineSection engine, int maxBatch)
         {
             MaxBatch = maxBatch;
-            return new SessionEngine(new ThresholdEngine(32, 32, maxBatch), new PreprocessOptions { Width = 32, Height = 32 }, engine.Threshold ?? checkpointThreshold, null);
+            Engine = new ThresholdEngine(32, 32, maxBatch);
+            return new SessionEngine(Engine, new PreprocessOptions { Width = 32, Height = 32 }, engine.Threshold ?? checkpointThreshold, null);
         }
     }
 
@@ -62,6 +65,34 @@ public sealed class SessionBuilderTests : IDisposable
             while (reader.ReadNext(record)) seqs.Add(record.Seq);
             Assert.Equal(Enumerable.Range(0, frames).Select(i => (long)i), seqs);
         }
+    }
+
+    [Fact]
+    public async Task WarmUp_RunsBlankFramesThroughTheEngine_AndLeavesTheSessionsReportAndRecordingsUntouched()
+    {
+        var spec = TwoStreams();
+        spec.Sinks.Recorder.Path = Path.Combine(_dir, "warm.msgpack");
+        var loader = new Loader();
+
+        PipelineReport report;
+        using (var session = SessionBuilder.Build(spec, loader))
+        {
+            session.WarmUp(frames: 3);
+            var engine = loader.Engine!;
+            Assert.Equal(6, engine.BatchSizes.Sum()); // 3 blank frames per stream reached the model
+            Assert.Equal(0, session.FramesOutstanding);
+            report = await session.RunAsync(CancellationToken.None).WaitAsync(Channels.Patience);
+            Assert.Equal(6 + 21, engine.BatchSizes.Sum());
+        }
+
+        // The session's own counts and files hold only its frames, from Seq 0.
+        Assert.Equal([(0, 12L, 12L), (1, 9L, 9L)], report.Streams.Select(s => (s.Stream, s.FramesIn, s.FramesOut)));
+        Assert.Equal(0, report.FramesBad);
+        using var reader = RecordingReader.Open(Path.Combine(_dir, "warm.msgpack"));
+        var record = new FrameRecord();
+        var seqs = new List<long>();
+        while (reader.ReadNext(record)) seqs.Add(record.Seq);
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), seqs);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class PostprocessStageTests : StageTestBase<FrameBatch, Frame>
         var outputs = await Run(new PostprocessOptions(), CreateInput(0), CreateInput(1));
 
         Assert.Equal([0L, 1, 2, 3], outputs.Select(f => f.Info.Seq));
-        Assert.All(outputs, f => Assert.True(f.Times.Postprocessed >= f.Times.InferenceEnd && f.Times.IsMonotonic()));
+        Assert.All(outputs, f => Assert.True(f.ReadOnlyTimes.Postprocessed >= f.ReadOnlyTimes.InferenceEnd && f.ReadOnlyTimes.IsMonotonic()));
         Assert.All(outputs[0].ReadOnlyLabels.ToArray(), l => Assert.Equal(1, l));
         Assert.Equal(0, _batches.Outstanding);
         Release(outputs);

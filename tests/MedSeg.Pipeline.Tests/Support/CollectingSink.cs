@@ -40,9 +40,11 @@ internal sealed class CollectingSink(string name = "collect", int failOnFrame = 
                 {
                     if (_seen.Count == failOnFrame) throw new InvalidOperationException("disk full on purpose");
                     if (Delay > TimeSpan.Zero) await Task.Delay(Delay, ct);
-                    frame.Times.Recorded = StageTimes.Now();
+                    // A sink keeps its own stamp: the shared frame is read-only.
+                    var times = frame.ReadOnlyTimes;
+                    times.Recorded = StageTimes.Now();
                     lock (_seen)
-                        _seen.Add(new Seen(frame.Info, frame.Times, frame.Flags, frame.ReadOnlyLabels.ToArray(), frame.ReadOnlyForeground.ToArray(), frame.ReadOnlyGroundTruth.ToArray()));
+                        _seen.Add(new Seen(frame.Info, times, frame.Flags, frame.ReadOnlyLabels.ToArray(), frame.ReadOnlyForeground.ToArray(), frame.ReadOnlyGroundTruth.ToArray()));
                 }
             }
         }

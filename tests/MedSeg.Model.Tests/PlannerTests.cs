@@ -198,6 +198,7 @@ public sealed class PlannerTests
 
         Assert.Equal(8, plan.ValidationSamples);
         Assert.InRange(plan.Steps, 150, 150 + plan.Epochs - 1); // validation took the whole budget: the floor of steps remains
+        Assert.Contains(plan.Reasons, r => r.Contains("over the 0 s the validation leaves") && r.Contains("at least 150 steps"));
     }
 
     [Fact]

@@ -10,14 +10,16 @@ public static class CommonOptions
     public static Option<string> Data(bool required = true) => new("--data")
     {
         Description = "Data set: synthetic:lungs|lesion|mri[?n=400&size=128&seed=1], " +
-                      "nifti-pair:IMG.nii.gz?labels=LBL.nii.gz[&axis=z&threshold=T&slices=A-B&block=10], or a folder (paired images/+masks/, " +
-                      "Montgomery CXR, Kaggle LGG MRI, DSB 2018, palette masks; auto-detected)",
+                      "stack-pair:IMG?labels=LBL[&axis=z&threshold=T&slices=A-B&block=N] (NIfTI .nii/.nii.gz, multi-page TIFF such as ISBI's " +
+                      "train-volume.tif + train-labels.tif, or a DICOM series folder; nifti-pair: is its older name), or a folder (paired " +
+                      "images|image|img|x/ + masks|mask|label|labels|gt|y/ or NAME/ + NAME_masks/, an ISBI NAME-volume.tif + NAME-labels.tif pair, " +
+                      "Decathlon / nnU-Net imagesTr/ + labelsTr/, Montgomery CXR, Kaggle LGG MRI, DSB 2018, palette masks; auto-detected)",
         Required = required,
     };
 
     public static Option<string?> Layout() => new("--layout")
     {
-        Description = "Force the folder layout: paired | montgomery | lgg | dsb2018 | palette",
+        Description = "Force the folder layout: paired | montgomery | lgg | dsb2018 | palette | decathlon",
     };
 
     public static Option<bool> SkipBad() => new("--skip-bad")

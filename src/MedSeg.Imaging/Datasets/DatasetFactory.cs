@@ -6,7 +6,7 @@ namespace MedSeg.Imaging.Datasets;
 
 /// <summary>
 /// Opens a data set from a command-line spec: <c>synthetic:&lt;task&gt;[?n=..&amp;size=..&amp;seed=..]</c>,
-/// <c>nifti-pair:IMG.nii.gz?labels=LBL.nii.gz&amp;...</c> (<see cref="NiftiPairDataset"/>),
+/// <c>stack-pair:IMG?labels=LBL&amp;...</c> or its older name <c>nifti-pair:</c> (<see cref="StackPairDataset"/>),
 /// a folder whose layout is detected, or <c>&lt;layout&gt;:&lt;folder&gt;</c> (the form
 /// <see cref="ISegmentationDataset.Name"/> prints, so a name can be pasted back).
 /// </summary>
@@ -15,21 +15,18 @@ public static class DatasetFactory
     public const string SyntheticPrefix = "synthetic:";
 
     /// <summary>Layouts <see cref="Open"/> accepts for its <c>layout</c> argument.</summary>
-    public static IReadOnlyList<string> Layouts { get; } = ["paired", "montgomery", "lgg", "dsb2018", "palette"];
+    public static IReadOnlyList<string> Layouts { get; } = ["paired", "montgomery", "lgg", "dsb2018", "palette", "decathlon"];
 
-    private const string LookedFor =
-        "CXR_png/ + ManualMask/ (montgomery), palette.txt + images/ + masks/ (palette), images/ + masks/ (paired), "
-        + "<id>/images/ + <id>/masks/ (dsb2018), patient folders holding *_mask.tif (lgg)";
+    private static string LookedFor =>
+        $"CXR_png/ + ManualMask/ (montgomery), palette.txt + an image and a mask folder (palette), {PairedFolders.Described} (paired), "
+        + "NAME-volume.tif + NAME-labels.tif (an ISBI-style stack pair), imagesTr/ + labelsTr/ NIfTI cases (decathlon), <id>/images/ + <id>/masks/ (dsb2018), patient folders holding *_mask.tif (lgg)";
 
     public static ISegmentationDataset Open(string spec, string? layout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
         // A recorded session (file.msgpack or recording:file) trains on its frames and ground truth (or predictions).
         if (Recording.RecordingDataset.IsRecording(spec)) return Recording.RecordingDataset.Open(spec);
-        if (spec.StartsWith(NiftiPairDataset.Prefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return NiftiPairDataset.Open(spec[NiftiPairDataset.Prefix.Length..]);
-        }
+        if (StackPairDataset.IsSpec(spec)) return StackPairDataset.Open(spec);
 
         if (spec.StartsWith(SyntheticPrefix, StringComparison.OrdinalIgnoreCase))
         {
@@ -47,10 +44,21 @@ public static class DatasetFactory
 
         if (!Directory.Exists(path))
         {
-            throw new ArgumentException($"data set folder not found: '{path}' (or use {SyntheticPrefix}<task>)", nameof(spec));
+            // One volume or TIFF stack is half of a stack pair: say how to give the other half.
+            string hint = File.Exists(path) && Formats.SliceStacks.IsStackFile(path)
+                ? $"'{path}' is one stack; pair it with its labels: {StackPairDataset.Prefix}{path}?labels=LABELS"
+                : $"data set folder not found: '{path}' (or use {SyntheticPrefix}<task> or {StackPairDataset.Prefix}IMG?labels=LBL)";
+            throw new ArgumentException(hint, nameof(spec));
         }
 
-        return (layout ?? Detect(path)).ToLowerInvariant() switch
+        layout ??= Detect(path);
+        if (layout.Equals(StackLayout, StringComparison.OrdinalIgnoreCase))
+        {
+            return StackPairDataset.Open(StackPairDataset.FindInFolder(path)
+                ?? throw new DatasetException(path, "no NAME-volume.tif + NAME-labels.tif stack pair in this folder"));
+        }
+
+        return layout.ToLowerInvariant() switch
         {
             // A classes.txt beside images/ and masks/ says the masks hold class ids, not a binary mask.
             "paired" => new PairedFolderDataset(path, multiClass: File.Exists(Path.Combine(path, PairedFolderDataset.ClassesFile))),
@@ -58,9 +66,13 @@ public static class DatasetFactory
             "lgg" => new LggDataset(path),
             "dsb2018" => new DataScienceBowlDataset(path),
             "palette" => new PaletteDataset(path),
+            "decathlon" => new VolumeFolderDataset(path),
             _ => throw new ArgumentException($"unknown layout '{layout}'; known layouts: {string.Join(", ", Layouts)}", nameof(layout)),
         };
     }
+
+    /// <summary>What <see cref="Detect"/> says of a folder holding one ISBI-style stack pair (train-volume.tif + train-labels.tif).</summary>
+    public const string StackLayout = "stack-pair";
 
     /// <summary>The layout name of a folder; throws <see cref="ArgumentException"/> listing what was looked for.</summary>
     public static string Detect(string path)
@@ -74,14 +86,25 @@ public static class DatasetFactory
             return "montgomery";
         }
 
-        if (File.Exists(Path.Combine(path, PaletteDataset.PaletteFile)) && Has("images") && Has("masks"))
+        bool paired = PairedFolders.Find(path) is not null;
+        if (File.Exists(Path.Combine(path, PaletteDataset.PaletteFile)) && paired)
         {
             return "palette";
         }
 
-        if (Has("images") && Has("masks"))
+        if (paired)
         {
             return "paired";
+        }
+
+        if (StackPairDataset.FindInFolder(path) is not null)
+        {
+            return StackLayout;
+        }
+
+        if (VolumeFolderDataset.Matches(path))
+        {
+            return "decathlon";
         }
 
         string dsbRoot = Has(DataScienceBowlDataset.StageFolder) ? Path.Combine(path, DataScienceBowlDataset.StageFolder) : path;
@@ -96,7 +119,23 @@ public static class DatasetFactory
             return "lgg";
         }
 
-        throw new ArgumentException($"cannot detect the data set layout of '{path}'; looked for {LookedFor}. Pass a layout ({string.Join(", ", Layouts)}) to force one.", nameof(path));
+        throw new ArgumentException($"cannot detect the data set layout of '{path}'{Found(path)}; looked for {LookedFor}. Pass a layout ({string.Join(", ", Layouts)}) to force one.", nameof(path));
+    }
+
+    // What a near miss has, so the message says what is missing rather than only what was sought.
+    private static string Found(string path)
+    {
+        if (PairedFolders.FindImages(path) is { } images)
+            return $" (it has an image folder, {Path.GetFileName(images)}/, but no mask folder named {string.Join("|", PairedFolders.MaskNames)})";
+        if (Directory.Exists(Path.Combine(path, VolumeFolderDataset.ImagesFolder)))
+            return $" (it has {VolumeFolderDataset.ImagesFolder}/ but no {VolumeFolderDataset.LabelsFolder}/)";
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+        if (ImageFiles.List(path).Count > 0 && (PairedFolders.ImageNames.Contains(name.ToLowerInvariant()) || PairedFolders.MaskNames.Contains(name.ToLowerInvariant())))
+            return $" (it is itself a folder of images: pass the folder above it, '{Path.GetDirectoryName(Path.GetFullPath(path))}', which holds the images and the masks)";
+        string[] train = ImageFiles.ListDirectories(path)
+            .Where(d => Path.GetFileName(d).Equals("train", StringComparison.OrdinalIgnoreCase) && PairedFolders.Find(d) is not null)
+            .ToArray();
+        return train.Length == 1 ? $" (its {Path.GetFileName(train[0])}/ folder is a paired layout: pass '{train[0]}')" : "";
     }
 
     private static SyntheticDataset OpenSynthetic(string rest)

@@ -27,8 +27,9 @@ public sealed record DatasetFingerprint(
     public double NonZeroBoxFraction { get; init; } = 1;
 
     /// <summary>
-    /// <see cref="StructureWidth"/> per class id (NaN for background and for classes never seen): a thin
-    /// class inside a thick one (a skull ring around brain tissue) shows here, not in the any-foreground width.
+    /// <see cref="StructureWidth"/> per class id, background (id 0) included, over images with foreground;
+    /// NaN for classes never seen. A thin class beside a thick one (a skull ring around brain tissue) shows
+    /// here, not in the any-foreground width; so does thin background between labelled regions (membranes between cells).
     /// </summary>
     public IReadOnlyList<double> ClassStructureWidths { get; init; } = [];
 
@@ -97,19 +98,22 @@ public sealed record DatasetFingerprint(
             {
                 byte id = ids[i];
                 if (id < counts.Length) counts[id]++;
-                if (id == 0) continue;
-                fgCount++;
                 int x = i % w, y = i / w;
                 bool edge = x == 0 || y == 0 || x == w - 1 || y == h - 1;
+                if (id < classArea.Length)
+                {
+                    classArea[id]++;
+                    if (edge || ids[i - 1] != id || ids[i + 1] != id || ids[i - w] != id || ids[i + w] != id) classBoundary[id]++;
+                }
+                if (id == 0) continue;
+                fgCount++;
                 if (edge || ids[i - 1] == 0 || ids[i + 1] == 0 || ids[i - w] == 0 || ids[i + w] == 0) boundary++;
-                if (id >= classArea.Length) continue;
-                classArea[id]++;
-                if (edge || ids[i - 1] != id || ids[i + 1] != id || ids[i - w] != id || ids[i + w] != id) classBoundary[id]++;
             }
             if (fgCount == 0) continue;
             withForeground++;
             structure.Add(2.0 * fgCount / Math.Max(1, boundary));
-            for (int c = 1; c < classArea.Length; c++)
+            // Background too: between cells it is the membranes (ISBI 2012 labels the cells).
+            for (int c = 0; c < classArea.Length; c++)
                 if (classArea[c] > 0) classStructure[c].Add(2.0 * classArea[c] / Math.Max(1, classBoundary[c]));
             // Foreground intensities, sampled with replacement so large images do not dominate.
             if (pixels.Length == ids.Length)
@@ -134,11 +138,11 @@ public sealed record DatasetFingerprint(
             widths.Count, Median(widths), Median(heights), widths.Min(), heights.Min(), widths.Max(), heights.Max(), channels, depth, min, max,
             Percentile(foreground, 0.5), Percentile(foreground, 50), Percentile(foreground, 99.5), mean, std,
             freq, 1 - freq[0], (double)withForeground / widths.Count,
-            structure.Count > 0 ? structure.Order().ElementAt(structure.Count / 2) : double.NaN, null)
+            structure.Count > 0 ? structure.Order().ElementAt(structure.Count / 2) : double.NaN, data.Spacing)
         {
             NonZeroBoxFraction = nonZeroBox.Order().ElementAt(nonZeroBox.Count / 2),
             SetSize = pool.Count,
-            ClassStructureWidths = [.. classStructure.Select((l, c) => c == 0 || l.Count == 0 ? double.NaN : l.Order().ElementAt(l.Count / 2))],
+            ClassStructureWidths = [.. classStructure.Select(l => l.Count == 0 ? double.NaN : l.Order().ElementAt(l.Count / 2))],
         };
     }
 

@@ -14,6 +14,9 @@ public interface ISegmentationDataset
     /// <summary>What the reader assumed while opening the set (e.g. how classes.txt matched the masks); train and eval print them.</summary>
     IReadOnlyList<string> Notes => [];
 
+    /// <summary>In-plane pixel spacing in mm when the source states it (NIfTI, DICOM), else null; the fingerprint reports it.</summary>
+    double? Spacing => null;
+
     SampleInfo Describe(int index);
 
     /// <summary>Loads one sample. Throws <see cref="DatasetException"/> naming the file and the reason.</summary>

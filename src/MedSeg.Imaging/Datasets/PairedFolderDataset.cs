@@ -5,7 +5,9 @@ namespace MedSeg.Imaging.Datasets;
 
 /// <summary>
 /// The generic layout: <c>root/images/*</c> and <c>root/masks/*</c> paired by file stem
-/// (a mask may also be named <c>&lt;stem&gt;_mask</c>).
+/// (a mask may also be named <c>&lt;stem&gt;_mask</c>, <c>_seg</c> or <c>_label</c>; see <see cref="MaskFinder"/>).
+/// The folders may carry any of the names tutorials use (<see cref="PairedFolders"/>: image/ + label/,
+/// img/ + gt/, x/ + y/, ...).
 /// </summary>
 /// <remarks>
 /// Binary by default: any nonzero mask pixel is "foreground". With <c>multiClass</c> the stored
@@ -28,10 +30,8 @@ public sealed class PairedFolderDataset : ISegmentationDataset
     {
         _root = Path.GetFullPath(root);
         _multiClass = multiClass;
-        string images = Path.Combine(_root, "images");
-        string masks = Path.Combine(_root, "masks");
-        SampleLoader.ThrowIfNoDirectory(images, "the paired layout needs images/ and masks/");
-        SampleLoader.ThrowIfNoDirectory(masks, "the paired layout needs images/ and masks/");
+        SampleLoader.ThrowIfNoDirectory(_root, $"the paired layout needs {PairedFolders.Described}");
+        var (images, masks) = PairedFolders.Require(_root, "paired");
 
         _samples = ImageFiles.List(images)
             .Select(p => new SampleInfo(Path.GetFileNameWithoutExtension(p), null, p))

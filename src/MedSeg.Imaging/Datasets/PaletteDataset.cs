@@ -4,7 +4,7 @@ using OpenCvSharp;
 namespace MedSeg.Imaging.Datasets;
 
 /// <summary>
-/// Colour-coded masks: <c>root/images/*</c>, <c>root/masks/*</c> (RGB, paired by stem as in
+/// Colour-coded masks: <c>root/images/*</c>, <c>root/masks/*</c> (or the other names of <see cref="PairedFolders"/>; RGB, paired by stem as in
 /// <see cref="PairedFolderDataset"/>) and <c>root/palette.txt</c> mapping each colour to a class.
 /// </summary>
 public sealed class PaletteDataset : ISegmentationDataset
@@ -19,10 +19,8 @@ public sealed class PaletteDataset : ISegmentationDataset
     public PaletteDataset(string root)
     {
         _root = Path.GetFullPath(root);
-        string images = Path.Combine(_root, "images");
-        string masks = Path.Combine(_root, "masks");
-        SampleLoader.ThrowIfNoDirectory(images, "the palette layout needs images/, masks/ and palette.txt");
-        SampleLoader.ThrowIfNoDirectory(masks, "the palette layout needs images/, masks/ and palette.txt");
+        SampleLoader.ThrowIfNoDirectory(_root, $"the palette layout needs {PairedFolders.Described} and palette.txt");
+        var (images, masks) = PairedFolders.Require(_root, "palette");
         _palette = Palette.Load(Path.Combine(_root, PaletteFile));
 
         _samples = ImageFiles.List(images)

@@ -40,6 +40,8 @@ public sealed class SubsetDataset : ISegmentationDataset
 
     public IReadOnlyList<string> Notes => _inner.Notes;
 
+    public double? Spacing => _inner.Spacing;
+
     public IReadOnlyList<int> Indices => _indices;
 
     public SampleInfo Describe(int index) => _inner.Describe(InnerIndex(index));

@@ -3,8 +3,8 @@ namespace MedSeg.Imaging.Io;
 /// <summary>Finds the image files of a folder, in a stable natural order.</summary>
 public static class ImageFiles
 {
-    /// <summary>Extensions every layout accepts, lower case with the dot.</summary>
-    public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"];
+    /// <summary>Extensions every layout accepts, lower case with the dot (.gif: Carvana's masks, as milesial/Pytorch-UNet uses them; its first frame).</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif"];
 
     public static bool IsImage(string path) =>
         Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());

@@ -33,12 +33,14 @@ public static class ImageIo
 
     /// <summary>
     /// Reads a binary mask: any depth, any channels → CV_8UC1 holding 1 where any colour channel
-    /// is nonzero. Alpha is ignored so a transparent-but-black pixel stays background.
+    /// is nonzero. Alpha is ignored so a transparent-but-black pixel stays background. A JPEG mask
+    /// (Kvasir-SEG ships them) counts a pixel as set from 128 up: lossy compression leaves faint
+    /// nonzero rings around every edge and specks in the background, which "nonzero" would keep.
     /// </summary>
     public static Mat ReadMask(string path)
     {
         using Mat raw = DropAlpha(ReadRaw(path));
-        using Mat nonZero = raw.NotEquals(0);
+        using Mat nonZero = IsJpeg(path) ? raw.GreaterThanOrEqual(128) : raw.NotEquals(0);
         Mat any = nonZero.Channels() == 1 ? nonZero.Clone() : AnyChannel(nonZero);
         using (any)
         {
@@ -47,6 +49,9 @@ public static class ImageIo
             return mask;
         }
     }
+
+    private static bool IsJpeg(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".jpg" or ".jpeg";
 
     /// <summary>
     /// Reads a label map whose pixel values are class ids → CV_8UC1 with the same values.

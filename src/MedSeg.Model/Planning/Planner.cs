@@ -156,7 +156,11 @@ public static class Planner
         // Best-checkpoint selection and early stopping wait for warm-up plus a third of the run:
         // before that batch-norm statistics move and an all-foreground model can look best.
         int settle = Math.Max((int)Math.Ceiling((double)warmup / perEpoch) + 1, (o.Epochs + 2) / 3);
-        reasons.Add($"{perStep:F2} s per step measured → {steps} steps ({o.Epochs} × {perEpoch}){(final == Training.FinalFit.Refit ? " per phase" : "")} within the {stepBudget:F0} s the validation leaves of {o.BudgetSeconds:F0} s; " +
+        // The step floor wins over the budget on a slow machine or a large input: say so, with what would help.
+        string within = steps * perStep > stepBudget + perEpoch * perStep
+            ? $"≈ {steps * perStep:F0} s, over the {stepBudget:F0} s the validation leaves of the {o.BudgetSeconds:F0} s budget (at least {o.MinSteps} steps; a smaller --size or a larger --budget fits)"
+            : $"within the {stepBudget:F0} s the validation leaves of {o.BudgetSeconds:F0} s";
+        reasons.Add($"{perStep:F2} s per step measured → {steps} steps ({o.Epochs} × {perEpoch}){(final == Training.FinalFit.Refit ? " per phase" : "")} {within}; " +
                     $"warm-up {warmup} steps then poly decay; selection from epoch {settle} on a smoothed metric");
 
         // 6. Augmentation: flips both ways and right-angle turns keep thin structures sharp; small

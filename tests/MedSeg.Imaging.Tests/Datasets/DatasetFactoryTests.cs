@@ -117,7 +117,7 @@ public sealed class DatasetFactoryTests : IDisposable
         Assert.Contains("CXR_png", e.Message);
         Assert.Contains("palette.txt", e.Message);
         Assert.Contains("_mask.tif", e.Message);
-        Assert.Contains("images/ + masks/", e.Message);
+        Assert.Contains("images|image|imgs|img|input|x/ + masks|mask|label|labels|gt|groundtruth|y/", e.Message);
     }
 
     [Fact]

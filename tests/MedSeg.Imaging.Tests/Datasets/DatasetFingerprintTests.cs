@@ -52,11 +52,32 @@ public sealed class DatasetFingerprintTests : IDisposable
 
         var f = DatasetFingerprint.Measure(new PairedFolderDataset(_dir.Path, multiClass: true));
 
-        Assert.True(double.IsNaN(f.ClassStructureWidths[0]));
+        Assert.True(f.ClassStructureWidths[0] > 4, $"the background is wider than the strip here: {f.ClassStructureWidths[0]}");
         Assert.Equal(2.0 * 400 / 76, f.ClassStructureWidths[1], 6); // its 76 edge pixels, the side touching the strip included
         Assert.Equal(2.0, f.ClassStructureWidths[2], 6);             // every strip pixel touches another id
         Assert.Equal(2.0, f.FinestStructureWidth, 6);
         Assert.True(f.StructureWidth > 2.0, $"the any-foreground width hides the strip: {f.StructureWidth}");
+    }
+
+    [Fact]
+    public void Measure_CellsLabelledWithThinBackgroundBetween_TheBackgroundIsTheFinestStructure()
+    {
+        // ISBI 2012's convention in small: cells are 255, the 2-px membranes between them 0.
+        using (var image = new Mat(40, 40, MatType.CV_8UC1, Scalar.All(10)))
+        using (var mask = new Mat(40, 40, MatType.CV_8UC1, Scalar.All(255)))
+        {
+            mask.RowRange(19, 21).SetTo(Scalar.All(0));
+            mask.ColRange(19, 21).SetTo(Scalar.All(0));
+            _dir.Write(image, "images", "a.png");
+            _dir.Write(mask, "masks", "a.png");
+        }
+
+        var f = DatasetFingerprint.Measure(new PairedFolderDataset(_dir.Path));
+
+        Assert.True(f.StructureWidth > 10, $"the cells are wide: {f.StructureWidth}");
+        // 156 membrane pixels, all but the 4 at the crossing touching a cell: 2·156/152.
+        Assert.Equal(2.0 * 156 / 152, f.ClassStructureWidths[0], 6);
+        Assert.Equal(f.ClassStructureWidths[0], f.FinestStructureWidth, 12);
     }
 
     [Fact]
@@ -81,7 +102,7 @@ public sealed class DatasetFingerprintTests : IDisposable
     [Fact]
     public void Measure_EightBitMri_IsNotCt()
     {
-        using var ds = (NiftiPairDataset)DatasetFactory.Open(NiftiPairDatasetTests.BrainSpec);
+        using var ds = (StackPairDataset)DatasetFactory.Open(StackPairDatasetTests.BrainSpec);
 
         var f = DatasetFingerprint.Measure(ds, maxImages: 5);
 

@@ -194,7 +194,8 @@ public sealed class PairedFolderDatasetTests : IDisposable
 
         var e = Assert.Throws<DatasetException>(() => new PairedFolderDataset(_dir.Path));
 
-        Assert.Equal(_dir.Combine("masks"), e.Path);
+        Assert.Equal(_dir.Path, e.Path);
+        Assert.Contains("needs a mask folder here, named masks|mask|label|labels|gt|groundtruth|y", e.Reason);
     }
 
     [Fact]

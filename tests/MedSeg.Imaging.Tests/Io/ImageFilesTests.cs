@@ -31,7 +31,8 @@ public sealed class ImageFilesTests : IDisposable
     [InlineData("a.png", true)]
     [InlineData("a.JPEG", true)]
     [InlineData("a.tiff", true)]
-    [InlineData("a.gif", false)]
+    [InlineData("a.GIF", true)]
+    [InlineData("a.webp", false)]
     [InlineData("a", false)]
     public void IsImage_Extension_MatchesAcceptedList(string name, bool expected)
     {

@@ -1,0 +1,64 @@
+using MedSeg.Imaging.Datasets;
+using MedSeg.Imaging.Tests.Io;
+using OpenCvSharp;
+
+namespace MedSeg.Imaging.Tests.Datasets;
+
+/// <summary>imagesTr/ + labelsTr/ as the Medical Segmentation Decathlon and nnU-Net v2 ship them, written by nibabel.</summary>
+public sealed class VolumeFolderDatasetTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData("decathlon")]
+    [InlineData("nnunet")]
+    public void Open_DecathlonFolder_SlicesEveryCaseGroupedByCaseWithNamedClasses(string kind)
+    {
+        string root = TutorialLayouts.Write(kind, _dir.Combine(kind), count: 4, size: 32);
+
+        using var ds = Assert.IsType<VolumeFolderDataset>(DatasetFactory.Open(root));
+
+        Assert.Equal(12, ds.Count);
+        Assert.Equal(new[] { "background", "organ", "lesion" }, ds.ClassNames);
+        Assert.Equal(0.7, ds.Spacing!.Value, 5);
+        Assert.Equal(("la_002/slice-0001", "la_002"), (ds.Describe(5).Id, ds.Describe(5).Group));
+        Assert.EndsWith(kind == "nnunet" ? "la_002_0000.nii.gz z=1" : "la_002.nii.gz z=1", ds.Describe(5).Source);
+        using LabeledImage even = ds.Load(4), odd = ds.Load(5);
+        Assert.Equal(MatType.CV_16SC1, even.Image.Type());
+        Assert.Equal(new Size(32, 16), even.Image.Size()); // x columns × y rows
+        Cv2.MinMaxLoc(even.Mask, out double _, out double evenMax);
+        Cv2.MinMaxLoc(odd.Mask, out double _, out double oddMax);
+        Assert.Equal((2, 1), (evenMax, oddMax)); // the lesion is on even slices only
+        Assert.Contains(ds.Notes, n => n.Contains("class names from dataset.json: 0 background, 1 organ, 2 lesion"));
+        if (kind == "nnunet") Assert.Contains(ds.Notes, n => n.Contains("3 file(s) of channels other than 0"));
+        var split = DatasetSplitter.Split(ds, 0.3, seed: 1);
+        var trainCases = split.Train.Select(i => ds.Describe(i).Group).ToHashSet();
+        Assert.DoesNotContain(split.Val, i => trainCases.Contains(ds.Describe(i).Group));
+    }
+
+    [Fact]
+    public void ClassNames_WithoutDatasetJson_AreTheLargestIdOverAllCases()
+    {
+        string root = TutorialLayouts.Write("decathlon", _dir.Combine("d"), count: 2, size: 32);
+        File.Delete(Path.Combine(root, "dataset.json"));
+
+        using var ds = new VolumeFolderDataset(root);
+
+        Assert.Equal(new[] { "background", "class1", "class2" }, ds.ClassNames);
+        Assert.Contains(ds.Notes, n => n.Contains("no dataset.json labels"));
+    }
+
+    [Fact]
+    public void Open_ImageWithoutLabels_IsSkippedAndSaid()
+    {
+        string root = TutorialLayouts.Write("decathlon", _dir.Combine("d"), count: 2, size: 32);
+        File.Delete(Path.Combine(root, "labelsTr", "la_003.nii.gz"));
+
+        using var ds = new VolumeFolderDataset(root);
+
+        Assert.Equal(4, ds.Count);
+        Assert.Contains(ds.Notes, n => n.Contains("skipped la_003.nii.gz: no la_003.nii.gz in labelsTr/"));
+    }
+}

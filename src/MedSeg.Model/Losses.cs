@@ -16,7 +16,10 @@ public static class Losses
     // Held for every call (HeldScalars): a plain `+ Smooth` would be a temporary Scalar.
     private static readonly Scalar s_smooth = Smooth.ToScalar();
 
-    public static LossKind DefaultFor(UNetOptions model) => model.IsBinary ? LossKind.BceDice : LossKind.CrossEntropyDice;
+    public static LossKind DefaultFor(UNetOptions model) => DefaultFor(model.IsBinary);
+
+    /// <summary>The default loss of a binary (one sigmoid channel) or multi-class (softmax) head.</summary>
+    public static LossKind DefaultFor(bool binary) => binary ? LossKind.BceDice : LossKind.CrossEntropyDice;
 
     public static void CheckCompatible(LossKind kind, UNetOptions model)
     {

@@ -12,7 +12,8 @@ namespace MedSeg.Cli.Bench;
 /// <summary>
 /// <c>medseg bench --engines torch,onnx</c>: on one random-weight model of the benchmarked shape,
 /// exported once, the bare ONNX Runtime reference, the ONNX engine and the TorchSharp engine at
-/// batch 1, in interleaved rounds (so a neighbour's load falls on all three alike); then each
+/// batch 1, in interleaved rounds (so a neighbour's load falls on all three alike; each block timed
+/// alone, see <see cref="InterleavedRounds"/>); then each
 /// engine inside the whole pipeline at the smallest size.
 /// </summary>
 public static class EngineComparison
@@ -71,7 +72,8 @@ public static class EngineComparison
     public static string ToMarkdown(IReadOnlyList<EngineComparisonCell> engines, IReadOnlyList<EnginePipelineCell> pipelines, string command)
     {
         var md = new System.Text.StringBuilder();
-        md.AppendLine($"`{command}` — {Environment.ProcessorCount} cores, batch 1, median ms per call (interleaved rounds, one process)").AppendLine();
+        md.AppendLine($"`{command}` — {Environment.ProcessorCount} cores, batch 1, median ms per call (interleaved rounds in one process; each block after a " +
+                     $"{InterleavedRounds.DefaultSettle.TotalMilliseconds:F0} ms settle, order shuffled per round)").AppendLine();
         md.AppendLine("| input | threads | bare ONNX Runtime | ONNX engine | TorchSharp engine | TorchSharp eager forward | ONNX engine ÷ bare | TorchSharp ÷ ONNX | eager ÷ TorchScript |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var e in engines)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MedSeg.Cli.Engines;
 using MedSeg.Cli.Reports;
 using MedSeg.Core.Metrics;
 using MedSeg.Core.Statistics;
@@ -31,7 +32,7 @@ public sealed record CompareReport(string ModelA, string ModelB, string Dataset,
 public sealed record ComparedImage(string Id, double DiceA, double DiceB, double IouA, double IouB, double Hd95A, double Hd95B);
 
 /// <summary>
-/// `medseg compare A.ckpt B.ckpt --data X` (or `--session S.msgpack`): both models over the same
+/// `medseg compare A B --data X` (or `--session S.msgpack`; A and B each a .ckpt or a .onnx): both models over the same
 /// images at native resolution, paired per image: Dice, IoU and HD95 differences (B − A), a
 /// Wilcoxon signed-rank test, the most regressed cases as a PNG grid, a table and JSON.
 /// </summary>
@@ -39,8 +40,8 @@ public static class CompareCommand
 {
     public static Command Create()
     {
-        var a = new Argument<string>("A") { Description = "Reference checkpoint" };
-        var b = new Argument<string>("B") { Description = "Candidate checkpoint" };
+        var a = new Argument<string>("A") { Description = "Reference model: a checkpoint or an ONNX model (export-onnx, or a foreign one with MODEL.onnx.json)" };
+        var b = new Argument<string>("B") { Description = "Candidate model: a checkpoint or an ONNX model" };
         var data = CommonOptions.Data(required: false);
         var session = new Option<string?>("--session") { Description = "A recorded session (.msgpack) with ground truth, replayed through both models" };
         var layout = CommonOptions.Layout();
@@ -48,7 +49,7 @@ public static class CompareCommand
         var worst = new Option<int>("--worst") { Description = "Rows in the most-regressed PNG grid", DefaultValueFactory = _ => 8 }.Between(0, 1000);
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
-        var cmd = new Command("compare", "Compare two checkpoints on the same images: paired Dice / IoU / HD95 differences, Wilcoxon signed-rank test, most regressed cases")
+        var cmd = new Command("compare", "Compare two models (checkpoints or ONNX) on the same images: paired Dice / IoU / HD95 differences, Wilcoxon signed-rank test, most regressed cases")
         {
             a, b, data, session, layout, output, worst, device, threads,
         };
@@ -68,12 +69,11 @@ public static class CompareCommand
     public static (int ExitCode, CompareReport Report) Run(CompareOptions o, CancellationToken ct)
     {
         CommonOptions.EnsureWritableFolder(o.OutDir);
-        var device = TorchDevice.Select(o.Device, o.Threads);
         var data = DatasetFactory.Open(o.Data, o.Layout);
         try
         {
-            var a = Score(o.ModelA, data, device, o.BatchSize, ct);
-            var b = Score(o.ModelB, data, device, o.BatchSize, ct);
+            var a = Score(o.ModelA, data, o, ct);
+            var b = Score(o.ModelB, data, o, ct);
             var metrics = new[]
             {
                 PairedComparison.Of("dice", true, a.Dice, b.Dice),
@@ -106,19 +106,23 @@ public static class CompareCommand
     private sealed record Scored(PreparedDataset Prepared, Dictionary<string, int> Index, Dictionary<string, byte[]> Predictions,
                                  Dictionary<string, double> Dice, Dictionary<string, double> Iou, Dictionary<string, double> Hd95);
 
-    private static Scored Score(string checkpoint, ISegmentationDataset data, TorchSharp.torch.Device device, int batch, CancellationToken ct)
+    /// <summary>One model over every image: a .ckpt on the TorchSharp engine (its module forward), a .onnx on ONNX Runtime.</summary>
+    private static Scored Score(string path, ISegmentationDataset data, CompareOptions o, CancellationToken ct)
     {
-        var (model, info) = Checkpoint.Load(checkpoint, device);
-        using var _ = model;
-        if (data.ClassNames.Count != info.Model.NumClasses)
-            throw new ArgumentException($"{data.Name} has {data.ClassNames.Count} classes but {checkpoint} was trained for {info.Model.NumClasses}");
+        var request = new EngineRequest { Model = path, Device = o.Device, Threads = o.Threads, MaxBatch = o.BatchSize };
+        using var model = EvaluatedModel.Open(request with { Engine = request.IsOnnxFile ? EngineKind.Onnx : EngineKind.Torch },
+                                              static m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
+        var classes = model.Contract.ClassNames;
+        if (data.ClassNames.Count != classes.Count)
+            throw new ArgumentException($"{data.Name} has {data.ClassNames.Count} classes but {path} was trained for {classes.Count}");
+        var all = Enumerable.Range(0, data.Count).ToList();
         PreparedDataset prepared;
-        using (var preprocessor = new Preprocessor(info.Preprocess))
-            prepared = new PreparedDataset(data, Enumerable.Range(0, data.Count).ToList(), preprocessor, null, ct, keepNativeMasks: true);
+        using (var preprocessor = new Preprocessor(model.InputFor(data, all)))
+            prepared = new PreparedDataset(data, all, preprocessor, null, ct, keepNativeMasks: true);
         var predictions = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        using var windows = info.Patch is { } patch ? new SlidingWindowInference(patch, patch) : null;
-        var result = AnsiConsole.Status().Start($"{Markup.Escape(Path.GetFileName(checkpoint))}: {prepared.Count} images…", _ =>
-            Evaluator.Evaluate(model, prepared, device, info.Threshold, Losses.DefaultFor(info.Model), batch, info.Model.ClassNames, hd95: true,
+        using var windows = model.Windows();
+        var result = AnsiConsole.Status().Start($"{Markup.Escape(Path.GetFileName(path))}: {prepared.Count} images…", _ =>
+            Evaluator.Evaluate(model.Engine, prepared, model.Contract.Threshold, model.Loss, o.BatchSize, classes, hd95: true,
                 (i, pred, _) => predictions[prepared.Id(i)] = pred, ct, windows));
         var index = Enumerable.Range(0, prepared.Count).ToDictionary(prepared.Id, i => i, StringComparer.Ordinal);
         Dictionary<string, double> Per(Func<ClassMetrics, double> f) => result.Images.ToDictionary(

@@ -34,7 +34,12 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Checkpoint (best.ckpt from `medseg train`; `best` / `last`: runs/train/best.ckpt / last.ckpt)", Required = true };
+        var model = new Option<string>("--model")
+        {
+            Description = "Checkpoint (best.ckpt from `medseg train`; `best` / `last`: runs/train/best.ckpt / last.ckpt) or ONNX model " +
+                          "(export-onnx, or a foreign one with MODEL.onnx.json); images larger than a .onnx input are tiled",
+            Required = true,
+        };
         var data = CommonOptions.Data();
         var layout = CommonOptions.Layout();
         var skipBad = CommonOptions.SkipBad();
@@ -50,7 +55,7 @@ public static class EvalCommand
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var engineKind = SpecFlags.Engine();
-        var cmd = new Command("eval", "Evaluate a checkpoint: IoU, Dice, precision, recall, pixel accuracy, HD95 per image and aggregate")
+        var cmd = new Command("eval", "Evaluate a checkpoint or ONNX model: IoU, Dice, precision, recall, pixel accuracy, HD95 per image and aggregate")
         {
             model, data, layout, skipBad, output, subset, threshold, samples, batch, device, threads, engineKind,
         };
@@ -72,40 +77,41 @@ public static class EvalCommand
     {
         // `--model best` / `--model last`: the checkpoint of the last `medseg train` with its default --out.
         if (o.Model is "best" or "last" && !File.Exists(o.Model)) o = o with { Model = Path.Combine("runs", "train", o.Model + ".ckpt") };
-        var info = Checkpoint.ReadInfo(o.Model);
-        double threshold = o.Threshold ?? info.Threshold;
+        // The network runs on the chosen engine (a .onnx on ONNX Runtime); the scoring is the same.
+        var kind = Enum.Parse<EngineKind>(Pipeline.Session.SpecWords.EngineKind(o.Engine), ignoreCase: true);
+        using var model = EvaluatedModel.Open(new EngineRequest
+        {
+            Model = o.Model, Engine = kind, Device = o.Device, Threads = o.Threads, MaxBatch = o.BatchSize, Threshold = o.Threshold,
+        }, static m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
+        var classes = model.Contract.ClassNames;
+        double threshold = o.Threshold ?? model.Contract.Threshold;
 
         // Data: the same validation rules as training, then the chosen subset.
         ISegmentationDataset data = DatasetFactory.Open(o.Data, o.Layout);
-        if (data.ClassNames.Count != info.Model.NumClasses)
+        if (data.ClassNames.Count != classes.Count)
             throw new ArgumentException($"{data.Name} has {data.ClassNames.Count} classes ({string.Join(", ", data.ClassNames)}) " +
-                                        $"but {o.Model} was trained for {info.Model.NumClasses} ({string.Join(", ", info.Model.ClassNames)})");
+                                        $"but {o.Model} was trained for {classes.Count} ({string.Join(", ", classes)})");
         foreach (string note in data.Notes) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
         var bad = DatasetValidator.Validate(data, null, ct);
         if (bad.Count > 0 && !o.SkipBad) throw new BadDataException(bad, data.Count);
         var badIdx = bad.Select(static b => b.Index).ToHashSet();
-        var (indices, subsetName) = SelectSubset(o, info, data, badIdx);
+        var (indices, subsetName) = SelectSubset(o, model.TrainingData, data, badIdx);
 
         PreparedDataset prepared;
-        using (var preprocessor = new Preprocessor(info.Preprocess))
+        using (var preprocessor = new Preprocessor(model.InputFor(data, indices)))
             prepared = new PreparedDataset(data, indices, preprocessor, null, ct, keepNativeMasks: true);
-        // The network runs on the chosen engine; a patch-trained model's engine is prepared for its windows.
-        var kind = Enum.Parse<EngineKind>(Pipeline.Session.SpecWords.EngineKind(o.Engine), ignoreCase: true);
-        using var engine = EngineFactory.Create(new EngineRequest
-        {
-            Model = o.Model, Engine = kind, Device = o.Device, Threads = o.Threads, MaxBatch = o.BatchSize, Threshold = o.Threshold,
-            Probabilities = true, Window = info.Patch,
-        }, static m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
-        AnsiConsole.MarkupLine($"[grey]inference: {Markup.Escape(engine.Description.Device)}[/]");
+        AnsiConsole.MarkupLine($"[grey]inference: {Markup.Escape(model.Engine.Description.Device)}[/]");
         var grid = new EvalGrid();
         int every = Math.Max(1, prepared.Count / Math.Max(1, o.Samples));
-        // A model trained on patches segments larger inputs by Gaussian-weighted sliding windows of that patch.
-        using var windows = info.Patch is { } patch ? new SlidingWindowInference(patch, patch) : null;
+        // Images larger than the patch (or than a .onnx graph's fixed input) are segmented by Gaussian-weighted sliding windows of it.
+        using var windows = model.Windows();
+        if (windows is not null && (prepared.Width > windows.PatchWidth || prepared.Height > windows.PatchHeight))
+            AnsiConsole.MarkupLine($"[grey]tiled inference: {prepared.Width}×{prepared.Height} images in windows of {windows.PatchWidth}×{windows.PatchHeight}[/]");
         var result = AnsiConsole.Status().Start($"evaluating {prepared.Count} images…", _ =>
-            Evaluator.Evaluate(engine, prepared, threshold, Losses.DefaultFor(info.Model), o.BatchSize, info.Model.ClassNames, hd95: true,
+            Evaluator.Evaluate(model.Engine, prepared, threshold, model.Loss, o.BatchSize, classes, hd95: true,
                 (i, pred, _) => { if (i % every == 0 && grid.Count < o.Samples) grid.Add(prepared, i, pred); }, ct, windows));
 
-        var report = new EvalReport(Path.GetFullPath(o.Model), Checkpoint.Hash(o.Model), info.Model.Describe(), data.Name, subsetName, threshold,
+        var report = new EvalReport(Path.GetFullPath(o.Model), Checkpoint.Hash(o.Model), model.Contract.Model, data.Name, subsetName, threshold,
             prepared.Count, bad.Count, result.Summary, result.Images.Select(EvalImage.From).ToList(), EvalReport.StandardConventions);
         string json = Path.Combine(o.OutDir, "report.json"), png = Path.Combine(o.OutDir, "samples.png");
         report.Save(json);
@@ -115,12 +121,13 @@ public static class EvalCommand
         return (CommandErrors.Ok, report);
     }
 
-    private static (IReadOnlyList<int> Indices, string Name) SelectSubset(EvalOptions o, CheckpointInfo info, ISegmentationDataset data, HashSet<int> bad)
+    /// <param name="trainingData">the checkpoint's training data spec; null (a .onnx): unknown.</param>
+    private static (IReadOnlyList<int> Indices, string Name) SelectSubset(EvalOptions o, string? trainingData, ISegmentationDataset data, HashSet<int> bad)
     {
         string splitPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(o.Model))!, "split.json");
         var subset = o.Subset;
         if (subset == EvalSubset.Auto)
-            subset = File.Exists(splitPath) && string.Equals(info.Dataset, o.Data, StringComparison.Ordinal) ? EvalSubset.Val : EvalSubset.All;
+            subset = File.Exists(splitPath) && trainingData is not null && string.Equals(trainingData, o.Data, StringComparison.Ordinal) ? EvalSubset.Val : EvalSubset.All;
         var usable = Enumerable.Range(0, data.Count).Where(i => !bad.Contains(i));
         if (subset == EvalSubset.All) return (usable.ToList(), "all");
         if (!File.Exists(splitPath)) throw new FileNotFoundException($"--subset {subset} needs {splitPath} (written by `medseg train`)", splitPath);

@@ -13,13 +13,6 @@ public sealed class PlannerTests
         public double InferenceMilliseconds { get; init; } = 42;
         public double SecondsPerStep(int width, int height, int batch, int channels, int classes) { Asked.Add((width, height, batch)); return secondsPerStep; }
         public double InferenceMs(int width, int height, int patch, int channels, int classes) => InferenceMilliseconds;
-        public double? ValidationMilliseconds { get; init; }
-        public List<int> ValidationBatches { get; } = [];
-        public double ValidationMsPerSample(int width, int height, int patch, int channels, int classes, int batch)
-        {
-            ValidationBatches.Add(batch);
-            return ValidationMilliseconds ?? InferenceMilliseconds;
-        }
     }
 
     private static DatasetFingerprint Fingerprint(int size, string depth, double min, double max, double fgLow = 0, double fgHigh = 1,
@@ -206,18 +199,6 @@ public sealed class PlannerTests
         Assert.Equal(8, plan.ValidationSamples);
         Assert.InRange(plan.Steps, 150, 150 + plan.Epochs - 1); // validation took the whole budget: the floor of steps remains
         Assert.Contains(plan.Reasons, r => r.Contains("over the 0 s the validation leaves") && r.Contains("at least 150 steps"));
-    }
-
-    [Fact]
-    public void Plan_ValidationCost_IsBatchedValidationNotSingleFrameLatency()
-    {
-        var timer = new FixedTimer(0.5) { InferenceMilliseconds = 42, ValidationMilliseconds = 14 };
-
-        var plan = Planner.Plan(Fingerprint(512, "8-bit", 0, 255), new PlannerOptions(), timer);
-
-        Assert.Equal([4], timer.ValidationBatches); // the training batch, as the trainer validates
-        Assert.Equal(5 * 0.014 * 12, plan.EstimatedValidationSeconds, 6);
-        Assert.Equal(42, plan.InferenceMsPerFrame); // the streaming latency stays a batch-1 figure
     }
 
     [Fact]

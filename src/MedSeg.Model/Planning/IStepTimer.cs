@@ -8,11 +8,4 @@ public interface IStepTimer
 
     /// <summary>Milliseconds to segment one <paramref name="width"/> × <paramref name="height"/> frame, tiled by <paramref name="patch"/>² windows when it is smaller (0: whole image).</summary>
     double InferenceMs(int width, int height, int patch, int channels, int classes);
-
-    /// <summary>
-    /// Milliseconds per sample of validation as the trainer runs it: <paramref name="batch"/> images
-    /// at a time through the same windows. Batched windows share each convolution's weights pass, so
-    /// on 2 CPU cores a sample costs a third to a half of a single frame's <see cref="InferenceMs"/>.
-    /// </summary>
-    double ValidationMsPerSample(int width, int height, int patch, int channels, int classes, int batch);
 }

@@ -111,23 +111,20 @@ public static class Planner
 
         // 4. Validation, then steps, from the measured times and the one budget for both. Each
         //    epoch scores the validation split at native resolution (tiled where the patch is
-        //    smaller) in batches of the training batch, at the measured time per sample of that
-        //    (a third to a half of one frame's latency on 2 cores: timing it at batch 1 overestimated
-        //    the thin/ set's validation 2×, and the steps lost a quarter of their budget); on a large set that
+        //    smaller), which costs the measured inference time per sample; on a large set that
         //    would outgrow the steps, so beyond ValidationShare of the budget each epoch scores a
         //    fixed, evenly spaced subset (nnU-Net validates a fixed number of batches per epoch).
         //    The steps get the rest: a fixed number per epoch, so schedule, validation and early
         //    stopping mean the same on 20 images or 2,000.
         double inferMs = timer.InferenceMs(width, height, patch, pre.Channels, classes);
-        double validationMs = timer.ValidationMsPerSample(width, height, patch, pre.Channels, classes, batch);
         int valSamples = Math.Max(1, (int)Math.Round(f.Samples * o.ValFraction));
-        double perValidation = validationMs / 1000;
+        double perValidation = inferMs / 1000;
         int affordable = (int)(o.ValidationShare * o.BudgetSeconds / (o.Epochs * Math.Max(perValidation, 1e-6)));
         int scored = Math.Min(valSamples, Math.Max(o.MinValidationSamples, affordable));
         double validationSeconds = scored * perValidation * o.Epochs;
         reasons.Add(scored < valSamples
-            ? $"validation: {scored} of ~{valSamples} samples per epoch (≤ {o.ValidationShare:P0} of the budget at {validationMs:F0} ms each in batches of {batch}), ≈ {validationSeconds:F0} s in all"
-            : $"validation: all ~{valSamples} samples per epoch at {validationMs:F0} ms each in batches of {batch}, ≈ {validationSeconds:F0} s in all");
+            ? $"validation: {scored} of ~{valSamples} samples per epoch (≤ {o.ValidationShare:P0} of the budget at {inferMs:F0} ms each), ≈ {validationSeconds:F0} s in all"
+            : $"validation: all ~{valSamples} samples per epoch at {inferMs:F0} ms each, ≈ {validationSeconds:F0} s in all");
         double perStep = timer.SecondsPerStep(stepWidth, stepHeight, batch, pre.Channels, classes);
         double stepBudget = Math.Max(0, o.BudgetSeconds - validationSeconds);
         int steps = Math.Clamp((int)(stepBudget / perStep), o.MinSteps, o.MaxSteps);

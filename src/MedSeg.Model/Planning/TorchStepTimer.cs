@@ -34,13 +34,7 @@ public sealed class TorchStepTimer(UNetOptions model, Device device, int repeats
         });
     }
 
-    public double InferenceMs(int width, int height, int patch, int channels, int classes) =>
-        SegmentMs(width, height, patch, channels, classes, batch: 1);
-
-    public double ValidationMsPerSample(int width, int height, int patch, int channels, int classes, int batch) =>
-        SegmentMs(width, height, patch, channels, classes, batch) / batch;
-
-    private double SegmentMs(int width, int height, int patch, int channels, int classes, int batch)
+    public double InferenceMs(int width, int height, int patch, int channels, int classes)
     {
         using var net = new UNet(ModelFor(channels, classes));
         net.to(device);
@@ -51,7 +45,7 @@ public sealed class TorchStepTimer(UNetOptions model, Device device, int repeats
         return 1000 * Median(() =>
         {
             using var scope = NewDisposeScope();
-            var x = randn([batch, channels, height, width], device: device);
+            var x = randn([1, channels, height, width], device: device);
             _ = windows.Probabilities(net.forward, x).cpu();
         });
     }

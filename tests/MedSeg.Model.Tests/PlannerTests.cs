@@ -151,11 +151,11 @@ public sealed class PlannerTests
     [Fact]
     public void Plan_SmallSetOnASlowMachine_NoRefitWhenHalfTheStepsWouldStarveTheValidatedRun()
     {
-        // 120 s less 2.5 s of validation at 0.5 s per step is 235 steps: halved, 117 would be under MinSteps (150).
+        // 130 s less 2.5 s of validation at 0.5 s per step is 254 steps: halved, 127 would be under MinSteps (150).
         var plan = Planner.Plan(Fingerprint(128, "8-bit", 0, 255), new PlannerOptions(), new FixedTimer(0.5));
 
         Assert.Equal(FinalFit.None, plan.Final);
-        Assert.InRange(plan.Steps, 235, 235 + plan.Epochs - 1);
+        Assert.InRange(plan.Steps, 254, 254 + plan.Epochs - 1);
         Assert.Contains(plan.Reasons, r => r.Contains("no refit"));
     }
 
@@ -180,12 +180,12 @@ public sealed class PlannerTests
         var plan = Planner.Plan(f, new PlannerOptions(), new FixedTimer(0.1));
 
         Assert.Equal(FinalFit.None, plan.Final);
-        // 200 validation samples at 42 ms, 12 times, would be 101 s; 20 % of 120 s affords 47 per epoch.
-        Assert.Equal(47, plan.ValidationSamples);
-        Assert.Equal(47, plan.ApplyTo(new TrainOptions { Data = "x", OutDir = "y" }).ValidationSamples);
-        Assert.InRange(plan.EstimatedValidationSeconds, 23, 0.2 * 120);
-        Assert.InRange(plan.Steps, 963, 963 + plan.Epochs - 1);
-        Assert.Contains(plan.Reasons, r => r.Contains("47 of ~200"));
+        // 200 validation samples at 42 ms, 12 times, would be 101 s; 20 % of 130 s affords 51 per epoch.
+        Assert.Equal(51, plan.ValidationSamples);
+        Assert.Equal(51, plan.ApplyTo(new TrainOptions { Data = "x", OutDir = "y" }).ValidationSamples);
+        Assert.InRange(plan.EstimatedValidationSeconds, 25, 0.2 * 130);
+        Assert.InRange(plan.Steps, 1042, 1042 + plan.Epochs - 1);
+        Assert.Contains(plan.Reasons, r => r.Contains("51 of ~200"));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ public sealed record PlannerOptions
     /// Wall time of the training run on this machine: the optimizer steps (a final refit's included)
     /// and the validation after each epoch. Planning, loading and preprocessing come on top (seconds).
     /// </summary>
-    public double BudgetSeconds { get; init; } = 120;
+    public double BudgetSeconds { get; init; } = 130;
     /// <summary>The largest share of the budget that validation may take; beyond it each epoch scores a fixed, evenly spaced subset.</summary>
     public double ValidationShare { get; init; } = 0.2;
     /// <summary>Validation samples scored each epoch however slow the inference (a metric needs a few).</summary>

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Builds the three real-data benchmark sets from Debian's mricron-data (Colin27 T1, 1 mm):
+"""Builds the real-data benchmark sets from Debian's mricron-data (Colin27 T1, 1 mm):
 
   mri/      MRI-like 16-bit T1, 181×217 axial slices, 4 classes: background (air, scalp, skull),
             brain (ch2bet > 0), deep grey nuclei (AAL caudate, putamen, pallidum, thalamus) and
@@ -15,6 +15,10 @@
   thin/     thin-structure 8-bit 512² "microscopy": cell membranes 1–3 px wide (Voronoi
             boundaries) among dark organelles that are not membranes, blur and noise;
             24 train / 6 held out, paired PNG folders
+  cells/    thin/ with the masks inverted: ISBI 2012's convention (cells 255, membranes 0)
+  coarse/   the ct/ slices as an 8-bit "X-ray" at 1024² (HU −1000..1000 → 0..255, upsampled 4×
+            bilinearly, Gaussian noise σ 6), mask = soft tissue: large images of one coarse
+            structure, like lungs in a chest X-ray; paired PNG folders, 90 / 18
 
 Usage: /usr/bin/python3 bench/real/make_data.py OUT_DIR
 """
@@ -84,6 +88,12 @@ for name, keep in (("train", [z for z in zs if z not in held_ct and not (72 <= z
     nib.save(nib.Nifti1Image(vol, np.eye(4)), f"{out}/ct/{name}.nii.gz")
     nib.save(nib.Nifti1Image(lab, np.eye(4)), f"{out}/ct/{name}-labels.nii.gz")
     print(f"ct/{name}: {len(keep)} slices")
+    noise = np.random.default_rng(1 if name == "train" else 2)
+    for z, (hu, lab_z) in zip(keep, pairs):
+        a8 = np.clip((hu.astype(np.float32) + 1000) / 2000 * 255, 0, 255).astype(np.uint8)
+        big = np.asarray(Image.fromarray(a8).resize((1024, 1024), Image.BILINEAR)).astype(np.float32) + noise.normal(0, 6, (1024, 1024))
+        mask = np.asarray(Image.fromarray((lab_z == 1).astype(np.uint8) * 255).resize((1024, 1024), Image.NEAREST))
+        save_pair(f"{out}/coarse/{name}", f"s{z:03d}", np.clip(big, 0, 255).astype(np.uint8), mask)
 
 # 3. Thin structures, 8-bit 512².
 def thin_image(seed):
@@ -104,4 +114,5 @@ def thin_image(seed):
 for k in range(30):
     img, msk = thin_image(100 + k)
     save_pair(f"{out}/thin/{'train' if k < 24 else 'heldout'}", f"em{k:02d}", img, msk)
+    save_pair(f"{out}/cells/{'train' if k < 24 else 'heldout'}", f"em{k:02d}", img, 255 - msk)
 print("done:", out)

@@ -50,11 +50,11 @@ public static class Trainer
         if (pre.Normalization == Normalization.DatasetStats && o.FitDatasetStatistics)
             pre = IntensityStatistics.Fit(pre, LoadImages(data, split.Train), seed: o.Seed);
         using var preprocessor = new Preprocessor(pre);
-        observer.PreparingStarted("preprocessing", split.Train.Length + Math.Min(split.Val.Length, o.ValidationSamples > 0 ? o.ValidationSamples : int.MaxValue));
-        var train = new PreparedDataset(data, split.Train, preprocessor, new Progress<int>(observer.PreparingProgress), ct);
         int[] scored = ValidationSubset(split.Val, o.ValidationSamples);
         if (scored.Length < split.Val.Length)
             observer.Message($"validation: {scored.Length} of the {split.Val.Length} validation samples each epoch, evenly spaced (--val-samples)");
+        observer.PreparingStarted("preprocessing", split.Train.Length + scored.Length);
+        var train = new PreparedDataset(data, split.Train, preprocessor, new Progress<int>(observer.PreparingProgress), ct);
         var val = new PreparedDataset(data, scored, preprocessor,
             new Progress<int>(d => observer.PreparingProgress(split.Train.Length + d)), ct, keepNativeMasks: true);
 

@@ -76,6 +76,12 @@ public static class TrainCommand
                 Device = p.GetValue(device)!, Threads = p.GetValue(threads), Model = model,
                 Preprocess = new PreprocessOptions { Color = CommonOptions.ParseColor(p.GetValue(color)!), MedianBlur = p.GetValue(median) },
             };
+            // A bad --size is refused before planning spends seconds timing steps on the data.
+            if (p.GetValue(size) is { } givenSize)
+            {
+                var (w, h) = CommonOptions.ParseSize(givenSize);
+                TrainOptions.CheckInputSize(w, h, model);
+            }
             TrainingPlan? plan = null;
             if (!p.GetValue(noPlan) && options.Resume is null)
             {

@@ -84,16 +84,20 @@ public sealed record TrainOptions
         if (Patch is { } patch && (patch % Model.SizeMultiple != 0 || patch > Math.Min(Preprocess.Width, Preprocess.Height)))
             throw new ArgumentOutOfRangeException(nameof(Patch), patch, $"must be a multiple of {Model.SizeMultiple} no larger than the input {Preprocess.Width}×{Preprocess.Height}");
         if (Threshold is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "must be in (0, 1)");
-        int multiple = Model.SizeMultiple;
-        if (Preprocess.Width % multiple != 0 || Preprocess.Height % multiple != 0)
-        {
-            int side = Preprocess.Width % multiple != 0 ? Preprocess.Width : Preprocess.Height;
-            int below = side / multiple * multiple, above = below + multiple;
-            string nearest = below >= multiple ? $"{below} or {above}" : $"{above}";
-            throw new ArgumentOutOfRangeException(nameof(Preprocess), $"{Preprocess.Width}×{Preprocess.Height}",
-                $"image size must be divisible by {multiple} for a depth-{Model.Depth} U-Net (allowed: multiples of {multiple}, e.g. {nearest})");
-        }
+        CheckInputSize(Preprocess.Width, Preprocess.Height, Model);
         Preprocess.Validate();
         return this;
+    }
+
+    /// <summary>Refuses an input size the U-Net cannot take (each side a multiple of 2^depth), naming the nearest sizes that work.</summary>
+    public static void CheckInputSize(int width, int height, UNetOptions model)
+    {
+        int multiple = model.SizeMultiple;
+        if (width % multiple == 0 && height % multiple == 0) return;
+        int side = width % multiple != 0 ? width : height;
+        int below = side / multiple * multiple, above = below + multiple;
+        string nearest = below >= multiple ? $"{below} or {above}" : $"{above}";
+        throw new ArgumentOutOfRangeException(nameof(Preprocess), $"{width}×{height}",
+            $"image size must be divisible by {multiple} for a depth-{model.Depth} U-Net (allowed: multiples of {multiple}, e.g. {nearest})");
     }
 }

@@ -36,8 +36,9 @@ public static class PairedFolders
     /// <summary>Both folders of <paramref name="root"/>, or a <see cref="DatasetException"/> naming <paramref name="root"/> and the one missing.</summary>
     public static (string Images, string Masks) Require(string root, string layout)
     {
-        if (FindImages(root) is null && FindSuffixed(root) is { } suffixed) return suffixed;
-        string images = FindImages(root) ?? throw Missing(root, layout, "an image", ImageNames);
+        string? found = FindImages(root);
+        if (found is null && FindSuffixed(root) is { } suffixed) return suffixed;
+        string images = found ?? throw Missing(root, layout, "an image", ImageNames);
         string masks = FindMasks(root) ?? throw Missing(root, layout, "a mask", MaskNames);
         return (images, masks);
     }

@@ -232,13 +232,20 @@ public sealed class StackPairDataset : ISegmentationDataset, IDisposable
         return new LabelValues(["background", .. Enumerable.Range(1, classes).Select(static i => $"class{i}")], notes, false);
     }
 
+    // Decoded straight into the Mat's packed pixels: no per-slice buffer and second copy.
     private static Mat ReadSlice(ISliceStack stack, int z)
     {
         var mat = new Mat(stack.Height, stack.Width, MatPixels.TypeOf(stack.Format));
-        var buffer = new byte[(int)(mat.Total() * mat.ElemSize())];
-        stack.Read(z, buffer);
-        System.Runtime.InteropServices.Marshal.Copy(buffer, 0, mat.Data, buffer.Length);
-        return mat;
+        try
+        {
+            stack.Read(z, mat.AsSpan<byte>());
+            return mat;
+        }
+        catch
+        {
+            mat.Dispose();
+            throw;
+        }
     }
 
     /// <summary>What one scan of the label slices found: class names, what was assumed, and whether 0/255 masks are binary.</summary>

@@ -192,7 +192,7 @@ public static class BenchCommand
         Directory.CreateDirectory(outDir);
         static void Say(string s) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(s)}[/]");
         var speed = PrecisionComparison.Speed(checkpoint, calibration, sizes, threadCounts, iterations, rounds, Say);
-        var dice = evalData.Select(d => PrecisionComparison.Dice(checkpoint, calibration, d, threadCounts.Max(), Say)).ToList();
+        var dice = PrecisionComparison.Dice(checkpoint, calibration, evalData, threadCounts.Max(), Say);
         string command = $"medseg bench --precisions fp32,int8 --model {checkpoint} --sizes {string.Join(' ', sizes)} --thread-counts {string.Join(' ', threadCounts)} " +
                          $"--iterations {iterations} --rounds {rounds}" + string.Concat(evalData.Select(static d => $" --eval-data \"{d}\"")) +
                          (calibration is null ? "" : $" --calibration \"{calibration}\"");

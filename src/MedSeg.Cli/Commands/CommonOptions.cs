@@ -106,7 +106,6 @@ public static class CommonOptions
         _ => throw new ArgumentException($"--norm '{s}': use unit, zscore, zscore-nonzero, window or dataset"),
     };
 
-    /// <summary>"-160,240" → (low, high), e.g. a soft-tissue CT window in HU.</summary>
     /// <summary>
     /// Creates <paramref name="folder"/> and proves it takes a file, before minutes of work whose
     /// results would go there: an unwritable --out is refused at once, named.
@@ -127,6 +126,7 @@ public static class CommonOptions
         }
     }
 
+    /// <summary>"-160,240" → (low, high), e.g. a soft-tissue CT window in HU.</summary>
     public static (double Low, double High) ParseWindow(string s)
     {
         var parts = s.Split(',');

@@ -33,24 +33,23 @@ internal sealed class QdqWriter(GraphProto graph)
         float[] values = Floats(w);
         int channels = (int)w.Dims[axis];
         long inner = w.Dims.Skip(axis + 1).Aggregate(1L, static (a, d) => a * d);
+        int ChannelOf(int e) => (int)(e / inner % channels);
         scales = new float[channels];
         for (int e = 0; e < values.Length; e++)
         {
-            int c = (int)(e / inner % channels);
+            int c = ChannelOf(e);
             scales[c] = MathF.Max(scales[c], MathF.Abs(values[e]));
         }
         for (int c = 0; c < channels; c++) scales[c] = scales[c] > 0 ? scales[c] / 127f : 1f;
         var q = new sbyte[values.Length];
         for (int e = 0; e < values.Length; e++)
-            q[e] = (sbyte)Math.Clamp(MathF.Round(values[e] / scales[(int)(e / inner % channels)]), -127, 127);
+            q[e] = (sbyte)Math.Clamp(MathF.Round(values[e] / scales[ChannelOf(e)]), -127, 127);
         string quantized = Add(w.Name + "_quantized", DataType.Int8, MemoryMarshal.AsBytes<sbyte>(q), w.Dims);
         string scale = Add(w.Name + "_scale", DataType.Float, MemoryMarshal.AsBytes<float>(scales), [channels]);
         string zero = Add(w.Name + "_zero_point", DataType.Int8, new byte[channels], [channels]);
-        var dq = Node("DequantizeLinear", [quantized, scale, zero], Dequantized(w.Name));
-        dq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = axis });
-        nodes.Add(dq);
-        _weightScales[dq.Output[0]] = scales;
-        return dq.Output[0];
+        string dequantized = PerChannelDequantize(w.Name, [quantized, scale, zero], axis, nodes);
+        _weightScales[dequantized] = scales;
+        return dequantized;
     }
 
     public float[] WeightScales(string dequantizedWeight) =>
@@ -65,8 +64,14 @@ internal sealed class QdqWriter(GraphProto graph)
         var q = values.Select((v, c) => (int)Math.Clamp(MathF.Round(v / scales[c]), int.MinValue / 2, int.MaxValue / 2)).ToArray();
         string quantized = Add(b.Name + "_quantized", DataType.Int32, MemoryMarshal.AsBytes<int>(q), b.Dims);
         string scale = Add(b.Name + "_scale", DataType.Float, MemoryMarshal.AsBytes<float>(scales), [scales.Length]);
-        var dq = Node("DequantizeLinear", [quantized, scale], Dequantized(b.Name));
-        dq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
+        return PerChannelDequantize(b.Name, [quantized, scale], axis: 0, nodes);
+    }
+
+    /// <summary>The DequantizeLinear, one scale per channel of <paramref name="axis"/>, that restores initializer <paramref name="tensor"/>; returns its output.</summary>
+    private static string PerChannelDequantize(string tensor, string[] inputs, int axis, List<NodeProto> nodes)
+    {
+        var dq = Node("DequantizeLinear", inputs, Dequantized(tensor));
+        dq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = axis });
         nodes.Add(dq);
         return dq.Output[0];
     }

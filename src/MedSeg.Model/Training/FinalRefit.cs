@@ -51,7 +51,6 @@ public static class FinalRefit
             ct.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             observer.EpochStarted(epoch, epochs, batches);
-            if (wholePass) sampler.StartPass();
             int first = (epoch - 1) * batches;
             var (lossSum, samples) = Trainer.Steps(model, optimizer, builder, sampler, lossKind, o.BatchSize, batches, wholePass,
                                                    b => schedule.Rate(first + b), rng, device, observer, ct);

@@ -106,7 +106,6 @@ public static class Trainer
             var clock = Stopwatch.StartNew();
             double lr = schedule.Rate(epoch);
             observer.EpochStarted(epoch, o.Epochs, batches);
-            if (o.StepsPerEpoch == 0) sampler.StartPass();
             var (lossSum, samples) = Steps(model, optimizer, builder, sampler, lossKind, o.BatchSize, batches, wholePass: o.StepsPerEpoch == 0,
                                            b => perStep?.Rate((epoch - 1) * batches + b) ?? lr, rng, device, observer, ct);
             if (perStep != null) lr = perStep.Rate(epoch * batches - 1);
@@ -157,13 +156,14 @@ public static class Trainer
                                   bad.Count, stoppedEarly, train.Count, split.Val.Length) { RefitSteps = refitSteps, RefitSamples = refitSteps > 0 ? train.Count + split.Val.Length : 0 };
     }
 
-    /// <summary>One epoch's optimizer steps; the rate per step comes from <paramref name="rate"/>. Shared with <see cref="FinalRefit"/>.</summary>
+    /// <summary>One epoch's optimizer steps (a fresh pass first with <paramref name="wholePass"/>); the rate per step comes from <paramref name="rate"/>. Shared with <see cref="FinalRefit"/>.</summary>
     /// <returns>The sample-weighted loss sum and the number of samples seen.</returns>
     internal static (double LossSum, int Samples) Steps(
         UNet model, HeldScalarAdam optimizer, BatchBuilder builder, BatchSampler sampler, LossKind lossKind, int batchSize, int batches, bool wholePass,
         Func<int, double> rate, Random rng, Device device, ITrainingObserver observer, CancellationToken ct)
     {
         model.train();
+        if (wholePass) sampler.StartPass();
         double lossSum = 0;
         int samples = 0;
         for (int b = 0; b < batches; b++)

@@ -31,16 +31,17 @@ public static class Losses
             throw new ArgumentException($"loss {kind} is for binary tasks; this task has {model.NumClasses} classes (use ce, ce+dice or dice)");
     }
 
-    public static Tensor Compute(LossKind kind, Tensor logits, Tensor target)
+    /// <param name="batchDice">Dice over the whole batch per class (nnU-Net's choice for 2-D) rather than per image; see <see cref="DiceLoss"/>.</param>
+    public static Tensor Compute(LossKind kind, Tensor logits, Tensor target, bool batchDice = false)
     {
         bool binary = logits.shape[1] == 1;
         return kind switch
         {
             LossKind.Bce => functional.binary_cross_entropy_with_logits(logits, target),
             LossKind.CrossEntropy => functional.cross_entropy(logits, target),
-            LossKind.Dice => DiceLoss(logits, target, binary),
-            LossKind.BceDice => Sum(functional.binary_cross_entropy_with_logits(logits, target), DiceLoss(logits, target, binary)),
-            LossKind.CrossEntropyDice => Sum(functional.cross_entropy(logits, target), DiceLoss(logits, target, binary)),
+            LossKind.Dice => DiceLoss(logits, target, binary, batchDice),
+            LossKind.BceDice => Sum(functional.binary_cross_entropy_with_logits(logits, target), DiceLoss(logits, target, binary, batchDice)),
+            LossKind.CrossEntropyDice => Sum(functional.cross_entropy(logits, target), DiceLoss(logits, target, binary, batchDice)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
     }
@@ -54,10 +55,18 @@ public static class Losses
     }
 
     /// <summary>
-    /// Soft Dice, 1 − mean over images and foreground classes. Smoothing of 1 keeps images with
+    /// Soft Dice, 1 − mean over images and foreground classes (with <paramref name="batch"/>: over
+    /// foreground classes, each class's overlap summed over the whole batch). Smoothing of 1 keeps
     /// an empty mask from dividing by zero and rewards predicting nothing there.
     /// </summary>
-    public static Tensor DiceLoss(Tensor logits, Tensor target, bool binary)
+    /// <remarks>
+    /// Why batch Dice (nnU-Net plans it for every 2-D configuration): per image, a small class that
+    /// is absent from most slices gets most of its Dice terms from those slices, each satisfied by
+    /// predicting nothing, so the term's pull is towards never predicting it; and in a slice where
+    /// it covers a few pixels one wrong pixel swings that image's term from 1 to 0. Over the batch,
+    /// each class has one term: its present pixels and every false positive in the batch.
+    /// </remarks>
+    public static Tensor DiceLoss(Tensor logits, Tensor target, bool binary, bool batch = false)
     {
         using var scope = NewDisposeScope();
         Tensor prob, onehot;
@@ -73,7 +82,7 @@ public static class Losses
             prob = functional.softmax(logits, 1).narrow(1, 1, classes - 1);
             onehot = functional.one_hot(target, classes).permute(0, 3, 1, 2).to_type(prob.dtype).narrow(1, 1, classes - 1);
         }
-        long[] dims = [2, 3];
+        long[] dims = batch ? [0, 2, 3] : [2, 3];
         // The arithmetic of (2·inter + s) / (denom + s) and 1 − mean, with held Scalars and every
         // alpha spelled out (HeldScalars): the operators would create temporary Scalars.
         var inter = (prob * onehot).sum(dims);

@@ -27,6 +27,24 @@ public sealed class LossesTests
     }
 
     [Fact]
+    public void Dice_BatchDice_OneStrayPixelInAnImageWithoutTheClass_CostsLittle_PerImageItCostsHalfThatImagesTerm()
+    {
+        // Image 0 holds 16 pixels of the class, predicted exactly; image 1 holds none, and one pixel is predicted there.
+        using var target = zeros(2, 1, 8, 8);
+        target[0, .., 2..6, 2..6] = 1;
+        using var predicted = target.clone();
+        predicted[1, 0, 0, 0] = 1;
+        using var logits = (predicted * 2 - 1) * 50;
+
+        using var perImage = Losses.DiceLoss(logits, target, binary: true);
+        using var batch = Losses.DiceLoss(logits, target, binary: true, batch: true);
+
+        // Per image: 1 − ((33/33) + (1/2)) / 2 = 0.25. Over the batch: 1 − (2·16 + 1) / (17 + 16 + 1) = 1/34.
+        Assert.Equal(0.25, perImage.item<float>(), 3);
+        Assert.Equal(1.0 / 34, batch.item<float>(), 3);
+    }
+
+    [Fact]
     public void Bce_MatchesHandComputedValue()
     {
         using var logits = tensor(new float[] { 0f, 2f }, [1, 1, 1, 2]);

@@ -51,7 +51,9 @@ public sealed class PlannerTests
         Assert.Equal((-1024.0, 1400.0, 180.0, 320.0), (p.DatasetLow, p.DatasetHigh, p.DatasetMean, p.DatasetStd));
         Assert.Equal(0, plan.Patch);
         Assert.False(plan.Tiled);
-        Assert.Equal(0, plan.ForegroundOversample);
+        // Whole images too: the class-aware share is what brings slices holding a small class into the batches.
+        Assert.Equal(0.33, plan.ForegroundOversample);
+        Assert.Contains(plan.Reasons, r => r.StartsWith($"class-aware sampling: {BatchSampler.ForcedSlots(plan.BatchSize, 0.33)} of each batch of {plan.BatchSize} "));
         Assert.Equal("ce+dice", plan.Loss);
     }
 

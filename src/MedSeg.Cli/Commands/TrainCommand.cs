@@ -31,6 +31,8 @@ public static class TrainCommand
         var wd = new Option<double>("--weight-decay") { Description = "Adam weight decay", DefaultValueFactory = _ => 0 }.Between(0.0, 1.0);
         var loss = new Option<string?>("--loss") { Description = "bce | dice | bce+dice | ce | ce+dice (default: bce+dice binary, ce+dice multi-class)" };
         loss.AcceptOnlyFromAmong("bce", "dice", "bce+dice", "ce", "ce+dice");
+        var batchDice = new Option<bool?>("--batch-dice") { Description = "Dice term per class over the whole batch instead of per image: true | false (planned: false)" };
+        var oversample = new Option<double?>("--oversample") { Description = "Share of each batch drawn class-aware: a uniformly chosen foreground class, a sample holding it, a patch centred on it (planned: 0.33; [0])" }.Between(0.0, 1.0);
         var schedule = new Option<LrSchedule?>("--schedule") { Description = "Learning-rate schedule: None | Plateau | Cosine | Poly (planned: Poly; [Plateau])" };
         var metric = new Option<SelectionMetric>("--metric") { Description = "Validation metric for the best checkpoint and early stopping", DefaultValueFactory = _ => SelectionMetric.Dice };
         var patience = new Option<int?>("--patience") { Description = "Early stopping: epochs without improvement, 0 = off (planned; [8])" }.Between(0, 100_000);
@@ -58,7 +60,7 @@ public static class TrainCommand
 
         var cmd = new Command("train", "Train a U-Net: augmentation, Adam, BCE/Dice, LR schedule, best checkpoint, early stopping, curves")
         {
-            data, layout, skipBad, output, noPlan, budget, epochs, steps, warmup, patch, batch, lr, wd, loss, schedule, metric, patience, valFraction, valSamples, final, seed, resume,
+            data, layout, skipBad, output, noPlan, budget, epochs, steps, warmup, patch, batch, lr, wd, loss, batchDice, oversample, schedule, metric, patience, valFraction, valSamples, final, seed, resume,
             size, color, norm, window, median, depth, width, noBn, dropout, upsample, noAugment, vflip, rotate, threshold, device, threads,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
@@ -138,6 +140,8 @@ public static class TrainCommand
                 LearningRate = Take("--lr", p.GetValue(lr), options.LearningRate),
                 Schedule = Take("--schedule", p.GetValue(schedule), options.Schedule),
                 Patience = Take("--patience", p.GetValue(patience), options.Patience),
+                BatchDice = Take("--batch-dice", p.GetValue(batchDice), options.BatchDice),
+                ForegroundOversample = Take("--oversample", p.GetValue(oversample), options.ForegroundOversample),
                 ValidationSamples = Take("--val-samples", p.GetValue(valSamples), options.ValidationSamples),
             };
             // Fewer epochs than planned (--epochs): selection still starts a third of the way in.

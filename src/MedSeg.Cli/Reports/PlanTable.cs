@@ -19,14 +19,14 @@ public static class PlanTable
         t.AddRow("classes", Markup.Escape(string.Join(", ", f.ClassFrequencies.Select((q, i) => $"{i}: {q:P1}"))));
         t.AddRow("kind", Markup.Escape($"{p.DataKind} → {p.Preprocess.Normalization}"));
         t.AddRow("input", $"{p.InputWidth}×{p.InputHeight}" + (p.Tiled ? $", patches {p.Patch}² + sliding-window inference" : ", whole images"));
-        t.AddRow("batch / loss / lr", Markup.Escape($"{p.BatchSize} / {p.Loss} / Adam {p.LearningRate:G3}, {p.Schedule}, warm-up {p.WarmupSteps} steps"));
+        t.AddRow("batch / loss / lr", Markup.Escape($"{p.BatchSize} / {p.Loss}{(p.BatchDice ? " (batch Dice)" : "")} / Adam {p.LearningRate:G3}, {p.Schedule}, warm-up {p.WarmupSteps} steps"));
         t.AddRow("steps", $"{p.Steps} = {p.Epochs} epochs × {p.StepsPerEpoch}; selection from epoch {p.SettleEpochs}");
         t.AddRow("final", p.Final == FinalFit.Refit
             ? $"refit on all {f.Samples} samples for the validated run's selected steps (≤ {p.Steps})"
             : "none: best.ckpt is the validated run's best");
         var a = p.Augment;
         t.AddRow("augment", Markup.Escape($"flips h {a.HorizontalFlip} v {a.VerticalFlip}, rot90 {(a.Rotate90 ? "on" : "off")}, ±{a.RotateDegrees}°, scale ±{a.Scale}, " +
-                                          $"brightness ±{a.Brightness}, contrast ±{a.Contrast}; foreground oversampling {p.ForegroundOversample:P0}"));
+                                          $"brightness ±{a.Brightness}, contrast ±{a.Contrast}; class-aware foreground sampling {p.ForegroundOversample:P0} of each batch"));
         t.AddRow("cost here", $"{p.SecondsPerStep:F2} s/step → ≤ {p.EstimatedTrainSeconds:F0} s of steps + ≈ {p.EstimatedValidationSeconds:F0} s of validation" +
                               (p.ValidationSamples > 0 ? $" ({p.ValidationSamples} samples per epoch)" : "") +
                               $"; inference {p.InferenceMsPerFrame:F1} ms/frame at {p.InputWidth}×{p.InputHeight}");

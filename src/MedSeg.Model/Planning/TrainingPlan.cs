@@ -24,6 +24,8 @@ public sealed record TrainingPlan
     public required int BatchSize { get; init; }
     public required AugmentOptions Augment { get; init; }
     public required string Loss { get; init; }
+    /// <summary>The Dice term per class over the whole batch (nnU-Net's 2-D choice) rather than per image.</summary>
+    public bool BatchDice { get; init; }
     public required double LearningRate { get; init; }
     public required string Schedule { get; init; }
     public required int Steps { get; init; }
@@ -31,6 +33,7 @@ public sealed record TrainingPlan
     public int Epochs => (Steps + StepsPerEpoch - 1) / StepsPerEpoch;
     public required int WarmupSteps { get; init; }
     public required int SettleEpochs { get; init; }
+    /// <summary>Share of each batch sampled class-aware: a uniformly chosen foreground class, a sample holding it, a patch centred on it (<see cref="Training.BatchSampler"/>).</summary>
     public required double ForegroundOversample { get; init; }
     /// <summary>Measured seconds per optimizer step at this patch and batch size, on this machine.</summary>
     public required double SecondsPerStep { get; init; }
@@ -61,6 +64,7 @@ public sealed record TrainingPlan
         WarmupSteps = WarmupSteps,
         Patch = Tiled ? Patch : null,
         ForegroundOversample = ForegroundOversample,
+        BatchDice = BatchDice,
         SettleEpochs = SettleEpochs,
         MetricSmoothing = 0.5,
         Patience = Math.Max(3, Epochs / 3),

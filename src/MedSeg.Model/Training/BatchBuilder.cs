@@ -9,10 +9,9 @@ namespace MedSeg.Model.Training;
 /// Binary targets are float [N,1,H,W]; multi-class targets int64 [N,H,W].
 /// </summary>
 /// <remarks>
-/// With a patch size, each sample contributes one square patch: with probability
-/// <c>foregroundOversample</c> centred on a random foreground pixel (nnU-Net's oversampling, so
-/// rare structures are seen), otherwise at a uniformly random position. Foreground pixel lists
-/// are built once per sample, on first use.
+/// With a patch size, each sample contributes one square patch: a slot with a forced class
+/// (<see cref="BatchSampler"/>'s class-aware share) is centred on a random pixel of that class,
+/// so rare structures are seen; any other slot is cut at a uniformly random position.
 /// </remarks>
 public sealed class BatchBuilder : IDisposable
 {
@@ -20,10 +19,9 @@ public sealed class BatchBuilder : IDisposable
     private readonly Augmenter? _augmenter;
     private readonly bool _binary;
     private readonly int? _patch;
-    private readonly double _oversample;
-    private readonly int[]?[] _foreground;
+    private readonly ClassLocations? _classes;
 
-    public BatchBuilder(PreparedDataset data, AugmentOptions augment, bool binary, int? patch = null, double foregroundOversample = 0)
+    public BatchBuilder(PreparedDataset data, AugmentOptions augment, bool binary, int? patch = null, ClassLocations? classes = null)
     {
         if (patch is { } p && (p < 1 || p > data.Width || p > data.Height))
             throw new ArgumentOutOfRangeException(nameof(patch), p, $"must fit the prepared {data.Width}×{data.Height} images");
@@ -31,16 +29,23 @@ public sealed class BatchBuilder : IDisposable
         _augmenter = augment.Enabled ? new Augmenter(augment) : null;
         _binary = binary;
         _patch = patch;
-        _oversample = foregroundOversample;
-        _foreground = new int[]?[data.Count];
+        _classes = classes;
     }
 
     public int Height => _patch ?? _data.Height;
     public int Width => _patch ?? _data.Width;
 
+    /// <summary>Whole samples (or random patches) at these indices, no class forced.</summary>
     public (Tensor Images, Tensor Targets) Build(ReadOnlySpan<int> indices, Random rng, Device device)
     {
-        int n = indices.Length, c = _data.Channels, h = Height, w = Width;
+        var slots = new BatchSlot[indices.Length];
+        for (int k = 0; k < slots.Length; k++) slots[k] = new BatchSlot(indices[k]);
+        return Build(slots, rng, device);
+    }
+
+    public (Tensor Images, Tensor Targets) Build(ReadOnlySpan<BatchSlot> slots, Random rng, Device device)
+    {
+        int n = slots.Length, c = _data.Channels, h = Height, w = Width;
         int imgLen = c * h * w, maskLen = h * w;
         var x = new float[n * imgLen];
         var m = new byte[n * maskLen];
@@ -50,12 +55,12 @@ public sealed class BatchBuilder : IDisposable
             var mi = m.AsSpan(k * maskLen, maskLen);
             if (_patch is null)
             {
-                _data.Image(indices[k]).CopyTo(xi);
-                _data.Mask(indices[k]).CopyTo(mi);
+                _data.Image(slots[k].Sample).CopyTo(xi);
+                _data.Mask(slots[k].Sample).CopyTo(mi);
             }
             else
             {
-                Crop(indices[k], rng, xi, mi);
+                Crop(slots[k], rng, xi, mi);
             }
             _augmenter?.Apply(xi, mi, c, h, w, rng);
         }
@@ -78,19 +83,14 @@ public sealed class BatchBuilder : IDisposable
 
     public void Dispose() => _augmenter?.Dispose();
 
-    private void Crop(int sample, Random rng, Span<float> image, Span<byte> mask)
+    private void Crop(BatchSlot slot, Random rng, Span<float> image, Span<byte> mask)
     {
-        int p = _patch!.Value, fullW = _data.Width, fullH = _data.Height, plane = fullW * fullH;
+        int sample = slot.Sample, p = _patch!.Value, fullW = _data.Width, fullH = _data.Height, plane = fullW * fullH;
         int x0 = rng.Next(fullW - p + 1), y0 = rng.Next(fullH - p + 1);
-        if (_oversample > 0 && rng.NextDouble() < _oversample)
+        if (slot.Forced && _classes?.RandomPixel(sample, slot.Class, rng) is int at and >= 0)
         {
-            int[] fg = _foreground[sample] ??= ForegroundPixels(_data.Mask(sample));
-            if (fg.Length > 0)
-            {
-                int at = fg[rng.Next(fg.Length)];
-                x0 = Math.Clamp(at % fullW - p / 2, 0, fullW - p);
-                y0 = Math.Clamp(at / fullW - p / 2, 0, fullH - p);
-            }
+            x0 = Math.Clamp(at % fullW - p / 2, 0, fullW - p);
+            y0 = Math.Clamp(at / fullW - p / 2, 0, fullH - p);
         }
         ReadOnlySpan<float> src = _data.Image(sample);
         ReadOnlySpan<byte> ids = _data.Mask(sample);
@@ -98,12 +98,5 @@ public sealed class BatchBuilder : IDisposable
             for (int y = 0; y < p; y++)
                 src.Slice(ch * plane + (y0 + y) * fullW + x0, p).CopyTo(image.Slice((ch * p + y) * p, p));
         for (int y = 0; y < p; y++) ids.Slice((y0 + y) * fullW + x0, p).CopyTo(mask.Slice(y * p, p));
-    }
-
-    private static int[] ForegroundPixels(ReadOnlySpan<byte> ids)
-    {
-        var list = new List<int>();
-        for (int i = 0; i < ids.Length; i++) if (ids[i] != 0) list.Add(i);
-        return [.. list];
     }
 }

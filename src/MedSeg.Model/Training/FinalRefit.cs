@@ -39,9 +39,10 @@ public static class FinalRefit
         using var optimizer = new HeldScalarAdam(model.parameters(), lr: o.LearningRate, weight_decay: o.WeightDecay);
         var kind = o.Schedule is LrSchedule.Poly or LrSchedule.Cosine ? o.Schedule : LrSchedule.None;
         var schedule = new StepSchedule(kind, o.LearningRate, Math.Min(o.WarmupSteps, steps / 2), steps);
-        using var builder = new BatchBuilder(all, o.Augment, modelOptions.IsBinary, o.Patch, o.ForegroundOversample);
+        var classes = o.ForegroundOversample > 0 ? new ClassLocations(all) : null;
+        using var builder = new BatchBuilder(all, o.Augment, modelOptions.IsBinary, o.Patch, classes);
         var rng = new Random(o.Seed);
-        var sampler = new BatchSampler(all.Count, rng);
+        var sampler = new BatchSampler(all.Count, rng, classes, o.ForegroundOversample);
         string logDir = Path.Combine(o.OutDir, "refit");
         Directory.CreateDirectory(logDir);
         var log = new TrainingLog(logDir);
@@ -52,7 +53,7 @@ public static class FinalRefit
             var clock = Stopwatch.StartNew();
             observer.EpochStarted(epoch, epochs, batches);
             int first = (epoch - 1) * batches;
-            var (lossSum, samples) = Trainer.Steps(model, optimizer, builder, sampler, lossKind, o.BatchSize, batches, wholePass,
+            var (lossSum, samples) = Trainer.Steps(model, optimizer, builder, sampler, lossKind, o.BatchDice, o.BatchSize, batches, wholePass,
                                                    b => schedule.Rate(first + b), rng, device, observer, ct);
             var row = new EpochResult(epoch, lossSum / Math.Max(1, samples), double.NaN, double.NaN, double.NaN, double.NaN, double.NaN,
                                       schedule.Rate(first + batches - 1), clock.Elapsed.TotalSeconds, Best: epoch == epochs);

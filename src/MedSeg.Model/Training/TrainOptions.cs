@@ -33,7 +33,10 @@ public sealed record TrainOptions
     public int WarmupSteps { get; init; }
     /// <summary>Square training patch cut from the prepared image; null trains on whole images.</summary>
     public int? Patch { get; init; }
-    /// <summary>Share of patches centred on a foreground pixel (nnU-Net: 0.33); the rest are random.</summary>
+    /// <summary>
+    /// Share of each batch drawn class-aware (nnU-Net: 0.33): a uniformly chosen foreground class, a
+    /// sample holding it, the patch centred on one of its pixels; the rest are queued samples at random positions.
+    /// </summary>
     public double ForegroundOversample { get; init; }
     /// <summary>No best checkpoint and no early stop before this epoch: batch-norm statistics and the schedule must settle first.</summary>
     public int SettleEpochs { get; init; }
@@ -44,6 +47,8 @@ public sealed record TrainOptions
     public double WeightDecay { get; init; }
     /// <summary>Null: BCE+Dice for binary tasks, CE+Dice for multi-class.</summary>
     public LossKind? Loss { get; init; }
+    /// <summary>The Dice term per class over the whole batch rather than per image (nnU-Net's 2-D choice; <see cref="Losses.DiceLoss"/>).</summary>
+    public bool BatchDice { get; init; }
     public LrSchedule Schedule { get; init; } = LrSchedule.Plateau;
     /// <summary>Plateau schedule: epochs without improvement before the rate is halved.</summary>
     public int SchedulePatience { get; init; } = 3;

@@ -13,9 +13,9 @@ namespace MedSeg.Model.Training;
 /// <remarks>
 /// Counted in optimizer steps when <see cref="TrainOptions.StepsPerEpoch"/> is set: each epoch is
 /// that many batches drawn from a reshuffled queue, whatever the data set's size, so schedule,
-/// validation and early stopping mean the same on 20 images or 2,000. Patches (with foreground
-/// oversampling) replace whole images when <see cref="TrainOptions.Patch"/> is set, and
-/// validation then segments by sliding windows. Validation scores each mask at its own size.
+/// validation and early stopping mean the same on 20 images or 2,000; a share of each batch is
+/// class-aware (<see cref="BatchSampler"/>). Patches replace whole images when
+/// <see cref="TrainOptions.Patch"/> is set, and validation then segments by sliding windows. Validation scores each mask at its own size.
 /// </remarks>
 public static class Trainer
 {
@@ -93,10 +93,11 @@ public static class Trainer
         var perStep = o.Schedule == LrSchedule.Poly || o.WarmupSteps > 0
             ? new StepSchedule(o.Schedule is LrSchedule.Poly or LrSchedule.Cosine ? o.Schedule : LrSchedule.None, o.LearningRate, o.WarmupSteps, o.Epochs * batches)
             : null;
-        using var builder = new BatchBuilder(train, o.Augment, modelOptions.IsBinary, o.Patch, o.ForegroundOversample);
+        var classes = o.ForegroundOversample > 0 ? new ClassLocations(train) : null;
+        using var builder = new BatchBuilder(train, o.Augment, modelOptions.IsBinary, o.Patch, classes);
         using var windows = o.Patch is { } patch ? new SlidingWindowInference(patch, patch) : null;
         var rng = new Random(o.Seed + startEpoch);
-        var sampler = new BatchSampler(train.Count, rng);
+        var sampler = new BatchSampler(train.Count, rng, classes, o.ForegroundOversample);
         var template = new CheckpointInfo { Model = modelOptions, Preprocess = pre, Dataset = o.Data, Threshold = o.Threshold, Patch = o.Patch };
         bool stoppedEarly = false;
         int lastEpoch = startEpoch - 1;
@@ -106,7 +107,7 @@ public static class Trainer
             var clock = Stopwatch.StartNew();
             double lr = schedule.Rate(epoch);
             observer.EpochStarted(epoch, o.Epochs, batches);
-            var (lossSum, samples) = Steps(model, optimizer, builder, sampler, lossKind, o.BatchSize, batches, wholePass: o.StepsPerEpoch == 0,
+            var (lossSum, samples) = Steps(model, optimizer, builder, sampler, lossKind, o.BatchDice, o.BatchSize, batches, wholePass: o.StepsPerEpoch == 0,
                                            b => perStep?.Rate((epoch - 1) * batches + b) ?? lr, rng, device, observer, ct);
             if (perStep != null) lr = perStep.Rate(epoch * batches - 1);
 
@@ -159,7 +160,7 @@ public static class Trainer
     /// <summary>One epoch's optimizer steps (a fresh pass first with <paramref name="wholePass"/>); the rate per step comes from <paramref name="rate"/>. Shared with <see cref="FinalRefit"/>.</summary>
     /// <returns>The sample-weighted loss sum and the number of samples seen.</returns>
     internal static (double LossSum, int Samples) Steps(
-        UNet model, HeldScalarAdam optimizer, BatchBuilder builder, BatchSampler sampler, LossKind lossKind, int batchSize, int batches, bool wholePass,
+        UNet model, HeldScalarAdam optimizer, BatchBuilder builder, BatchSampler sampler, LossKind lossKind, bool batchDice, int batchSize, int batches, bool wholePass,
         Func<int, double> rate, Random rng, Device device, ITrainingObserver observer, CancellationToken ct)
     {
         model.train();
@@ -175,7 +176,7 @@ public static class Trainer
             var idx = sampler.Next(batchSize, wholePass);
             var (x, y) = builder.Build(idx, rng, device);
             optimizer.zero_grad();
-            var loss = Losses.Compute(lossKind, model.forward(x), y);
+            var loss = Losses.Compute(lossKind, model.forward(x), y, batchDice);
             loss.backward();
             optimizer.step();
             double l = loss.item<float>();

@@ -1,8 +1,10 @@
+using MedSeg.Cli.Engines;
 using MedSeg.Cli.Sessions;
 using MedSeg.Core.Recording;
 using MedSeg.Imaging.Datasets;
 using MedSeg.Imaging.Preprocess;
 using MedSeg.Model;
+using MedSeg.Model.Onnx;
 using MedSeg.Model.Training;
 using MedSeg.Pipeline.Session;
 using OpenCvSharp;
@@ -11,7 +13,10 @@ using static TorchSharp.torch;
 
 namespace MedSeg.Cli.Tests.Sessions;
 
-/// <summary>A model trained on patches streams by the sliding windows `eval` uses: same frames, same labels, on either engine.</summary>
+/// <summary>
+/// A model trained on patches, or a .onnx whose fixed input is smaller than the frames, streams by
+/// the sliding windows `eval` uses: same frames, same labels, on either engine.
+/// </summary>
 [Collection("console")]
 public sealed class TiledStreamTests : IDisposable
 {
@@ -85,6 +90,30 @@ public sealed class TiledStreamTests : IDisposable
         }
     }
 
+    /// <summary>The checkpoint exported as a file whose one fixed input is <paramref name="window"/>² (null: its own 48²).</summary>
+    private string Onnx(string checkpoint, int? window)
+    {
+        string path = Path.Combine(_dir, $"graph{window}.onnx");
+        UNetOnnxExporter.Save(UNetOnnxExporter.ExportCheckpoint(checkpoint, new OnnxExportOptions { DynamicBatch = true, Window = window }), path);
+        return path;
+    }
+
+    /// <summary>`eval`'s own path for a model file: its window plan for the data set, its engine's probabilities.</summary>
+    private static (List<byte[]> Labels, bool Tiled) EvalLabelsOf(string model, string set)
+    {
+        using var evaluated = EvaluatedModel.Open(new EngineRequest { Model = model, Threads = 1, MaxBatch = 2 }, static _ => { });
+        var data = new PairedFolderDataset(set);
+        int[] all = [.. Enumerable.Range(0, data.Count)];
+        var plan = evaluated.PlanFor(data, all);
+        using var pre = new Preprocessor(plan.Input);
+        var prepared = new PreparedDataset(data, all, pre);
+        using var windows = EvaluatedModel.Windows(plan);
+        var labels = new byte[data.Count][];
+        Evaluator.Evaluate(evaluated.Engine, prepared, evaluated.Contract.Threshold, evaluated.Loss, 2, data.ClassNames,
+                           onPrediction: (i, l, _) => labels[i] = l, windows: windows);
+        return ([.. labels], plan.Tiled);
+    }
+
     private async Task<(List<byte[]> Labels, string Engine)> StreamLabels(string checkpoint, string set, string kind, string tiling)
     {
         string session = Path.Combine(_dir, $"{kind}-{tiling}.msgpack");
@@ -128,6 +157,25 @@ public sealed class TiledStreamTests : IDisposable
         for (int i = 0; i < expected.Count; i++) Assert.Equal(expected[i], tiled[i]);
         // The labels are not all one class: the comparison means something.
         Assert.Contains(expected, l => l.Contains((byte)0) && l.Contains((byte)1));
+    }
+
+    [Theory]
+    [InlineData(32)]    // a 32² graph on the folder's 48² frames (their size known before the first frame): 4 windows
+    [InlineData(null)]  // the 48² graph fits them: whole frames
+    public async Task Stream_Onnx_TiledAsEvalTilesExactlyWhenTheFramesAreLarger(int? window)
+    {
+        string set = Frames(), checkpoint = PatchCheckpoint(set), onnx = Onnx(checkpoint, window);
+        var (expected, evalTiled) = EvalLabelsOf(onnx, set);
+
+        var (streamed, engine) = await StreamLabels(onnx, set, "auto", "auto");
+
+        Assert.Equal(window is not null, evalTiled);
+        if (window is null) Assert.DoesNotContain("tiled", engine);
+        else Assert.Contains("tiled 4 × 32²", engine);
+        Assert.Equal(expected, streamed);
+        Assert.Contains(expected, l => l.Contains((byte)0) && l.Contains((byte)1));
+        // Tiled, the graph cuts and weighs the frames as the patch-trained checkpoint it came from.
+        if (window is not null) Assert.Equal(EvalLabels(checkpoint, set), expected);
     }
 
     [Fact]

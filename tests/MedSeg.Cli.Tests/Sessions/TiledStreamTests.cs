@@ -4,11 +4,9 @@ using MedSeg.Core.Recording;
 using MedSeg.Imaging.Datasets;
 using MedSeg.Imaging.Preprocess;
 using MedSeg.Model;
-using MedSeg.Model.Onnx;
 using MedSeg.Model.Training;
 using MedSeg.Pipeline.Session;
 using OpenCvSharp;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MedSeg.Cli.Tests.Sessions;
@@ -24,35 +22,7 @@ public sealed class TiledStreamTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>48×48 input, trained on 32² patches: 2 × 2 windows per frame. No batch norm, so no engine folds anything.</summary>
-    private string PatchCheckpoint(string set)
-    {
-        string path = Path.Combine(_dir, "patch.ckpt");
-        manual_seed(3);
-        var pre = new PreprocessOptions { Width = 48, Height = 48 };
-        using var net = new UNet(new UNetOptions { Depth = 2, BaseWidth = 4, BatchNorm = false, ClassNames = ["background", "lesion"] });
-        using (no_grad())
-        {
-            // Confident outputs cut at their median on the first frame: random weights alone put
-            // every probability near 0.5 (float noise would decide) and every label in one class.
-            using var scope = NewDisposeScope();
-            using var image = Cv2.ImRead(Path.Combine(set, "images", "f0.png"), ImreadModes.Grayscale);
-            using var preprocessor = new Preprocessor(pre);
-            var x = new float[48 * 48];
-            preprocessor.Image(image, x);
-            var logits = net.forward(tensor(x, [1, 1, 48, 48]));
-            using var median = logits.median().neg();
-            using var gain = 40.ToScalar();
-            foreach (var (name, p) in net.named_parameters())
-            {
-                if (!name.StartsWith("outc", StringComparison.Ordinal)) continue;
-                if (name.EndsWith("bias", StringComparison.Ordinal)) p.add_(median);
-                p.mul_(gain);
-            }
-        }
-        Checkpoint.Save(path, net, new CheckpointInfo { Model = net.Options, Preprocess = pre, Dataset = "none", Patch = 32 });
-        return path;
-    }
+    private string PatchCheckpoint(string set) => ConfidentPatchModel.Checkpoint(_dir, Path.Combine(set, "images", "f0.png"));
 
     private string Frames()
     {
@@ -88,14 +58,6 @@ public sealed class TiledStreamTests : IDisposable
                                onPrediction: (i, l, _) => labels[i] = l, windows: windows);
             return [.. labels];
         }
-    }
-
-    /// <summary>The checkpoint exported as a file whose one fixed input is <paramref name="window"/>² (null: its own 48²).</summary>
-    private string Onnx(string checkpoint, int? window)
-    {
-        string path = Path.Combine(_dir, $"graph{window}.onnx");
-        UNetOnnxExporter.Save(UNetOnnxExporter.ExportCheckpoint(checkpoint, new OnnxExportOptions { DynamicBatch = true, Window = window }), path);
-        return path;
     }
 
     /// <summary>`eval`'s own path for a model file: its window plan for the data set, its engine's probabilities.</summary>
@@ -164,7 +126,7 @@ public sealed class TiledStreamTests : IDisposable
     [InlineData(null)]  // the 48² graph fits them: whole frames
     public async Task Stream_Onnx_TiledAsEvalTilesExactlyWhenTheFramesAreLarger(int? window)
     {
-        string set = Frames(), checkpoint = PatchCheckpoint(set), onnx = Onnx(checkpoint, window);
+        string set = Frames(), checkpoint = PatchCheckpoint(set), onnx = ConfidentPatchModel.Onnx(checkpoint, window);
         var (expected, evalTiled) = EvalLabelsOf(onnx, set);
 
         var (streamed, engine) = await StreamLabels(onnx, set, "auto", "auto");

@@ -34,6 +34,8 @@ public sealed class VolumeFolderDataset : ISegmentationDataset, IDisposable
     private readonly List<string> _notes = [];
     private readonly Lock _gate = new();
     private (int Case, StackPairDataset Pair)? _open;
+    // A case that failed to open fails the same way for each of its slices without being decompressed again.
+    private readonly Dictionary<int, DatasetException> _unreadable = [];
 
     public VolumeFolderDataset(string root)
     {
@@ -97,6 +99,7 @@ public sealed class VolumeFolderDataset : ISegmentationDataset, IDisposable
         if (_open is { } open && open.Case == c) return open.Pair;
         _open?.Pair.Dispose();
         _open = null;
+        if (_unreadable.TryGetValue(c, out var failed)) throw new DatasetException(failed.Path, failed.Reason, failed);
         Case k = _cases[c];
         // The voxels are first decompressed here, not at open: a damaged case is its slices' problem.
         StackPairDataset pair;
@@ -106,11 +109,11 @@ public sealed class VolumeFolderDataset : ISegmentationDataset, IDisposable
         }
         catch (Formats.MedicalFormatException e)
         {
-            throw DatasetException.From(e);
+            throw _unreadable[c] = DatasetException.From(e);
         }
         catch (ArgumentException e)
         {
-            throw new DatasetException(k.Image, e.Message, e); // image and labels do not pair
+            throw _unreadable[c] = new DatasetException(k.Image, e.Message, e); // image and labels do not pair
         }
         if (pair.Count != k.Slices)
         {

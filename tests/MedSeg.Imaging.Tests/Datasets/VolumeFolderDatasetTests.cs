@@ -71,7 +71,10 @@ public sealed class VolumeFolderDatasetTests : IDisposable
         using (LabeledImage first = ds.Load(0)) Assert.Equal(new Size(32, 16), first.Image.Size());
         var e = Assert.Throws<DatasetException>(() => ds.Load(3));
         Assert.Contains("la_002.nii.gz", e.Message);
+        Assert.Equal(e.Message, Assert.Throws<DatasetException>(() => ds.Load(4)).Message); // each of its slices, the same reason
         using (LabeledImage last = ds.Load(8)) Assert.Equal(new Size(32, 16), last.Image.Size());
+        // What `train` / `eval` check first: the case's slices are bad samples (--skip-bad leaves them out), not a crash.
+        Assert.Equal(new[] { 3, 4, 5 }, DatasetValidator.Validate(ds, null, CancellationToken.None).Select(static b => b.Index));
     }
 
     [Fact]

@@ -52,9 +52,11 @@ public sealed class EvaluatedModel : IDisposable
             return new EvaluatedModel(request.Model, onnx, c, null, WindowRule.ForFixedInput(c.Preprocess));
         }
         var info = Checkpoint.ReadInfo(request.Model);
-        // A patch-trained model's engine is prepared for its windows.
-        var engine = EngineFactory.Create(request with { Probabilities = true, Window = info.Patch }, say);
-        return new EvaluatedModel(request.Model, engine, CheckpointContract.From(info), info.Dataset, WindowRule.ForCheckpoint(info.Preprocess, info.Patch));
+        var windows = WindowRule.ForCheckpoint(info.Preprocess, info.Patch);
+        // A patch-trained model's engine is prepared for its windows (the same for every image size).
+        var plan = windows.For(null);
+        var engine = EngineFactory.Create(request with { Probabilities = true, Window = plan.Tiled ? plan.WindowWidth : null }, say);
+        return new EvaluatedModel(request.Model, engine, CheckpointContract.From(info), info.Dataset, windows);
     }
 
     /// <summary>The preprocessing and windows for the images of <paramref name="indices"/> (their median size, when it matters).</summary>

@@ -16,8 +16,8 @@ namespace MedSeg.Cli.Sessions;
 /// </summary>
 /// <remarks>
 /// The frame size comes from the sources before the first frame (<c>IFrameSource.FrameSize</c>):
-/// the engine and the preprocessing are fixed when the session is built, so a video or OpenIGTLink
-/// source, whose size is known only once frames arrive, runs a .onnx whole, and says so.
+/// the engine and the preprocessing are fixed when the session is built, so a camera, a stream URL
+/// or an OpenIGTLink source, whose size is known only once frames arrive, runs a .onnx whole, and says so.
 /// </remarks>
 public static class ModelTiling
 {

@@ -19,7 +19,8 @@ public interface IFrameSource
 
     /// <summary>
     /// The size of every frame, when the source knows it before the first frame (a slice stack, a
-    /// synthetic phantom, a recording); null: known only once frames arrive (video, OpenIGTLink).
+    /// synthetic phantom, a recording, a video file); null: known only once frames arrive (a camera,
+    /// a stream URL, OpenIGTLink).
     /// The session builder prepares the model for it (a fixed-input graph tiles larger frames).
     /// </summary>
     (int Width, int Height)? FrameSize => null;

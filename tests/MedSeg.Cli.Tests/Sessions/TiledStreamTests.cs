@@ -141,6 +141,25 @@ public sealed class TiledStreamTests : IDisposable
     }
 
     [Fact]
+    public async Task Stream_OnnxOnALiveSourceOfUnknownSize_RunsWholeFramesAndSaysWhy()
+    {
+        // A live target's size is known only once it delivers, after the engine was built.
+        string set = Frames(), onnx = ConfidentPatchModel.Onnx(PatchCheckpoint(set), window: 32), clip = Path.Combine(_dir, "clip.avi");
+        using (var writer = new VideoWriter(clip, FourCC.MJPG, 10, new OpenCvSharp.Size(48, 48), isColor: false))
+            foreach (string image in Directory.GetFiles(Path.Combine(set, "images")))
+            {
+                using var frame = Cv2.ImRead(image, ImreadModes.Grayscale);
+                writer.Write(frame);
+            }
+
+        var (code, output) = await CliRunner.RunAsync("stream", "--model", onnx, "--source", $"video:{clip}?live=1&frames=3&gray", "--mode", "all", "--threads", "1");
+
+        Assert.True(code == 0, output);
+        Assert.Contains("frames resized to its 32×32 input (the source declares no frame size before its first frame", output.Replace("\n", ""));
+        Assert.DoesNotContain("tiled inference", output);
+    }
+
+    [Fact]
     public async Task Stream_TilingOff_RunsWholeFrames()
     {
         string set = Frames(), checkpoint = PatchCheckpoint(set);

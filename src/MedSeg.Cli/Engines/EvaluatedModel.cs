@@ -66,6 +66,7 @@ public sealed class EvaluatedModel : IDisposable
     /// <summary>The sliding windows <paramref name="plan"/> tiles with; null: whole images. The caller disposes it.</summary>
     public static SlidingWindowInference? Windows(WindowPlan plan) =>
         plan.Tiled ? new SlidingWindowInference(plan.WindowHeight, plan.WindowWidth) : null;
+
     private static (int Width, int Height)? MedianSize(ISegmentationDataset data, IReadOnlyList<int> indices)
     {
         var widths = new List<int>();

@@ -11,9 +11,13 @@ namespace MedSeg.Core.Inference;
 /// A checkpoint states its input size; trained on patches smaller than that input, it is tiled by
 /// windows of the patch (the plan's "patches + sliding-window inference"), whatever the image size,
 /// since images are resized to the input it was trained at. A graph with one fixed input (a .onnx)
-/// cannot take a larger image whole: an image larger than that input in either axis is prepared at
-/// its own size (each axis at least the input's) and tiled by windows of the input, while one that
-/// fits is resized to the input and runs whole. An unknown image size keeps the stated input.
+/// follows its contract's <see cref="ModelContract.Inference"/>: <c>resize</c> (the default, and
+/// every export of a whole-image checkpoint) resizes each image to that input and runs it whole, as
+/// the checkpoint does and as Holoscan's InferenceOp does for a foreign graph; <c>sliding-window</c>
+/// tiles by windows of the input — over <see cref="ModelContract.TiledInput"/> when the contract
+/// states it (an export of a patch-trained checkpoint: its input, so the .onnx cuts the windows its
+/// checkpoint cuts), else over the image at its own size (each axis at least the input's), the way
+/// a foreign patch model (nnU-Net, MONAI) runs. An unknown image size keeps the input.
 /// </remarks>
 public sealed class WindowRule
 {
@@ -36,14 +40,18 @@ public sealed class WindowRule
         return p > 0 ? new WindowRule(input, p, p, growsWithImage: false) : new WindowRule(input, input.Height, input.Width, growsWithImage: false);
     }
 
-    /// <param name="input">The graph's preprocessing, at its fixed input size.</param>
-    public static WindowRule ForFixedInput(PreprocessOptions input)
+    /// <param name="graph">The graph's contract: its preprocessing at its fixed input size, its inference mode.</param>
+    public static WindowRule ForGraph(ModelContract graph)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(graph);
+        var input = graph.Preprocess;
+        if (graph.Inference == InferenceMode.Resize) return new WindowRule(input, input.Height, input.Width, growsWithImage: false);
+        if (graph.TiledInput is { } t)
+            return new WindowRule(input with { Width = t.Width, Height = t.Height }, input.Height, input.Width, growsWithImage: false);
         return new WindowRule(input, input.Height, input.Width, growsWithImage: true);
     }
 
-    /// <summary>Whether the image size changes the decision (a fixed-input graph); a checkpoint's is the same for every size.</summary>
+    /// <summary>Whether the image size changes the decision (a graph tiled at the images' own size); every other rule is the same for every size.</summary>
     public bool DependsOnImageSize => _growsWithImage;
 
     /// <param name="imageSize">The images' or frames' size (Width, Height); null: not known.</param>

@@ -104,7 +104,7 @@ public static class EvalCommand
         AnsiConsole.MarkupLine($"[grey]inference: {Markup.Escape(model.Engine.Description.Device)}[/]");
         var grid = new EvalGrid();
         int every = Math.Max(1, prepared.Count / Math.Max(1, o.Samples));
-        // Images larger than the patch (or than a .onnx graph's fixed input) are segmented by Gaussian-weighted sliding windows of it.
+        // A patch model (a patch-trained checkpoint, or a .onnx that says inference: sliding-window) is segmented by Gaussian-weighted sliding windows.
         using var windows = EvaluatedModel.Windows(plan);
         if (windows is not null)
             AnsiConsole.MarkupLine($"[grey]tiled inference: {prepared.Width}×{prepared.Height} images in windows of {windows.PatchWidth}×{windows.PatchHeight}[/]");

@@ -13,10 +13,12 @@ namespace MedSeg.Cli.Engines;
 /// </summary>
 /// <remarks>
 /// A checkpoint states its input size and, when it was trained on patches, its window. A .onnx
-/// graph has one fixed input, so images larger than that input are prepared at their own (median)
-/// size and segmented by Gaussian-weighted sliding windows of the input size — the rule `stream`
-/// follows for its frames too (<see cref="Sessions.ModelTiling"/>). Scoring stays at each mask's
-/// native resolution either way (the evaluator).
+/// graph has one fixed input and says how it meets other sizes (<see cref="ModelContract.Inference"/>):
+/// resized to it (the default; our export of a whole-image checkpoint), or Gaussian-weighted sliding
+/// windows of it — over the checkpoint's resized input for our export of a patch-trained one, over
+/// the images at their own (median) size for a foreign patch model. `stream` follows the same rule
+/// for its frames (<see cref="Sessions.ModelTiling"/>). Scoring stays at each mask's native
+/// resolution either way (the evaluator).
 /// </remarks>
 public sealed class EvaluatedModel : IDisposable
 {
@@ -49,7 +51,7 @@ public sealed class EvaluatedModel : IDisposable
         {
             var onnx = EngineFactory.Create(request with { Probabilities = true }, say);
             var c = onnx.Contract;
-            return new EvaluatedModel(request.Model, onnx, c, null, WindowRule.ForFixedInput(c.Preprocess));
+            return new EvaluatedModel(request.Model, onnx, c, null, WindowRule.ForGraph(c));
         }
         var info = Checkpoint.ReadInfo(request.Model);
         var windows = WindowRule.ForCheckpoint(info.Preprocess, info.Patch);

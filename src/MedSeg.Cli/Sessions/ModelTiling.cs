@@ -10,14 +10,17 @@ namespace MedSeg.Cli.Sessions;
 /// A checkpoint trained on patches smaller than its input streams with each frame preprocessed to
 /// the input size, then Gaussian-weighted windows of the patch (<see cref="TiledEngine"/>) over a
 /// TorchSharp or ONNX Runtime engine built for the patch — not one pass over the whole input,
-/// which the network never saw in training. A .onnx graph with one fixed input smaller than the
-/// frames the sources declare streams them at their own size in windows of that input, as `eval`
-/// tiles larger images; frames that fit (or of no declared size) are resized to it and run whole.
+/// which the network never saw in training. A .onnx graph follows its contract's inference mode:
+/// resized to its input and run whole (the default, and our export of a whole-image checkpoint);
+/// tiled by windows of its input over the checkpoint's input (our export of a patch-trained one,
+/// exactly as its checkpoint streams); or, for a foreign <c>sliding-window</c> model, tiled at the
+/// frames' own size when the sources declare frames larger than its input, as `eval` tiles larger images.
 /// </summary>
 /// <remarks>
 /// The frame size comes from the sources before the first frame (<c>IFrameSource.FrameSize</c>):
 /// the engine and the preprocessing are fixed when the session is built, so a camera, a stream URL
-/// or an OpenIGTLink source, whose size is known only once frames arrive, runs a .onnx whole, and says so.
+/// or an OpenIGTLink source, whose size is known only once frames arrive, runs a native-size
+/// sliding-window .onnx whole, and says so.
 /// </remarks>
 public static class ModelTiling
 {
@@ -40,20 +43,27 @@ public static class ModelTiling
         // The graph itself is the window engine: its MaxBatch (the batcher's) is windows per call.
         var engine = EngineFactory.Create(request, say);
         var input = engine.Contract.Preprocess;
-        var plan = WindowRule.ForFixedInput(input).For(frameSize);
+        var rule = WindowRule.ForGraph(engine.Contract);
+        var plan = rule.For(frameSize);
+        string name = Path.GetFileName(request.Model);
         if (spec.Tiling == "off" || !plan.Tiled)
         {
-            if (frameSize is null && spec.Tiling != "off")
-                say($"{Path.GetFileName(request.Model)}: frames resized to its {input.Width}×{input.Height} input (the source declares no frame size before its first frame, so a .onnx is not tiled)");
+            if (spec.Tiling == "off") return engine;
+            if (rule.DependsOnImageSize && frameSize is null)
+                say($"{name}: frames resized to its {input.Width}×{input.Height} input (the source declares no frame size before its first frame, so a .onnx is not tiled)");
+            else if (frameSize is { } f && (f.Width, f.Height) != (input.Width, input.Height) && engine.Contract.Inference == InferenceMode.Resize)
+                say($"{name}: {f.Width}×{f.Height} frames resized to its {input.Width}×{input.Height} input (inference: resize; a patch model's sidecar says \"inference\": \"sliding-window\")");
             return engine;
         }
         if (engine.Contract is { Head: OutputHead.Labels, IsBinary: false })
         {
-            say($"{Path.GetFileName(request.Model)}: frames resized to its {input.Width}×{input.Height} input (its labels head gives no class probabilities for windows to average)");
+            say($"{name}: frames resized to its {input.Width}×{input.Height} input (its labels head gives no class probabilities for windows to average)");
             return engine;
         }
-        var (w, h) = frameSize!.Value;
-        return Tiled(engine, plan, request, $"the source declares {w}×{h} frames; engine.tiling: off resizes them to the input", say);
+        string why = rule.DependsOnImageSize
+            ? $"the source declares {frameSize!.Value.Width}×{frameSize.Value.Height} frames; engine.tiling: off resizes them to the input"
+            : "a patch model (inference: sliding-window); engine.tiling: off resizes frames to the window";
+        return Tiled(engine, plan, request, why, say);
     }
 
     private static TiledEngine Tiled(ISegmentationEngine inner, WindowPlan plan, EngineRequest request, string why, Action<string> say)

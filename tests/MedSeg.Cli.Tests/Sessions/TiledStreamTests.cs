@@ -12,8 +12,9 @@ using static TorchSharp.torch;
 namespace MedSeg.Cli.Tests.Sessions;
 
 /// <summary>
-/// A model trained on patches, or a .onnx whose fixed input is smaller than the frames, streams by
-/// the sliding windows `eval` uses: same frames, same labels, on either engine.
+/// A model trained on patches (the checkpoint, or its export), or a foreign .onnx whose sidecar says
+/// "inference": "sliding-window", streams by the sliding windows `eval` uses: same frames, same
+/// labels, on either engine. Every other .onnx resizes frames to its input, as its checkpoint does.
 /// </summary>
 [Collection("console")]
 public sealed class TiledStreamTests : IDisposable
@@ -24,7 +25,7 @@ public sealed class TiledStreamTests : IDisposable
 
     private string PatchCheckpoint(string set) => ConfidentPatchModel.Checkpoint(_dir, Path.Combine(set, "images", "f0.png"));
 
-    private string Frames()
+    private string Frames(int size = 48)
     {
         string images = Path.Combine(_dir, "set", "images"), masks = Path.Combine(_dir, "set", "masks");
         Directory.CreateDirectory(images);
@@ -32,13 +33,13 @@ public sealed class TiledStreamTests : IDisposable
         var rng = new Random(5);
         for (int i = 0; i < 3; i++)
         {
-            using var image = new Mat(48, 48, MatType.CV_8UC1);
-            var pixels = new byte[48 * 48];
+            using var image = new Mat(size, size, MatType.CV_8UC1);
+            var pixels = new byte[size * size];
             rng.NextBytes(pixels);
             image.SetArray(pixels);
             Cv2.GaussianBlur(image, image, new OpenCvSharp.Size(5, 5), 1.5);
             Cv2.ImWrite(Path.Combine(images, $"f{i}.png"), image);
-            using var mask = new Mat(48, 48, MatType.CV_8UC1, OpenCvSharp.Scalar.All(0));
+            using var mask = new Mat(size, size, MatType.CV_8UC1, OpenCvSharp.Scalar.All(0));
             Cv2.ImWrite(Path.Combine(masks, $"f{i}.png"), mask);
         }
         return Path.Combine(_dir, "set");
@@ -63,7 +64,8 @@ public sealed class TiledStreamTests : IDisposable
     /// <summary>`eval`'s own path for a model file: its window plan for the data set, its engine's probabilities.</summary>
     private static (List<byte[]> Labels, bool Tiled) EvalLabelsOf(string model, string set)
     {
-        using var evaluated = EvaluatedModel.Open(new EngineRequest { Model = model, Threads = 1, MaxBatch = 2 }, static _ => { });
+        var request = new EngineRequest { Model = model, Threads = 1, MaxBatch = 2 };
+        using var evaluated = EvaluatedModel.Open(request with { Engine = request.IsOnnxFile ? EngineKind.Onnx : EngineKind.Torch }, static _ => { });
         var data = new PairedFolderDataset(set);
         int[] all = [.. Enumerable.Range(0, data.Count)];
         var plan = evaluated.PlanFor(data, all);
@@ -76,7 +78,8 @@ public sealed class TiledStreamTests : IDisposable
         return ([.. labels], plan.Tiled);
     }
 
-    private async Task<(List<byte[]> Labels, string Engine)> StreamLabels(string checkpoint, string set, string kind, string tiling)
+    /// <param name="maskSize">The size the session's masks are at: the model's input, or the frames' when tiled at their own size.</param>
+    private async Task<(List<byte[]> Labels, string Engine)> StreamLabels(string checkpoint, string set, string kind, string tiling, int maskSize = 48)
     {
         string session = Path.Combine(_dir, $"{kind}-{tiling}.msgpack");
         var spec = new SessionSpec
@@ -98,8 +101,8 @@ public sealed class TiledStreamTests : IDisposable
         var f = new FrameRecord();
         while (reader.ReadNext(f, FramePlanes.Labels))
         {
-            Assert.Equal((48, 48), (f.MaskWidth, f.MaskHeight));
-            labels.Add(f.Labels![..(48 * 48)]);
+            Assert.Equal((maskSize, maskSize), (f.MaskWidth, f.MaskHeight));
+            labels.Add(f.Labels![..(maskSize * maskSize)]);
         }
         return (labels, engine);
     }
@@ -122,29 +125,65 @@ public sealed class TiledStreamTests : IDisposable
     }
 
     [Theory]
-    [InlineData(32)]    // a 32² graph on the folder's 48² frames (their size known before the first frame): 4 windows
-    [InlineData(null)]  // the 48² graph fits them: whole frames
-    public async Task Stream_Onnx_TiledAsEvalTilesExactlyWhenTheFramesAreLarger(int? window)
+    [InlineData(48)]  // frames of the checkpoint's input size
+    [InlineData(64)]  // larger frames: resized to the 48² input first, as the checkpoint does, then the same 4 windows
+    public async Task StreamAndEval_ExportOfAPatchTrainedCheckpoint_TiledAsTheCheckpoint(int frameSize)
     {
-        string set = Frames(), checkpoint = PatchCheckpoint(set), onnx = ConfidentPatchModel.Onnx(checkpoint, window);
+        string set = Frames(frameSize), checkpoint = PatchCheckpoint(set), onnx = ConfidentPatchModel.Onnx(checkpoint, window: 32);
         var (expected, evalTiled) = EvalLabelsOf(onnx, set);
 
         var (streamed, engine) = await StreamLabels(onnx, set, "auto", "auto");
 
-        Assert.Equal(window is not null, evalTiled);
-        if (window is null) Assert.DoesNotContain("tiled", engine);
-        else Assert.Contains("tiled 4 × 32²", engine);
+        Assert.True(evalTiled);
+        Assert.Contains("tiled 4 × 32²", engine);
         Assert.Equal(expected, streamed);
         Assert.Contains(expected, l => l.Contains((byte)0) && l.Contains((byte)1));
-        // Tiled, the graph cuts and weighs the frames as the patch-trained checkpoint it came from.
-        if (window is not null) Assert.Equal(EvalLabels(checkpoint, set), expected);
+        // The graph cuts and weighs the frames as the patch-trained checkpoint it came from.
+        Assert.Equal(EvalLabels(checkpoint, set), expected);
     }
 
     [Fact]
-    public async Task Stream_OnnxOnALiveSourceOfUnknownSize_RunsWholeFramesAndSaysWhy()
+    public async Task StreamAndEval_ExportOfAWholeImageCheckpoint_LargerFramesResizedAsByTheCheckpoint()
+    {
+        // "Trained on whole 32² images": the 48² frames are resized to 32², never cut into windows of it.
+        string set = Frames(), checkpoint = ConfidentPatchModel.Checkpoint(_dir, Path.Combine(set, "images", "f0.png"), 32, patch: null);
+        string onnx = ConfidentPatchModel.Onnx(checkpoint, window: null);
+        var (fromCheckpoint, checkpointTiled) = EvalLabelsOf(checkpoint, set);
+        var (expected, evalTiled) = EvalLabelsOf(onnx, set);
+
+        var (streamed, engine) = await StreamLabels(onnx, set, "auto", "auto", maskSize: 32);
+
+        Assert.False(evalTiled || checkpointTiled);
+        Assert.DoesNotContain("tiled", engine);
+        Assert.Equal(expected, streamed);
+        Assert.Equal(fromCheckpoint, expected);
+        Assert.Contains(expected, l => l.Contains((byte)0) && l.Contains((byte)1));
+    }
+
+    [Theory]
+    [InlineData(null)]              // the sidecar says nothing: resized to the graph's 32² input, as Holoscan's InferenceOp does
+    [InlineData("resize")]
+    [InlineData("sliding-window")]  // a patch model: the 48² frames at their own size, 2 × 2 windows of 32²
+    public async Task StreamAndEval_SidecarModel_ResizesUnlessItSaysSlidingWindow(string? inference)
+    {
+        string set = Frames(), onnx = ConfidentPatchModel.Foreign(PatchCheckpoint(set), 32, inference);
+        bool tiled = inference == "sliding-window";
+        var (expected, evalTiled) = EvalLabelsOf(onnx, set);
+
+        var (streamed, engine) = await StreamLabels(onnx, set, "auto", "auto", maskSize: tiled ? 48 : 32);
+
+        Assert.Equal(tiled, evalTiled);
+        if (tiled) Assert.Contains("tiled 4 × 32²", engine);
+        else Assert.DoesNotContain("tiled", engine);
+        Assert.Equal(expected, streamed);
+        Assert.Contains(expected, l => l.Contains((byte)0) && l.Contains((byte)1));
+    }
+
+    [Fact]
+    public async Task Stream_SlidingWindowSidecarModelOnALiveSourceOfUnknownSize_RunsWholeFramesAndSaysWhy()
     {
         // A live target's size is known only once it delivers, after the engine was built.
-        string set = Frames(), onnx = ConfidentPatchModel.Onnx(PatchCheckpoint(set), window: 32), clip = Path.Combine(_dir, "clip.avi");
+        string set = Frames(), onnx = ConfidentPatchModel.Foreign(PatchCheckpoint(set), 32, "sliding-window"), clip = Path.Combine(_dir, "clip.avi");
         using (var writer = new VideoWriter(clip, FourCC.MJPG, 10, new OpenCvSharp.Size(48, 48), isColor: false))
             foreach (string image in Directory.GetFiles(Path.Combine(set, "images")))
             {
@@ -156,6 +195,18 @@ public sealed class TiledStreamTests : IDisposable
 
         Assert.True(code == 0, output);
         Assert.Contains("frames resized to its 32×32 input (the source declares no frame size before its first frame", output.Replace("\n", ""));
+        Assert.DoesNotContain("tiled inference", output);
+    }
+
+    [Fact]
+    public async Task Stream_ResizeOnnxOnLargerFrames_SaysTheyAreResized()
+    {
+        string set = Frames(), onnx = ConfidentPatchModel.Foreign(PatchCheckpoint(set), 32, inference: null);
+
+        var (code, output) = await CliRunner.RunAsync("stream", "--model", onnx, "--source", $"folder:{Path.Combine(set, "images")}?fps=0", "--mode", "all", "--threads", "1");
+
+        Assert.True(code == 0, output);
+        Assert.Contains("48×48 frames resized to its 32×32 input (inference: resize", output.Replace("\n", ""));
         Assert.DoesNotContain("tiled inference", output);
     }
 

@@ -21,7 +21,7 @@ public interface IFrameSource
     /// The size of every frame, when the source knows it before the first frame (a slice stack, a
     /// synthetic phantom, a recording, a video file); null: known only once frames arrive (a camera,
     /// a stream URL, OpenIGTLink).
-    /// The session builder prepares the model for it (a fixed-input graph tiles larger frames).
+    /// The session builder prepares the model for it (a foreign sliding-window graph tiles larger frames at their own size).
     /// </summary>
     (int Width, int Height)? FrameSize => null;
 

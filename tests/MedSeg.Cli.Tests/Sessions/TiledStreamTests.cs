@@ -160,6 +160,21 @@ public sealed class TiledStreamTests : IDisposable
         Assert.Contains(expected, l => l.Contains((byte)0) && l.Contains((byte)1));
     }
 
+    [Fact]
+    public async Task StreamAndEval_OnnxWrittenBeforeTheInferenceKey_LoadsAndResizes()
+    {
+        // What export-onnx wrote for a patch-trained checkpoint before: its whole 48² input as the graph,
+        // medseg.patch but no medseg.inference. It reads as a resize model: 64² frames go to 48², whole.
+        string set = Frames(64), onnx = ConfidentPatchModel.Onnx(PatchCheckpoint(set), window: null);
+        var (expected, evalTiled) = EvalLabelsOf(onnx, set);
+
+        var (streamed, engine) = await StreamLabels(onnx, set, "auto", "auto");
+
+        Assert.False(evalTiled);
+        Assert.DoesNotContain("tiled", engine);
+        Assert.Equal(expected, streamed);
+    }
+
     [Theory]
     [InlineData(null)]              // the sidecar says nothing: resized to the graph's 32² input, as Holoscan's InferenceOp does
     [InlineData("resize")]

@@ -46,9 +46,9 @@ public static class ModelTiling
         var rule = WindowRule.ForGraph(engine.Contract);
         var plan = rule.For(frameSize);
         string name = Path.GetFileName(request.Model);
-        if (spec.Tiling == "off" || !plan.Tiled)
+        if (spec.Tiling == "off") return engine;
+        if (!plan.Tiled)
         {
-            if (spec.Tiling == "off") return engine;
             if (rule.DependsOnImageSize && frameSize is null)
                 say($"{name}: frames resized to its {input.Width}×{input.Height} input (the source declares no frame size before its first frame, so a .onnx is not tiled)");
             else if (frameSize is { } f && (f.Width, f.Height) != (input.Width, input.Height) && engine.Contract.Inference == InferenceMode.Resize)

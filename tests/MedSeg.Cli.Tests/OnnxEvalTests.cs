@@ -8,8 +8,8 @@ namespace MedSeg.Cli.Tests;
 
 /// <summary>
 /// `eval --model X.onnx` and `compare A B` with ONNX models: a checkpoint and its export score
-/// the same; a .onnx on images larger than its fixed input is tiled exactly as a patch-trained
-/// checkpoint is (Gaussian-weighted windows of the input size).
+/// the same, on images of its input size or larger (resized, as the checkpoint resizes them); the
+/// export of a patch-trained checkpoint is tiled exactly as the checkpoint is.
 /// </summary>
 [Collection("console")]
 public sealed class OnnxEvalTests : IDisposable
@@ -36,22 +36,65 @@ public sealed class OnnxEvalTests : IDisposable
     }
 
     [Fact]
-    public async Task Eval_OnnxOnLargerImages_TilesLikeAPatchTrainedCheckpoint()
+    public async Task Eval_OnnxOnLargerImages_ResizedLikeItsCheckpoint()
     {
-        // The same weights as a checkpoint "trained on 128² patches of 256² inputs": eval tiles it with
-        // windows of 128². The 128² .onnx on 256² images must take the same path, not resize to 128².
+        // The 128² export carries its checkpoint's "resize to 128×128": 256² images are resized, not
+        // tiled at 256² (structures at twice the scale the network was trained on, four windows each).
         const string large = "synthetic:lesion?n=4&size=256&seed=3";
-        var (net, info) = Checkpoint.Load(_checkpoint);
-        string patched = Path.Combine(_dir, "patch128.ckpt");
-        using (net) Checkpoint.Save(patched, net, info with { Preprocess = info.Preprocess with { Width = 256, Height = 256 }, Patch = 128 });
         string onnx = await ExportAsync("probs");
 
-        var (tiledCkpt, ckptOutput) = await EvalWithOutputAsync(patched, large, "patch-ckpt", "--engine", "torch");
-        var (tiledOnnx, onnxOutput) = await EvalWithOutputAsync(onnx, large, "onnx-tiled");
+        var (ckpt, _) = await EvalWithOutputAsync(_checkpoint, large, "ckpt-large", "--engine", "torch");
+        var (resized, output) = await EvalWithOutputAsync(onnx, large, "onnx-large");
+
+        Assert.DoesNotContain("tiled inference", output);
+        Assert.Equal(4, resized.Images);
+        Assert.True(ckpt.Summary.MeanDice > 0.5, $"checkpoint mean Dice {ckpt.Summary.MeanDice}");
+        EvalReportAssert.SameScores(ckpt, resized);
+    }
+
+    [Fact]
+    public async Task Eval_ExportOfAPatchTrainedCheckpoint_TiledAsTheCheckpointIs()
+    {
+        // The same weights as a checkpoint "trained on 128² patches of 256² inputs": export-onnx writes a
+        // 128² graph whose windows are cut from images resized to 256², as the checkpoint's are.
+        const string larger = "synthetic:lesion?n=4&size=320&seed=3";
+        string patched = PatchedCheckpoint(), onnx = Path.Combine(_dir, "patch128.onnx");
+        var (code, exported) = await CliRunner.RunAsync("export-onnx", patched, "--out", onnx);
+        Assert.True(code == 0, exported);
+        var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx));
+
+        var (tiledCkpt, ckptOutput) = await EvalWithOutputAsync(patched, larger, "patch-ckpt", "--engine", "torch");
+        var (tiledOnnx, onnxOutput) = await EvalWithOutputAsync(onnx, larger, "patch-onnx");
+
+        Assert.Contains("the graph takes a 128×128 window, cut from images resized to 256×256", exported.Replace("\n", ""));
+        Assert.Equal([1, 1, 128, 128], graph.Graph.Input[0].Type.TensorType.Shape.Dim.Select(static d => d.DimValue));
         Assert.Contains("tiled inference: 256×256 images in windows of 128×128", ckptOutput);
         Assert.Contains("tiled inference: 256×256 images in windows of 128×128", onnxOutput);
         Assert.Equal(4, tiledOnnx.Images);
         EvalReportAssert.SameScores(tiledCkpt, tiledOnnx);
+    }
+
+    [Fact]
+    public async Task ExportInt8_PatchTrainedCheckpoint_CalibratedOnItsWindows()
+    {
+        string onnx = Path.Combine(_dir, "patch128-int8.onnx");
+
+        var (code, output) = await CliRunner.RunAsync("export-onnx", PatchedCheckpoint(), "--out", onnx, "--precision", "int8",
+                                                      "--calibration", "synthetic:lesion?n=4&size=256&seed=5", "--calibration-images", "4");
+
+        Assert.True(code == 0, output);
+        Assert.Contains("int8: calibrated on", output);
+        Assert.Contains("the graph takes a 128×128 window", output.Replace("\n", ""));
+    }
+
+    /// <summary>The shipped weights re-declared as "trained on 128² patches of 256² inputs".</summary>
+    private string PatchedCheckpoint()
+    {
+        string patched = Path.Combine(_dir, "patch128.ckpt");
+        if (File.Exists(patched)) return patched;
+        var (net, info) = Checkpoint.Load(_checkpoint);
+        using (net) Checkpoint.Save(patched, net, info with { Preprocess = info.Preprocess with { Width = 256, Height = 256 }, Patch = 128 });
+        return patched;
     }
 
     [Fact]

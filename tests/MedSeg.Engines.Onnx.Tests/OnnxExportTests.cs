@@ -79,6 +79,26 @@ public sealed class OnnxExportTests
         Assert.Equal(expected with { ClassNames = read.ClassNames, ClassColors = read.ClassColors }, read);
     }
 
+    [Fact]
+    public void Export_WindowSmallerThanTheInput_APatchGraphThatStatesWhereItsWindowsAreCut()
+    {
+        // A checkpoint trained on 16² patches of 40×24 inputs: the graph takes the patch; its windows
+        // come from images resized to 40×24, as the checkpoint's own tiler cuts them.
+        var (model, info) = TestNets.Create(2, Upsampling.Bilinear, 40, 24);
+        using var _ = model;
+        var proto = UNetOnnxExporter.Export(model, info with { Patch = 16 }, new OnnxExportOptions { Window = UNetOnnxExporter.TrainedWindow(info with { Patch = 16 }) });
+        using var session = new InferenceSession(proto.ToByteArray());
+        var read = ModelContractMetadata.Read(session.ModelMetadata.CustomMetadataMap, "test.onnx");
+
+        Assert.Equal([1, 1, 16, 16], session.InputMetadata[UNetOnnxExporter.InputName].Dimensions);
+        Assert.Equal((16, 16), (read.Width, read.Height));
+        Assert.Equal((InferenceMode.SlidingWindow, (40, 24)), (read.Inference, read.TiledInput!.Value));
+        Assert.Equal(WindowRule.ForCheckpoint(info.Preprocess, 16).For(null), WindowRule.ForGraph(read).For((400, 240)));
+        // A whole-image checkpoint exports at its input, a resize model as every export before these keys.
+        Assert.Null(UNetOnnxExporter.TrainedWindow(info));
+        Assert.Equal(InferenceMode.Resize, UNetOnnxExporter.Contract(info, new OnnxExportOptions()).Inference);
+    }
+
     internal static (int Code, string Output) Python(string code)
     {
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -137,4 +137,19 @@ public sealed class QdqQuantizerTests(DefaultModelInt8 m) : IClassFixture<Defaul
         Assert.Equal(1000f / 255f, minmax, 1e-3);
         Assert.True(percentile < 2f / 255f, $"percentile scale {percentile}");
     }
+
+    [Fact]
+    public void CalibrationFrames_Window_TheTilersWindowsInTurn()
+    {
+        // A patch graph of 64² over the 128² input: windows start at 0, 32, 64 per axis, 9 in all.
+        var (whole, _) = CalibrationFrames.Load(DefaultModelInt8.Eval, m.Info, TensorLayout.Nchw, count: 2);
+        var (windows, _) = CalibrationFrames.Load(DefaultModelInt8.Eval, m.Info, TensorLayout.Nchw, count: 2, window: 64);
+
+        Assert.All(windows, static w => Assert.Equal(64 * 64, w.Length));
+        for (int y = 0; y < 64; y++)
+        {
+            Assert.Equal(whole[0].AsSpan(y * 128, 64).ToArray(), windows[0].AsSpan(y * 64, 64).ToArray());            // window 0: (0, 0)
+            Assert.Equal(whole[1].AsSpan(y * 128 + 32, 64).ToArray(), windows[1].AsSpan(y * 64, 64).ToArray());       // window 1: (0, 32)
+        }
+    }
 }

@@ -225,6 +225,25 @@ public sealed class PlannerTests
         Assert.Contains(plan.Reasons, r => r.Contains("coarse structures"));
     }
 
+    [Theory]
+    [InlineData(256, 304, 0)]   // Montgomery's 4020×4892 after the coarse rule: a quarter more than 256², trains whole
+    [InlineData(320, 256, 0)]   // exactly 1.25 × 256²
+    [InlineData(256, 336, 256)] // more: 256² patches and sliding windows
+    [InlineData(384, 384, 256)]
+    public void Plan_InputsJustOverOnePatch_TrainWholeImages(int width, int height, int patch)
+    {
+        var f = Fingerprint(256, "8-bit", 0, 255) with { MedianWidth = width, MedianHeight = height, MinWidth = width, MinHeight = height, MaxWidth = width, MaxHeight = height };
+        var timer = new FixedTimer(0.5);
+
+        var plan = Planner.Plan(f, new PlannerOptions(), timer);
+
+        Assert.Equal((width, height), (plan.InputWidth, plan.InputHeight));
+        Assert.Equal(patch, plan.Patch);
+        Assert.Equal(patch > 0, plan.Tiled);
+        // The step is timed at what it trains on: the whole input, or one patch.
+        Assert.Equal(patch > 0 ? (256, 256) : (width, height), (timer.Asked[0].Width, timer.Asked[0].Height));
+    }
+
     [Fact]
     public void Plan_LargeImagesWithOneThinClass_KeepTheirResolution()
     {

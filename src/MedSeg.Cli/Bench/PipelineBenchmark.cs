@@ -46,7 +46,7 @@ public static class PipelineBenchmark
         UNetOptions model, Scenario s, int frames, InferenceEngineOptions engineOptions, IReadOnlyList<EngineCell> engineCells, CancellationToken ct)
     {
         using var loader = new RandomWeightsEngineLoader(model, s.Size, engineOptions);
-        using var engine = loader.Load(new EngineSection(), s.MaxBatch).Engine;
+        using var engine = loader.Load(new EngineSection(), s.MaxBatch, (s.Size, s.Size)).Engine;
         return await RunOnAsync(engine, s, frames,
             batch => engineCells.FirstOrDefault(e => e.Size == s.Size && e.Batch == batch)?.PerBatch.Median ?? double.NaN, ct).ConfigureAwait(false);
     }

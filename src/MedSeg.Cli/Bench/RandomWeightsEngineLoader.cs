@@ -13,7 +13,7 @@ public sealed class RandomWeightsEngineLoader(UNetOptions model, int size, Infer
 {
     private readonly List<UNet> _nets = [];
 
-    public SessionEngine Load(EngineSection engine, int maxBatch)
+    public SessionEngine Load(EngineSection engine, int maxBatch, (int Width, int Height)? frameSize)
     {
         var net = new UNet(model);
         _nets.Add(net);

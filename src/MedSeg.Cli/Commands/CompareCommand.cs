@@ -116,11 +116,12 @@ public static class CompareCommand
         if (data.ClassNames.Count != classes.Count)
             throw new ArgumentException($"{data.Name} has {data.ClassNames.Count} classes but {path} was trained for {classes.Count}");
         var all = Enumerable.Range(0, data.Count).ToList();
+        var plan = model.PlanFor(data, all);
         PreparedDataset prepared;
-        using (var preprocessor = new Preprocessor(model.InputFor(data, all)))
+        using (var preprocessor = new Preprocessor(plan.Input))
             prepared = new PreparedDataset(data, all, preprocessor, null, ct, keepNativeMasks: true);
         var predictions = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        using var windows = model.Windows();
+        using var windows = EvaluatedModel.Windows(plan);
         var result = AnsiConsole.Status().Start($"{Markup.Escape(Path.GetFileName(path))}: {prepared.Count} images…", _ =>
             Evaluator.Evaluate(model.Engine, prepared, model.Contract.Threshold, model.Loss, o.BatchSize, classes, hd95: true,
                 (i, pred, _) => predictions[prepared.Id(i)] = pred, ct, windows));

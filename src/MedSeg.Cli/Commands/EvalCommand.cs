@@ -97,15 +97,16 @@ public static class EvalCommand
         var badIdx = bad.Select(static b => b.Index).ToHashSet();
         var (indices, subsetName) = SelectSubset(o, model.TrainingData, data, badIdx);
 
+        var plan = model.PlanFor(data, indices);
         PreparedDataset prepared;
-        using (var preprocessor = new Preprocessor(model.InputFor(data, indices)))
+        using (var preprocessor = new Preprocessor(plan.Input))
             prepared = new PreparedDataset(data, indices, preprocessor, null, ct, keepNativeMasks: true);
         AnsiConsole.MarkupLine($"[grey]inference: {Markup.Escape(model.Engine.Description.Device)}[/]");
         var grid = new EvalGrid();
         int every = Math.Max(1, prepared.Count / Math.Max(1, o.Samples));
-        // Images larger than the patch (or than a .onnx graph's fixed input) are segmented by Gaussian-weighted sliding windows of it.
-        using var windows = model.Windows();
-        if (windows is not null && (prepared.Width > windows.PatchWidth || prepared.Height > windows.PatchHeight))
+        // A patch model (a patch-trained checkpoint, or a .onnx that says inference: sliding-window) is segmented by Gaussian-weighted sliding windows.
+        using var windows = EvaluatedModel.Windows(plan);
+        if (windows is not null)
             AnsiConsole.MarkupLine($"[grey]tiled inference: {prepared.Width}×{prepared.Height} images in windows of {windows.PatchWidth}×{windows.PatchHeight}[/]");
         var result = AnsiConsole.Status().Start($"evaluating {prepared.Count} images…", _ =>
             Evaluator.Evaluate(model.Engine, prepared, threshold, model.Loss, o.BatchSize, classes, hd95: true,

@@ -36,15 +36,18 @@ public static class ExportOnnxCommand
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
+            string path = p.GetValue(output)!, ckpt = p.GetValue(checkpoint)!;
+            var info = Model.Checkpoint.ReadInfo(ckpt);
             var options = new OnnxExportOptions
             {
+                // A patch-trained checkpoint's graph takes its patch, tiled over the resized input as the .ckpt is.
+                Window = UNetOnnxExporter.TrainedWindow(info),
                 Opset = p.GetValue(opset),
                 Layout = p.GetValue(nhwc) ? TensorLayout.Nhwc : TensorLayout.Nchw,
                 DynamicBatch = p.GetValue(dynamicBatch),
                 Head = ParseHead(p.GetValue(head)!),
                 Threshold = p.GetValue(threshold),
             };
-            string path = p.GetValue(output)!, ckpt = p.GetValue(checkpoint)!;
             var wanted = PrecisionSupport.Parse(p.GetValue(precision)!);
             PrecisionSupport.Check(new EngineRequest { Model = ckpt, Engine = EngineKind.Onnx, Precision = wanted });
             var model = UNetOnnxExporter.ExportCheckpoint(ckpt, options);
@@ -55,6 +58,11 @@ public static class ExportOnnxCommand
             AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(path)}[/] ({new FileInfo(path).Length / 1024.0:F0} KiB, opset {options.Opset}, " +
                                    $"{options.Layout.ToString().ToUpperInvariant()}, {(options.DynamicBatch ? "dynamic batch" : $"batch {options.Batch}")}, " +
                                    $"{options.Head.ToString().ToLowerInvariant()} head, {QdqQuantizer.PrecisionOf(model)}, {model.Graph.Node.Count} nodes)");
+            if (options.Window is { } window)
+            {
+                AnsiConsole.MarkupLine($"[grey]trained on {window}² patches: the graph takes a {window}×{window} window, cut from images resized to {info.Preprocess.Width}×{info.Preprocess.Height} " +
+                                       "(medseg.inference: sliding-window, medseg.tiled_input), as the checkpoint is tiled[/]");
+            }
             return Task.FromResult(CommandErrors.Ok);
         }));
         return cmd;

@@ -39,7 +39,7 @@ public static class SpecFlags
     {
         var o = new Option<string>("--tiling")
         {
-            Description = "auto (default): a model trained on patches smaller than its input runs by sliding windows, as `eval` does | off: whole frames",
+            Description = "auto (default): a model trained on patches smaller than its input, or a .onnx whose contract says inference: sliding-window, runs by sliding windows, as `eval` does | off: whole frames",
             DefaultValueFactory = _ => "auto",
         };
         o.AcceptOnlyFromAmong("auto", "off");

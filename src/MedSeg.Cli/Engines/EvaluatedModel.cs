@@ -8,33 +8,32 @@ namespace MedSeg.Cli.Engines;
 /// <summary>
 /// The model `eval` and `compare` score — a .ckpt or a .onnx (ours, with its metadata, or a
 /// foreign one with a JSON sidecar) — as one thing: its engine (class probabilities, built by
-/// <see cref="EngineFactory"/>), its contract, and the input and sliding windows the images are
-/// prepared for.
+/// <see cref="EngineFactory"/>), its contract, and the <see cref="WindowRule"/> that says at what
+/// size the images are prepared and whether they are tiled.
 /// </summary>
 /// <remarks>
 /// A checkpoint states its input size and, when it was trained on patches, its window. A .onnx
-/// graph has one fixed input, so it is a window engine: images larger than that input are prepared
-/// at their own (median) size and segmented by Gaussian-weighted sliding windows of the input size
-/// — the <see cref="SlidingWindowInference"/> a patch-trained checkpoint gets — while smaller ones
-/// are resized to it. Scoring stays at each mask's native resolution either way (the evaluator).
+/// graph has one fixed input and says how it meets other sizes (<see cref="ModelContract.Inference"/>):
+/// resized to it (the default; our export of a whole-image checkpoint), or Gaussian-weighted sliding
+/// windows of it — over the checkpoint's resized input for our export of a patch-trained one, over
+/// the images at their own (median) size for a foreign patch model. `stream` follows the same rule
+/// for its frames (<see cref="Sessions.ModelTiling"/>). Scoring stays at each mask's native
+/// resolution either way (the evaluator).
 /// </remarks>
 public sealed class EvaluatedModel : IDisposable
 {
     /// <summary>Images (spread evenly) whose median size decides a .onnx model's evaluation input.</summary>
     private const int SizeProbe = 16;
 
-    private readonly (int Height, int Width)? _window;
-    private readonly bool _fixedInput;
+    private readonly WindowRule _windows;
 
-    private EvaluatedModel(string path, ISegmentationEngine engine, ModelContract contract, string? trainingData,
-                           (int Height, int Width)? window, bool fixedInput)
+    private EvaluatedModel(string path, ISegmentationEngine engine, ModelContract contract, string? trainingData, WindowRule windows)
     {
         Path = path;
         Engine = engine;
         Contract = contract;
         TrainingData = trainingData;
-        _window = window;
-        _fixedInput = fixedInput;
+        _windows = windows;
     }
 
     public string Path { get; }
@@ -52,25 +51,23 @@ public sealed class EvaluatedModel : IDisposable
         {
             var onnx = EngineFactory.Create(request with { Probabilities = true }, say);
             var c = onnx.Contract;
-            return new EvaluatedModel(request.Model, onnx, c, null, (c.Height, c.Width), fixedInput: true);
+            return new EvaluatedModel(request.Model, onnx, c, null, WindowRule.ForGraph(c));
         }
         var info = Checkpoint.ReadInfo(request.Model);
-        // A patch-trained model's engine is prepared for its windows.
-        var engine = EngineFactory.Create(request with { Probabilities = true, Window = info.Patch }, say);
-        return new EvaluatedModel(request.Model, engine, CheckpointContract.From(info), info.Dataset,
-                                  info.Patch is { } p ? (p, p) : null, fixedInput: false);
+        var windows = WindowRule.ForCheckpoint(info.Preprocess, info.Patch);
+        // A patch-trained model's engine is prepared for its windows (the same for every image size).
+        var plan = windows.For(null);
+        var engine = EngineFactory.Create(request with { Probabilities = true, Window = plan.Tiled ? plan.WindowWidth : null }, say);
+        return new EvaluatedModel(request.Model, engine, CheckpointContract.From(info), info.Dataset, windows);
     }
 
-    /// <summary>The preprocessing the images of <paramref name="indices"/> are prepared with.</summary>
-    public PreprocessOptions InputFor(ISegmentationDataset data, IReadOnlyList<int> indices)
-    {
-        var input = Contract.Preprocess;
-        if (!_fixedInput || MedianSize(data, indices) is not { } size || (size.Width <= input.Width && size.Height <= input.Height)) return input;
-        return input with { Width = Math.Max(size.Width, input.Width), Height = Math.Max(size.Height, input.Height) };
-    }
+    /// <summary>The preprocessing and windows for the images of <paramref name="indices"/> (their median size, when it matters).</summary>
+    public WindowPlan PlanFor(ISegmentationDataset data, IReadOnlyList<int> indices) =>
+        _windows.For(_windows.DependsOnImageSize ? MedianSize(data, indices) : null);
 
-    /// <summary>Sliding windows of the patch (checkpoint) or of the graph's input (.onnx); null: whole images only. The caller disposes it.</summary>
-    public SlidingWindowInference? Windows() => _window is { } w ? new SlidingWindowInference(w.Height, w.Width) : null;
+    /// <summary>The sliding windows <paramref name="plan"/> tiles with; null: whole images. The caller disposes it.</summary>
+    public static SlidingWindowInference? Windows(WindowPlan plan) =>
+        plan.Tiled ? new SlidingWindowInference(plan.WindowHeight, plan.WindowWidth) : null;
 
     private static (int Width, int Height)? MedianSize(ISegmentationDataset data, IReadOnlyList<int> indices)
     {

@@ -14,7 +14,10 @@ public static class Int8Export
                                       int images = CalibrationFrames.DefaultCount, QuantizationOptions? options = null, Action<string>? say = null)
     {
         var info = Checkpoint.ReadInfo(checkpoint);
-        var (frames, source) = CalibrationFrames.Load(calibration, info, layout, images);
+        // A patch graph (a window of the checkpoint's input) calibrates on the windows its tiler feeds it.
+        var graph = ModelContractMetadata.Read(fp32.MetadataProps.ToDictionary(static p => p.Key, static p => p.Value), checkpoint);
+        int? window = graph.TiledInput is null ? null : graph.Width;
+        var (frames, source) = CalibrationFrames.Load(calibration, info, layout, images, window);
         var q = QdqQuantizer.Quantize(fp32, frames, options, source);
         say?.Invoke($"int8: calibrated on {source} ({q.MetadataProps.First(static p => p.Key == QdqQuantizer.CalibrationKey).Value.Split(" over ")[0]})");
         return q;

@@ -16,7 +16,7 @@ public sealed class CheckpointEngineLoader : ISessionEngineLoader
 {
     public static CheckpointEngineLoader Instance { get; } = new();
 
-    public SessionEngine Load(EngineSection spec, int maxBatch)
+    public SessionEngine Load(EngineSection spec, int maxBatch, (int Width, int Height)? frameSize)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var kind = Enum.Parse<EngineKind>(SpecWords.EngineKind(spec.Kind), ignoreCase: true);
@@ -26,9 +26,7 @@ public sealed class CheckpointEngineLoader : ISessionEngineLoader
             Precision = PrecisionSupport.Parse(SpecWords.Precision(spec.Precision), "engine.precision"), Calibration = spec.Calibration,
             Spinning = Enum.Parse<OnnxSpinning>(SpecWords.Spinning(spec.Spinning), ignoreCase: true),
         };
-        var engine = ModelTiling.Plan(spec, request) is { } tiled
-            ? ModelTiling.Tiled(tiled, maxBatch, Say)
-            : EngineFactory.Create(request, Say);
+        var engine = ModelTiling.Create(spec, request, frameSize, Say);
         try
         {
             var contract = engine.Contract;

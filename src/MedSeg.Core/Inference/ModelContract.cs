@@ -26,6 +26,11 @@ public sealed record ModelContract
     /// <summary>Square window the network was trained on when smaller than the input (0: whole images):
     /// such a model is meant to be run by sliding windows (<see cref="TiledEngine"/>, `eval`'s tiler).</summary>
     public int Patch { get; init; }
+    /// <summary>Whether images of another size than the input are resized to it (the default) or tiled by windows of it.</summary>
+    public InferenceMode Inference { get; init; } = InferenceMode.Resize;
+    /// <summary>A sliding-window model's preparation size (Width, Height), its windows being the graph's input:
+    /// an export of a patch-trained checkpoint states the input it was trained at. Null: each image's own size.</summary>
+    public (int Width, int Height)? TiledInput { get; init; }
     /// <summary>Forward-pass cost of one frame in GFLOP (multiply–adds × 2); 0 when unknown.</summary>
     public double GflopPerFrame { get; init; }
 
@@ -43,6 +48,13 @@ public sealed record ModelContract
             throw new ArgumentOutOfRangeException(nameof(ClassColors), ClassColors.Count, $"one colour per class ({ClassNames.Count}) or none");
         if (Patch < 0) throw new ArgumentOutOfRangeException(nameof(Patch), Patch, "must be ≥ 0");
         if (Threshold is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "must be in (0, 1)");
+        if (TiledInput is { } t)
+        {
+            if (Inference != InferenceMode.SlidingWindow)
+                throw new ArgumentOutOfRangeException(nameof(TiledInput), t, "states where windows are cut: only for inference sliding-window");
+            if (t.Width < Preprocess.Width || t.Height < Preprocess.Height)
+                throw new ArgumentOutOfRangeException(nameof(TiledInput), t, $"must hold one {Preprocess.Width}×{Preprocess.Height} window (the graph's input)");
+        }
         Preprocess.Validate();
         return this;
     }

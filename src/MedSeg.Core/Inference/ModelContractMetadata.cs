@@ -13,11 +13,15 @@ namespace MedSeg.Core.Inference;
 /// <remarks>
 /// Keys: model, class_names (JSON array), class_colors (JSON array of "#RRGGBB"), preprocess (JSON
 /// object, the checkpoint's PreprocessOptions), threshold, checkpoint_sha256, layout (nchw | nhwc),
-/// head (labels | probs | logits), gflop_per_frame. class_names and preprocess are required; the rest default.
+/// head (labels | probs | logits), gflop_per_frame, patch, inference (resize | sliding-window: how images of
+/// another size meet the fixed input; default resize) and tiled_input (JSON [width, height]: the size a
+/// sliding-window model's images are resized to before its windows, the graph's input, are cut; absent:
+/// their own size). class_names and preprocess are required; the rest default.
 /// </remarks>
 public static class ModelContractMetadata
 {
     public const string Prefix = "medseg.";
+    private const string Resize = "resize", SlidingWindow = "sliding-window";
 
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -43,6 +47,9 @@ public static class ModelContractMetadata
         ];
         // Only patch-trained models say so: every other model's metadata stays as it was.
         if (contract.Patch > 0) pairs.Add(new(Prefix + "patch", contract.Patch.ToString(CultureInfo.InvariantCulture)));
+        // A resize model (the default, and every file written before the key) says nothing.
+        if (contract.Inference == InferenceMode.SlidingWindow) pairs.Add(new(Prefix + "inference", SlidingWindow));
+        if (contract.TiledInput is { } t) pairs.Add(new(Prefix + "tiled_input", $"[{t.Width}, {t.Height}]"));
         return pairs;
     }
 
@@ -101,6 +108,17 @@ public static class ModelContractMetadata
             !v.TryGetValue(key, out var s) ? fallback
             : double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d
             : throw new ModelFormatException(source, $"{what}'{key}' is '{s}', not a number");
+        InferenceMode Mode(string key) =>
+            !v.TryGetValue(key, out var s) ? InferenceMode.Resize
+            : s.Equals(Resize, StringComparison.OrdinalIgnoreCase) ? InferenceMode.Resize
+            : s.Equals(SlidingWindow, StringComparison.OrdinalIgnoreCase) ? InferenceMode.SlidingWindow
+            : throw new ModelFormatException(source, $"{what}'{key}' is '{s}': use {Resize} | {SlidingWindow}");
+        (int, int)? Size(string key)
+        {
+            if (!v.TryGetValue(key, out var s)) return null;
+            var wh = Json<int[]>(key, s);
+            return wh is [int w, int h] ? (w, h) : throw new ModelFormatException(source, $"{what}'{key}' is {s}: use [width, height]");
+        }
         var contract = new ModelContract
         {
             Model = v.GetValueOrDefault("model", ""),
@@ -110,6 +128,8 @@ public static class ModelContractMetadata
             Threshold = Number("threshold", 0.5),
             GflopPerFrame = Number("gflop_per_frame", 0),
             Patch = (int)Number("patch", 0),
+            Inference = Mode("inference"),
+            TiledInput = Size("tiled_input"),
             CheckpointSha256 = v.GetValueOrDefault("checkpoint_sha256", ""),
             Layout = Enum("layout", TensorLayout.Nchw),
             Head = Enum("head", OutputHead.Labels),

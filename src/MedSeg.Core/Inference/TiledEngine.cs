@@ -3,14 +3,15 @@ using MedSeg.Imaging.Preprocess;
 namespace MedSeg.Core.Inference;
 
 /// <summary>
-/// Segments frames larger than the network's patch by Gaussian-weighted sliding windows, as
+/// Segments frames larger than the network's window by Gaussian-weighted sliding windows, as
 /// `eval` does (<see cref="SlidingWindows"/>: the same window starts and weights), over any
-/// <see cref="IProbabilityEngine"/> prepared for patch-sized input — TorchSharp or ONNX Runtime.
+/// <see cref="IProbabilityEngine"/> prepared for window-sized input — TorchSharp or ONNX Runtime
+/// (a checkpoint's patch, or a .onnx graph's fixed input: <see cref="WindowRule"/> decides).
 /// </summary>
 /// <remarks>
 /// Inputs: batch × C × H × W preprocessed frames at the contract's size. Outputs: labels and
 /// P(foreground) at that size, decoded by <see cref="ProbabilityLabels"/> from the averaged
-/// probabilities. Options: the inner engine (its input is the P × P patch, P ≤ H, W), the
+/// probabilities. Options: the inner engine (its input is the Ph × Pw window, Ph ≤ H, Pw ≤ W), the
 /// full-size preprocessing, overlap and sigma (nnU-Net's 0.5 and 1/8). Memory: window,
 /// probability and accumulator buffers sized for the inner engine's MaxBatch windows and MaxBatch
 /// frames, made here; nothing per call. Not thread-safe: the inference stage owns it.
@@ -20,7 +21,7 @@ namespace MedSeg.Core.Inference;
 public sealed class TiledEngine : ISegmentationEngine
 {
     private readonly IProbabilityEngine _inner;
-    private readonly int _c, _h, _w, _p, _k;
+    private readonly int _c, _h, _w, _ph, _pw, _k;
     private readonly (int Y, int X)[] _windows;
     private readonly float[] _importance, _weight, _windowIn, _windowOut, _sum;
 
@@ -31,26 +32,27 @@ public sealed class TiledEngine : ISegmentationEngine
         ArgumentNullException.ThrowIfNull(full);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         var patch = inner.Contract;
-        if (patch.Width != patch.Height) throw new ArgumentException($"the inner engine's input must be a square patch, not {patch.Width}×{patch.Height}", nameof(inner));
-        (_c, _h, _w, _p, _k) = (full.Channels, full.Height, full.Width, patch.Width, patch.OutputChannels);
-        if (_c != patch.Channels) throw new ArgumentException($"the patch engine takes {patch.Channels} channels, the frames have {_c}", nameof(full));
-        if (_p > _h || _p > _w) throw new ArgumentOutOfRangeException(nameof(inner), _p, $"the patch must fit the {_w}×{_h} input");
+        (_c, _h, _w, _ph, _pw, _k) = (full.Channels, full.Height, full.Width, patch.Height, patch.Width, patch.OutputChannels);
+        if (_c != patch.Channels) throw new ArgumentException($"the window engine takes {patch.Channels} channels, the frames have {_c}", nameof(full));
+        if (_ph > _h || _pw > _w) throw new ArgumentOutOfRangeException(nameof(inner), $"{_pw}×{_ph}", $"the window must fit the {_w}×{_h} input");
         _inner = inner;
         MaxBatch = maxBatch;
-        _windows = [.. from y in SlidingWindows.Starts(_h, _p, overlap) from x in SlidingWindows.Starts(_w, _p, overlap) select (y, x)];
-        _importance = SlidingWindows.Gaussian(_p, _p, sigmaScale);
+        _windows = [.. from y in SlidingWindows.Starts(_h, _ph, overlap) from x in SlidingWindows.Starts(_w, _pw, overlap) select (y, x)];
+        _importance = SlidingWindows.Gaussian(_ph, _pw, sigmaScale);
         // Every frame's windows are the same, so the weight each pixel collects is computed once.
         _weight = new float[_h * _w];
         foreach (var (y, x) in _windows)
-            for (int r = 0; r < _p; r++)
-                for (int col = 0; col < _p; col++)
-                    _weight[(y + r) * _w + x + col] += _importance[r * _p + col];
-        _windowIn = new float[inner.MaxBatch * _c * _p * _p];
-        _windowOut = new float[inner.MaxBatch * _k * _p * _p];
+            for (int r = 0; r < _ph; r++)
+                for (int col = 0; col < _pw; col++)
+                    _weight[(y + r) * _w + x + col] += _importance[r * _pw + col];
+        _windowIn = new float[inner.MaxBatch * _c * _ph * _pw];
+        _windowOut = new float[inner.MaxBatch * _k * _ph * _pw];
         _sum = new float[maxBatch * _k * _h * _w];
-        Contract = patch with { Preprocess = full, Patch = _p, GflopPerFrame = patch.GflopPerFrame * _windows.Length };
+        // Patch states a square training patch; a rectangular window (a graph's input) states none.
+        Contract = patch with { Preprocess = full, Patch = _ph == _pw ? _pw : 0, GflopPerFrame = patch.GflopPerFrame * _windows.Length };
         var d = inner.Description;
-        Description = d with { Model = $"{d.Model}, tiled {_windows.Length} × {_p}²", Height = _h, Width = _w, GflopPerFrame = Contract.GflopPerFrame };
+        string window = _ph == _pw ? $"{_pw}²" : $"{_pw}×{_ph}";
+        Description = d with { Model = $"{d.Model}, tiled {_windows.Length} × {window}", Height = _h, Width = _w, GflopPerFrame = Contract.GflopPerFrame };
     }
 
     public EngineDescription Description { get; }
@@ -63,7 +65,7 @@ public sealed class TiledEngine : ISegmentationEngine
     public void Infer(ReadOnlySpan<float> input, int batch, Span<byte> labels, Span<float> foreground)
     {
         if (batch < 1 || batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"must be 1–{MaxBatch}");
-        int plane = _h * _w, frameIn = _c * plane, patchPlane = _p * _p;
+        int plane = _h * _w, frameIn = _c * plane, patchPlane = _ph * _pw;
         if (input.Length < batch * frameIn) throw new ArgumentException($"expected {batch}×{_c}×{_h}×{_w} floats, got {input.Length}", nameof(input));
         if (labels.Length < batch * plane) throw new ArgumentException($"labels need {batch * plane} bytes", nameof(labels));
         bool wantFg = !foreground.IsEmpty;
@@ -80,8 +82,8 @@ public sealed class TiledEngine : ISegmentationEngine
             {
                 var (f, (y, x)) = Window(first + j);
                 for (int ch = 0; ch < _c; ch++)
-                    for (int r = 0; r < _p; r++)
-                        input.Slice(f * frameIn + ch * plane + (y + r) * _w + x, _p).CopyTo(_windowIn.AsSpan(((j * _c + ch) * _p + r) * _p, _p));
+                    for (int r = 0; r < _ph; r++)
+                        input.Slice(f * frameIn + ch * plane + (y + r) * _w + x, _pw).CopyTo(_windowIn.AsSpan(((j * _c + ch) * _ph + r) * _pw, _pw));
             }
             _inner.InferProbabilities(_windowIn.AsSpan(0, n * _c * patchPlane), n, _windowOut.AsSpan(0, n * _k * patchPlane));
             for (int j = 0; j < n; j++)
@@ -91,9 +93,9 @@ public sealed class TiledEngine : ISegmentationEngine
                 {
                     var target = sum.Slice((f * _k + k) * plane, plane);
                     var p = _windowOut.AsSpan((j * _k + k) * patchPlane, patchPlane);
-                    for (int r = 0; r < _p; r++)
-                        for (int col = 0; col < _p; col++)
-                            target[(y + r) * _w + x + col] += p[r * _p + col] * _importance[r * _p + col];
+                    for (int r = 0; r < _ph; r++)
+                        for (int col = 0; col < _pw; col++)
+                            target[(y + r) * _w + x + col] += p[r * _pw + col] * _importance[r * _pw + col];
                 }
             }
         }

@@ -33,6 +33,9 @@ public sealed class DataScienceBowlDataset : ISegmentationDataset
 
     public IReadOnlyList<string> ClassNames { get; } = ["background", "nucleus"];
 
+    /// <summary>Each sample reads its own files.</summary>
+    public bool ConcurrentLoads => true;
+
     public int Count => _samples.Length;
 
     public SampleInfo Describe(int index) => SampleLoader.Check(_samples, index);

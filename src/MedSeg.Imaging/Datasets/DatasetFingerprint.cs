@@ -67,18 +67,11 @@ public sealed record DatasetFingerprint(
         int channels = 1, withForeground = 0;
         string depth = "8-bit";
         using var values = new Mat();
-        for (int k = 0; k < take; k++)
+        int[] measured = Enumerable.Range(0, take).Select(k => pool[(int)((long)k * pool.Count / take)]).ToArray();
+        foreach (var loaded in SamplePrefetch.Load(data, measured, ct))
         {
-            ct.ThrowIfCancellationRequested();
-            LabeledImage s;
-            try
-            {
-                s = data.Load(pool[(int)((long)k * pool.Count / take)]);
-            }
-            catch (DatasetException)
-            {
-                continue; // a bad sample is the validator's to report, not a reason to stop planning
-            }
+            // A bad sample is the validator's to report, not a reason to stop planning.
+            if (loaded.Sample is not { } s) continue;
             using var _ = s;
             widths.Add(s.Image.Width);
             heights.Add(s.Image.Height);

@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace MedSeg.Imaging.Datasets;
 
 /// <summary>
-/// Loads every sample once and lists the ones training would choke on, so a user sees all
+/// Loads every sample once (the next ones decoding meanwhile, <see cref="SamplePrefetch"/>) and lists the ones training would choke on, so a user sees all
 /// broken files in one run instead of one crash per epoch.
 /// </summary>
 public static class DatasetValidator
@@ -18,34 +18,31 @@ public static class DatasetValidator
         ArgumentNullException.ThrowIfNull(ds);
         var bad = new List<BadSample>();
         int classCount = ds.ClassNames.Count;
-        for (int i = 0; i < ds.Count; i++)
+        foreach (var loaded in SamplePrefetch.Load(ds, Enumerable.Range(0, ds.Count).ToArray(), ct))
         {
-            ct.ThrowIfCancellationRequested();
-            string source = ds.Describe(i).Source;
-            string? reason = Check(ds, i, source, classCount);
+            string source = ds.Describe(loaded.Index).Source;
+            string? reason = Check(loaded, source, classCount);
             if (reason is not null)
             {
-                bad.Add(new BadSample(i, source, reason));
+                bad.Add(new BadSample(loaded.Index, source, reason));
             }
 
-            progress?.Report(i + 1);
+            progress?.Report(loaded.Position + 1);
         }
 
         return bad;
     }
 
-    private static string? Check(ISegmentationDataset ds, int index, string source, int classCount)
+    private static string? Check(PrefetchedSample loaded, string source, int classCount)
     {
-        try
-        {
-            using LabeledImage sample = ds.Load(index);
-            return CheckContent(sample.Image, sample.Mask, classCount);
-        }
-        catch (DatasetException e)
+        if (loaded.Error is { } e)
         {
             // The failing file may be the mask rather than the image named by Source.
             return e.Path == source ? e.Reason : $"{e.Path}: {e.Reason}";
         }
+
+        using LabeledImage sample = loaded.Sample!;
+        return CheckContent(sample.Image, sample.Mask, classCount);
     }
 
     private static string? CheckContent(Mat image, Mat mask, int classCount)

@@ -17,6 +17,12 @@ public interface ISegmentationDataset
     /// <summary>In-plane pixel spacing in mm when the source states it (NIfTI, DICOM), else null; the fingerprint reports it.</summary>
     double? Spacing => null;
 
+    /// <summary>
+    /// True when <see cref="Load"/> may run on several threads at once (each sample its own files,
+    /// no shared reader); passes over the set then decode on every core (<see cref="SamplePrefetch"/>).
+    /// </summary>
+    bool ConcurrentLoads => false;
+
     SampleInfo Describe(int index);
 
     /// <summary>Loads one sample. Throws <see cref="DatasetException"/> naming the file and the reason.</summary>

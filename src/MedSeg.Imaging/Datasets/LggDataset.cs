@@ -36,6 +36,9 @@ public sealed class LggDataset : ISegmentationDataset
 
     public IReadOnlyList<string> ClassNames { get; } = ["background", "tumor"];
 
+    /// <summary>Each sample reads its own files.</summary>
+    public bool ConcurrentLoads => true;
+
     public int Count => _samples.Length;
 
     public SampleInfo Describe(int index) => SampleLoader.Check(_samples, index);

@@ -30,6 +30,9 @@ public sealed class MontgomeryDataset : ISegmentationDataset
 
     public IReadOnlyList<string> ClassNames { get; } = ["background", "lung"];
 
+    /// <summary>Each sample reads its own files.</summary>
+    public bool ConcurrentLoads => true;
+
     public int Count => _samples.Length;
 
     public SampleInfo Describe(int index) => SampleLoader.Check(_samples, index);

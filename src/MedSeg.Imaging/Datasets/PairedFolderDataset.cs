@@ -50,6 +50,9 @@ public sealed class PairedFolderDataset : ISegmentationDataset
 
     public IReadOnlyList<string> Notes => _classes.Value.Notes;
 
+    /// <summary>Each sample reads its own files.</summary>
+    public bool ConcurrentLoads => true;
+
     public int Count => _samples.Length;
 
     public SampleInfo Describe(int index) => SampleLoader.Check(_samples, index);
@@ -90,19 +93,28 @@ public sealed class PairedFolderDataset : ISegmentationDataset
 
     private long[] CountPixelsPerId()
     {
+        // One read of every mask, on every core (at most four masks decoded at once).
         var pixels = new long[256];
-        foreach (string path in _masks.AllMasks)
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 4) };
+        Parallel.ForEach(_masks.AllMasks.ToArray(), parallel, static () => new long[256], static (path, _, counts) =>
         {
             try
             {
                 using Mat labels = ImageIo.ReadLabels(path);
-                foreach (byte id in labels.AsSpan<byte>()) pixels[id]++;
+                foreach (byte id in labels.AsSpan<byte>()) counts[id]++;
             }
             catch (DatasetException)
             {
                 // A broken mask must not stop opening the set; DatasetValidator reports it per sample.
             }
-        }
+            return counts;
+        }, counts =>
+        {
+            lock (pixels)
+            {
+                for (int id = 0; id < counts.Length; id++) pixels[id] += counts[id];
+            }
+        });
 
         return pixels;
     }

@@ -35,6 +35,9 @@ public sealed class PaletteDataset : ISegmentationDataset
 
     public IReadOnlyList<string> ClassNames => _palette.ClassNames;
 
+    /// <summary>Each sample reads its own files.</summary>
+    public bool ConcurrentLoads => true;
+
     public int Count => _samples.Length;
 
     public SampleInfo Describe(int index) => SampleLoader.Check(_samples, index);

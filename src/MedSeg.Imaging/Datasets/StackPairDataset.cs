@@ -151,16 +151,23 @@ public sealed class StackPairDataset : ISegmentationDataset, IDisposable
     {
         SampleInfo s = Describe(index);
         int z = _slice[index];
-        Mat image = ReadSlice(_image, z);
         try
         {
-            using Mat raw = ReadSlice(_labels, z);
-            return new LabeledImage(s.Id, image, ToMask(raw, _labels.NameOf(z)));
+            Mat image = ReadSlice(_image, z);
+            try
+            {
+                using Mat raw = ReadSlice(_labels, z);
+                return new LabeledImage(s.Id, image, ToMask(raw, _labels.NameOf(z)));
+            }
+            catch
+            {
+                image.Dispose();
+                throw;
+            }
         }
-        catch
+        catch (MedicalFormatException e)
         {
-            image.Dispose();
-            throw;
+            throw DatasetException.From(e);
         }
     }
 

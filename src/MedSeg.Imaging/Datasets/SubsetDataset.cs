@@ -36,6 +36,9 @@ public sealed class SubsetDataset : ISegmentationDataset
 
     public IReadOnlyList<string> ClassNames => _inner.ClassNames;
 
+    /// <summary>As the set it selects from.</summary>
+    public bool ConcurrentLoads => _inner.ConcurrentLoads;
+
     public int Count => _indices.Length;
 
     public IReadOnlyList<string> Notes => _inner.Notes;

@@ -14,6 +14,9 @@ namespace MedSeg.Imaging.Datasets;
 /// Memory: only the headers are read at open (slice counts, voxel size); one case's volumes are held at a time,
 /// opened when a sample of it is loaded. Training, validation and fingerprinting load in index
 /// order, so each case is read once per pass. Only a 4-D file's first volume and channel 0 are read.
+/// A case whose voxels cannot be read (damaged gzip, short data) fails as a <see cref="DatasetException"/>
+/// naming its file when one of its slices loads, never at open. Without dataset.json labels the class ids
+/// are the largest over every label volume, read when the class names are first asked for.
 /// </remarks>
 public sealed class VolumeFolderDataset : ISegmentationDataset, IDisposable
 {
@@ -31,6 +34,8 @@ public sealed class VolumeFolderDataset : ISegmentationDataset, IDisposable
     private readonly List<string> _notes = [];
     private readonly Lock _gate = new();
     private (int Case, StackPairDataset Pair)? _open;
+    // A case that failed to open fails the same way for each of its slices without being decompressed again.
+    private readonly Dictionary<int, DatasetException> _unreadable = [];
 
     public VolumeFolderDataset(string root)
     {
@@ -94,8 +99,22 @@ public sealed class VolumeFolderDataset : ISegmentationDataset, IDisposable
         if (_open is { } open && open.Case == c) return open.Pair;
         _open?.Pair.Dispose();
         _open = null;
+        if (_unreadable.TryGetValue(c, out var failed)) throw new DatasetException(failed.Path, failed.Reason, failed);
         Case k = _cases[c];
-        var pair = StackPairDataset.Open($"{StackPairDataset.Prefix}{k.Image}?labels={k.Labels}");
+        // The voxels are first decompressed here, not at open: a damaged case is its slices' problem.
+        StackPairDataset pair;
+        try
+        {
+            pair = StackPairDataset.Open($"{StackPairDataset.Prefix}{k.Image}?labels={k.Labels}");
+        }
+        catch (Formats.MedicalFormatException e)
+        {
+            throw _unreadable[c] = DatasetException.From(e);
+        }
+        catch (ArgumentException e)
+        {
+            throw _unreadable[c] = new DatasetException(k.Image, e.Message, e); // image and labels do not pair
+        }
         if (pair.Count != k.Slices)
         {
             pair.Dispose();
@@ -132,12 +151,20 @@ public sealed class VolumeFolderDataset : ISegmentationDataset, IDisposable
     private IReadOnlyList<string> FindClassNames()
     {
         if (ReadLabelNames(Path.Combine(_root, DescriptionFile)) is { } named) return named;
-        // No names: the largest id over every case, which reads each label volume once.
-        int classes = 1;
+        // No names: the largest id over every case, which reads each label volume once (on first use, not at open).
+        int classes = 1, unreadable = 0;
         for (int c = 0; c < _cases.Length; c++)
         {
-            lock (_gate) classes = Math.Max(classes, PairOf(c).ClassNames.Count - 1);
+            try
+            {
+                lock (_gate) classes = Math.Max(classes, PairOf(c).ClassNames.Count - 1);
+            }
+            catch (DatasetException)
+            {
+                unreadable++; // its slices fail by name when loaded; the validator lists them
+            }
         }
+        if (unreadable > 0) _notes.Add($"{unreadable} case(s) unreadable: not counted for class ids");
         _notes.Add($"no {DescriptionFile} labels: classes named by id (class1..class{classes})");
         return ["background", .. Enumerable.Range(1, classes).Select(static i => $"class{i}")];
     }

@@ -40,6 +40,9 @@ public sealed class SyntheticDataset : ISegmentationDataset
         return new SampleInfo($"{_task.ToString().ToLowerInvariant()}-{index:D5}", null, $"{Name}#{index}");
     }
 
+    /// <summary>Each sample is generated from its own seed.</summary>
+    public bool ConcurrentLoads => true;
+
     public LabeledImage Load(int index)
     {
         var info = Describe(index);

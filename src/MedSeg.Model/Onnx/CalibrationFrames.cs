@@ -14,8 +14,9 @@ public static class CalibrationFrames
 {
     public const int DefaultCount = 32;
 
+    /// <param name="window">A patch graph's window (its input): each image gives one window of the tiler's, their positions taken in turn; null: whole images.</param>
     public static (IReadOnlyList<float[]> Frames, string Source) Load(string? spec, CheckpointInfo info, TensorLayout layout,
-                                                                       int count = DefaultCount, CancellationToken ct = default)
+                                                                       int count = DefaultCount, int? window = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(info);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
@@ -37,8 +38,24 @@ public static class CalibrationFrames
         using (var preprocessor = new Preprocessor(info.Preprocess)) prepared = new PreparedDataset(data, indices, preprocessor, null, ct);
         var frames = new float[n][];
         for (int i = 0; i < n; i++)
-            frames[i] = layout == TensorLayout.Nhwc ? ToNhwc(prepared.Image(i), prepared.Channels, prepared.Height * prepared.Width) : prepared.Image(i).ToArray();
+        {
+            var (image, h, w) = window is { } p ? (Window(prepared.Image(i), prepared.Channels, prepared.Height, prepared.Width, p, i), p, p)
+                                                : (prepared.Image(i).ToArray(), prepared.Height, prepared.Width);
+            frames[i] = layout == TensorLayout.Nhwc ? ToNhwc(image, prepared.Channels, h * w) : image;
+        }
         return (frames, $"{data.Name} ({n} of {data.Count} images)");
+    }
+
+    /// <summary>The <paramref name="k"/>-th (cyclically) of the sliding windows over a C×H×W image.</summary>
+    private static float[] Window(ReadOnlySpan<float> chw, int channels, int height, int width, int p, int k)
+    {
+        int[] ys = SlidingWindows.Starts(height, p, SlidingWindows.DefaultOverlap), xs = SlidingWindows.Starts(width, p, SlidingWindows.DefaultOverlap);
+        int y0 = ys[k % (ys.Length * xs.Length) / xs.Length], x0 = xs[k % xs.Length];
+        var window = new float[channels * p * p];
+        for (int c = 0; c < channels; c++)
+            for (int y = 0; y < p; y++)
+                chw.Slice((c * height + y0 + y) * width + x0, p).CopyTo(window.AsSpan((c * p + y) * p, p));
+        return window;
     }
 
     private static float[] ToNhwc(ReadOnlySpan<float> chw, int channels, int plane)

@@ -27,8 +27,13 @@ public static class UNetOnnxExporter
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(info);
         options.Validate();
-        if (options.Window is { } window) info = info with { Preprocess = info.Preprocess with { Width = window, Height = window } };
+        var whole = info.Preprocess;
+        if (options.Window is { } window) info = info with { Preprocess = whole with { Width = window, Height = window } };
         var contract = Contract(info, options, checkpointSha256);
+        // A window smaller than the input makes a patch model: its windows are cut from images
+        // resized to the checkpoint's input, as the checkpoint's own tiler cuts them (WindowRule.ForGraph).
+        if (info.Preprocess.Width < whole.Width || info.Preprocess.Height < whole.Height)
+            contract = (contract with { Inference = InferenceMode.SlidingWindow, TiledInput = (whole.Width, whole.Height) }).Validate();
 
         // 1. The network the graph is written from: batch norm folded away (eval-mode statistics).
         var plain = model.Options.BatchNorm ? BatchNormFolding.Fold(model) : model;
@@ -64,6 +69,17 @@ public static class UNetOnnxExporter
         {
             if (!ReferenceEquals(plain, model)) plain.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The window `export-onnx` writes a checkpoint's graph for: a patch-trained checkpoint's patch
+    /// (its windows over the resized input are then the .onnx's, so both give the same labels);
+    /// null for a whole-image model, whose graph takes its whole input.
+    /// </summary>
+    public static int? TrainedWindow(CheckpointInfo info)
+    {
+        var plan = WindowRule.ForCheckpoint(info.Preprocess, info.Patch).For(null);
+        return plan.Tiled ? plan.WindowWidth : null;
     }
 
     /// <summary>The contract an export of <paramref name="info"/> states.</summary>

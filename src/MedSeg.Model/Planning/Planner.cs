@@ -10,6 +10,9 @@ namespace MedSeg.Model.Planning;
 /// </summary>
 public static class Planner
 {
+    /// <summary>An input of up to this many MaxPatch² patches' pixels trains whole rather than in patches.</summary>
+    private const double WholeImageSlack = 1.25;
+
     public static TrainingPlan Plan(DatasetFingerprint f, PlannerOptions options, IStepTimer timer)
     {
         ArgumentNullException.ThrowIfNull(f);
@@ -91,12 +94,14 @@ public static class Planner
             }
         }
 
-        // 3. Patch: the whole image when it fits MaxPatch, else the largest multiple that does,
+        // 3. Patch: the whole image when it fits MaxPatch (or holds at most a quarter more pixels than
+        //    a MaxPatch² patch: a 256×304 chest X-ray trains whole, not as 256² crops that miss its
+        //    edges and then need two windows per frame), else the largest multiple that does,
         //    with Gaussian-weighted sliding windows at inference. Batch: 4 at 256², more for
         //    smaller patches (the same pixels per step), at least 2 (batch norm), and — nnU-Net's
         //    cap — one batch covers at most 5 % of the data set's pixels: on a small set a smaller
         //    batch buys more optimizer steps in the same budget, and steps are what a short run lacks.
-        bool whole = width <= o.MaxPatch && height <= o.MaxPatch;
+        bool whole = (width <= o.MaxPatch && height <= o.MaxPatch) || (long)width * height <= WholeImageSlack * o.MaxPatch * o.MaxPatch;
         int patch = whole ? 0 : Math.Min(Math.Min(width, height) / m * m, o.MaxPatch / m * m);
         int stepWidth = whole ? width : patch, stepHeight = whole ? height : patch;
         double stepPixels = (double)stepWidth * stepHeight;

@@ -30,10 +30,11 @@ public sealed class PreparedDataset
         _masks = new byte[indices.Count][];
         _ids = new string[indices.Count];
         _native = new NativeMask?[indices.Count];
-        for (int k = 0; k < indices.Count; k++)
+        foreach (var loaded in SamplePrefetch.Load(source, indices, ct))
         {
-            ct.ThrowIfCancellationRequested();
-            using var sample = source.Load(indices[k]);
+            int k = loaded.Position;
+            if (loaded.Error is { } error) throw error;
+            using var sample = loaded.Sample!;
             _ids[k] = sample.Id;
             _images[k] = new float[Channels * Height * Width];
             _masks[k] = new byte[Height * Width];

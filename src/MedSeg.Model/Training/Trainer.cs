@@ -187,11 +187,12 @@ public static class Trainer
         return (lossSum, samples);
     }
 
-    private static IEnumerable<OpenCvSharp.Mat> LoadImages(ISegmentationDataset data, IEnumerable<int> indices)
+    private static IEnumerable<OpenCvSharp.Mat> LoadImages(ISegmentationDataset data, IReadOnlyList<int> indices)
     {
-        foreach (int i in indices)
+        foreach (var loaded in SamplePrefetch.Load(data, indices))
         {
-            using var s = data.Load(i);
+            if (loaded.Error is { } error) throw error;
+            using var s = loaded.Sample!;
             yield return s.Image;
         }
     }

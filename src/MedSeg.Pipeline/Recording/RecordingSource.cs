@@ -47,6 +47,8 @@ public sealed class RecordingSource : IFrameSource
     /// <summary>Where the readable part of the session ended on the last pass (null while playing).</summary>
     public RecordingEnd? End { get; private set; }
 
+    public (int Width, int Height)? FrameSize => _header.Width > 0 && _header.Height > 0 ? (_header.Width, _header.Height) : null;
+
     /// <summary>The session file replayed.</summary>
     public string Path => _options.Path;
 

@@ -4,7 +4,7 @@ namespace MedSeg.Pipeline.Session;
 /// <remarks>Whether the session disposes it is <see cref="SessionEngine.OwnedBySession"/>.</remarks>
 public sealed class FixedEngineLoader(SessionEngine engine) : ISessionEngineLoader
 {
-    public SessionEngine Load(EngineSection spec, int maxBatch) =>
+    public SessionEngine Load(EngineSection spec, int maxBatch, (int Width, int Height)? frameSize) =>
         maxBatch <= engine.Engine.MaxBatch
             ? engine
             : throw new ArgumentOutOfRangeException("batcher.maxBatch", maxBatch, $"exceeds the prepared engine's MaxBatch {engine.Engine.MaxBatch}");

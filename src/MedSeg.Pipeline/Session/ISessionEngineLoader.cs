@@ -5,5 +5,7 @@ namespace MedSeg.Pipeline.Session;
 public interface ISessionEngineLoader
 {
     /// <param name="maxBatch">The batcher's MaxBatch: the engine prepares its staging buffers for it.</param>
-    SessionEngine Load(EngineSection engine, int maxBatch);
+    /// <param name="frameSize">The largest frame size the sources declare before their first frame (null: none
+    /// declares one): a model with one fixed input tiles frames larger than it (<c>WindowRule</c>).</param>
+    SessionEngine Load(EngineSection engine, int maxBatch, (int Width, int Height)? frameSize);
 }

@@ -42,8 +42,9 @@ public static class SessionBuilder
             PipelineMode[] modes = [.. spec.Sources.Select((s, i) => SpecWords.Mode(s.Mode, $"sources[{i}].mode") ?? (SourceFactory.IsLive(s.Uri) ? PipelineMode.Newest : PipelineMode.All))];
             bool allLive = modes.All(static m => m == PipelineMode.Newest);
 
-            // 3. The one model, loaded with the one threshold that postprocessing uses too.
-            engine = engines.Load(spec.Engine, spec.Batcher.MaxBatch);
+            // 3. The one model, loaded with the one threshold that postprocessing uses too, and for the
+            //    frames the sources declare (the engine is built before any frame arrives).
+            engine = engines.Load(spec.Engine, spec.Batcher.MaxBatch, DeclaredFrameSize(sources));
 
             // 4. Sinks the spec names: a mailbox per stream (view), a recorder per stream, a label sender per igtl stream.
             var mailboxes = spec.Sinks.View.Enabled ? Enumerable.Range(0, streams).Select(i => new RenderMailbox(streams == 1 ? null : i)).ToArray() : [];
@@ -82,6 +83,13 @@ public static class SessionBuilder
             foreach (var pool in pools) pool.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The largest width and height among the sizes the sources declare; null when none declares one.</summary>
+    private static (int Width, int Height)? DeclaredFrameSize(IReadOnlyList<IFrameSource> sources)
+    {
+        var sizes = sources.Select(static s => s.FrameSize).OfType<(int Width, int Height)>().ToList();
+        return sizes.Count == 0 ? null : (sizes.Max(static s => s.Width), sizes.Max(static s => s.Height));
     }
 
     private static SessionRecorder Recorder(SessionSpec spec, int stream, IFrameSource source, SessionEngine engine)

@@ -17,5 +17,13 @@ public interface IFrameSource
     /// <summary>One line for logs and reports, e.g. "synthetic lesion 128×128 @ 25 fps".</summary>
     string Description { get; }
 
+    /// <summary>
+    /// The size of every frame, when the source knows it before the first frame (a slice stack, a
+    /// synthetic phantom, a recording, a video file); null: known only once frames arrive (a camera,
+    /// a stream URL, OpenIGTLink).
+    /// The session builder prepares the model for it (a foreign sliding-window graph tiles larger frames at their own size).
+    /// </summary>
+    (int Width, int Height)? FrameSize => null;
+
     Task RunAsync(ChannelWriter<Frame> output, CancellationToken ct);
 }

@@ -45,6 +45,8 @@ public sealed class SliceStackSource : IFrameSource, ISourceDiagnostics, IDispos
 
     public ISliceStack Stack => _stack;
 
+    public (int Width, int Height)? FrameSize => (_stack.Width, _stack.Height);
+
     public SourceProblemLog Problems { get; }
 
     public DisplayWindow? Window => _stack.Window;

@@ -50,6 +50,8 @@ public sealed class SyntheticSource : IFrameSource
         }
     }
 
+    public (int Width, int Height)? FrameSize => (_width, _height);
+
     /// <summary>The probe's fan when the frames are pre-scan; null otherwise.</summary>
     public SectorGeometry? Sector => _preScan?.Geometry;
 

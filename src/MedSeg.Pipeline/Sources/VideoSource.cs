@@ -29,6 +29,7 @@ public sealed class VideoSource : IFrameSource, ISourceDiagnostics
     private readonly VideoSourceOptions _options;
     private readonly FramePool _pool;
     private readonly ILogger _logger;
+    private readonly Lazy<(int Width, int Height)?> _frameSize;
     private long _reconnects;
 
     public VideoSource(VideoSourceOptions options, FramePool pool, ILogger? logger = null)
@@ -39,6 +40,7 @@ public sealed class VideoSource : IFrameSource, ISourceDiagnostics
         _pool = pool;
         _logger = logger ?? NullLogger.Instance;
         Problems = new SourceProblemLog(Description, logger);
+        _frameSize = new Lazy<(int Width, int Height)?>(ProbeFileSize);
     }
 
     public string Description =>
@@ -48,6 +50,13 @@ public sealed class VideoSource : IFrameSource, ISourceDiagnostics
     public SourceProblemLog Problems { get; }
 
     public DisplayWindow? Window => null;
+
+    /// <summary>
+    /// A file's frame size, probed once (its container states it); null for a camera, a stream URL
+    /// or a live target (their size is known once they deliver) and for a file OpenCV cannot open
+    /// (RunAsync reports that).
+    /// </summary>
+    public (int Width, int Height)? FrameSize => _frameSize.Value;
 
     /// <summary>Times the device was lost and reopened (or an open was retried).</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
@@ -123,6 +132,13 @@ public sealed class VideoSource : IFrameSource, ISourceDiagnostics
         {
             capture?.Dispose();
         }
+    }
+
+    private (int Width, int Height)? ProbeFileSize()
+    {
+        if (_options.IsLive || !File.Exists(_options.Target)) return null;
+        using var capture = new VideoCapture(_options.Target);
+        return capture.IsOpened() && capture.FrameWidth > 0 && capture.FrameHeight > 0 ? (capture.FrameWidth, capture.FrameHeight) : null;
     }
 
     private VideoCapture? Open()

@@ -7,21 +7,21 @@ public sealed class TiledEngineTests
 {
     /// <summary>A patch "network" whose class probabilities are a pure function of each input pixel, so any
     /// correct weighted average of overlapping windows gives back exactly that function of the frame.</summary>
-    private sealed class PixelwiseEngine(int patch, int classes, int maxBatch) : IProbabilityEngine
+    private sealed class PixelwiseEngine(int patch, int classes, int maxBatch, int? patchWidth = null) : IProbabilityEngine
     {
         public List<int> Batches { get; } = [];
         public ModelContract Contract { get; } = new ModelContract
         {
             Model = "pixelwise", ClassNames = [.. Enumerable.Range(0, classes).Select(static c => $"c{c}")],
-            Preprocess = new PreprocessOptions { Width = patch, Height = patch },
+            Preprocess = new PreprocessOptions { Width = patchWidth ?? patch, Height = patch },
         }.Validate();
-        public EngineDescription Description => new("pixelwise", "cpu", 1, patch, patch, Contract.ClassNames, 1);
+        public EngineDescription Description => new("pixelwise", "cpu", 1, patch, patchWidth ?? patch, Contract.ClassNames, 1);
         public int MaxBatch => maxBatch;
 
         public void InferProbabilities(ReadOnlySpan<float> input, int batch, Span<float> probabilities)
         {
             Batches.Add(batch);
-            int plane = patch * patch, k = Contract.OutputChannels;
+            int plane = patch * (patchWidth ?? patch), k = Contract.OutputChannels;
             for (int n = 0; n < batch; n++)
                 for (int i = 0; i < plane; i++)
                 {
@@ -65,6 +65,28 @@ public sealed class TiledEngineTests
             Assert.Equal(classes == 2 ? v : 1 - (expected == 0 ? 0.9f : 0.1f / (classes - 1)), foreground[i], 5);
         }
         Assert.Equal((40, 24, 16), (tiled.Contract.Width, tiled.Contract.Height, tiled.Contract.Patch));
+    }
+
+    [Fact]
+    public void Infer_RectangularWindow_EveryPixelAsIfTheWholeFrameWereOneWindow()
+    {
+        // A fixed-input graph need not be square: 40×24 frames in 24 wide × 16 high windows (x 0, 8, 16; y 0, 8).
+        var inner = new PixelwiseEngine(16, 2, maxBatch: 3, patchWidth: 24);
+        using var tiled = new TiledEngine(inner, new PreprocessOptions { Width = 40, Height = 24 }, maxBatch: 1);
+        var input = Frames(1, 40, 24);
+        var labels = new byte[40 * 24];
+        var foreground = new float[labels.Length];
+
+        tiled.Infer(input, 1, labels, foreground);
+
+        Assert.Equal(6, tiled.Windows);
+        Assert.Contains("tiled 6 × 24×16", tiled.Description.Model);
+        Assert.Equal(0, tiled.Contract.Patch);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            Assert.Equal(input[i] > 0.5 ? 1 : 0, labels[i]);
+            Assert.Equal(input[i], foreground[i], 5);
+        }
     }
 
     [Fact]

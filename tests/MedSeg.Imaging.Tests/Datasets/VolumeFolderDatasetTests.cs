@@ -50,6 +50,48 @@ public sealed class VolumeFolderDatasetTests : IDisposable
         Assert.Contains(ds.Notes, n => n.Contains("no dataset.json labels"));
     }
 
+    [Theory]
+    [InlineData("crc")]
+    [InlineData("truncated")]
+    public void Open_CorruptVoxelData_ConstructsAndTheCaseFailsNamedOnlyWhenItsSliceLoads(string damage)
+    {
+        // Opening reads headers only (slice counts, spacing) and names classes from dataset.json, so a
+        // case whose voxels cannot be decompressed costs nothing until one of its slices is asked for.
+        string root = TutorialLayouts.Write("decathlon", _dir.Combine("d"), count: 3, size: 32);
+        string broken = Path.Combine(root, "imagesTr", "la_002.nii.gz");
+        byte[] bytes = File.ReadAllBytes(broken);
+        if (damage == "crc") bytes[^8] ^= 0xFF;      // the trailer's CRC-32: every compressed byte still inflates
+        else bytes = bytes[..^40];                   // the end of the deflate stream and the trailer are gone
+        File.WriteAllBytes(broken, bytes);
+
+        using var ds = new VolumeFolderDataset(root);
+
+        Assert.Equal(9, ds.Count);
+        Assert.Equal(new[] { "background", "organ", "lesion" }, ds.ClassNames);
+        using (LabeledImage first = ds.Load(0)) Assert.Equal(new Size(32, 16), first.Image.Size());
+        var e = Assert.Throws<DatasetException>(() => ds.Load(3));
+        Assert.Contains("la_002.nii.gz", e.Message);
+        Assert.Equal(e.Message, Assert.Throws<DatasetException>(() => ds.Load(4)).Message); // each of its slices, the same reason
+        using (LabeledImage last = ds.Load(8)) Assert.Equal(new Size(32, 16), last.Image.Size());
+        // What `train` / `eval` check first: the case's slices are bad samples (--skip-bad leaves them out), not a crash.
+        Assert.Equal(new[] { 3, 4, 5 }, DatasetValidator.Validate(ds, null, CancellationToken.None).Select(static b => b.Index));
+    }
+
+    [Fact]
+    public void ClassNames_WithoutDatasetJson_UnreadableLabelCaseIsLeftOutAndFailsOnlyOnItsSlices()
+    {
+        string root = TutorialLayouts.Write("decathlon", _dir.Combine("d"), count: 3, size: 32);
+        File.Delete(Path.Combine(root, "dataset.json"));
+        string broken = Path.Combine(root, "labelsTr", "la_003.nii.gz");
+        File.WriteAllBytes(broken, File.ReadAllBytes(broken)[..^40]);
+
+        using var ds = new VolumeFolderDataset(root);
+
+        Assert.Equal(new[] { "background", "class1", "class2" }, ds.ClassNames);
+        Assert.Contains(ds.Notes, n => n.Contains("1 case(s) unreadable"));
+        Assert.Contains("la_003.nii.gz", Assert.Throws<DatasetException>(() => ds.Load(6)).Message);
+    }
+
     [Fact]
     public void Open_ImageWithoutLabels_IsSkippedAndSaid()
     {

@@ -17,9 +17,12 @@ public sealed class SessionBuilderTests : IDisposable
 
         public ThresholdEngine? Engine { get; private set; }
 
-        public SessionEngine Load(EngineSection engine, int maxBatch)
+        public (int Width, int Height)? FrameSize { get; private set; }
+
+        public SessionEngine Load(EngineSection engine, int maxBatch, (int Width, int Height)? frameSize)
         {
             MaxBatch = maxBatch;
+            FrameSize = frameSize;
             Engine = new ThresholdEngine(32, 32, maxBatch);
             return new SessionEngine(Engine, new PreprocessOptions { Width = 32, Height = 32 }, engine.Threshold ?? checkpointThreshold, null);
         }
@@ -135,6 +138,19 @@ public sealed class SessionBuilderTests : IDisposable
             Assert.Equal(0.7, session.Engine.Threshold);
             Assert.Equal(0.7, session.Pipeline.Options.Postprocess.Threshold);
         }
+    }
+
+    [Fact]
+    public void Build_DeclaredFrameSizes_TheLargestReachesTheLoader()
+    {
+        // A fixed-input model decides its windows before any frame arrives, from the sizes the sources declare.
+        var spec = TwoStreams();
+        spec.Sources[1].Uri = "synthetic:lungs?fps=0&frames=9&size=48&seed=2";
+        var loader = new Loader();
+        using (SessionBuilder.Build(spec, loader)) Assert.Equal((48, 48), loader.FrameSize);
+
+        spec.Sources = [new() { Uri = "video:/nonexistent/clip.mp4" }]; // a video's size is known only once it is open
+        using (SessionBuilder.Build(spec, loader)) Assert.Null(loader.FrameSize);
     }
 
     [Fact]

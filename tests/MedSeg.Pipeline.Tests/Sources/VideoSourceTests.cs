@@ -27,6 +27,17 @@ public sealed class VideoSourceTests : IDisposable
     }
 
     [Fact]
+    public void FrameSize_File_ProbedBeforeTheFirstFrame_LiveTargetUnknown()
+    {
+        // A fixed-input model is prepared for it when the session is built, before any frame is read.
+        string file = Ffmpeg("size.avi", "mjpeg");
+
+        Assert.Equal((64, 48), ((IFrameSource)new VideoSource(new VideoSourceOptions { Target = file, Gray = true }, _pool)).FrameSize);
+        Assert.Null(((IFrameSource)new VideoSource(new VideoSourceOptions { Target = file, Live = true }, _pool)).FrameSize);
+        Assert.Null(((IFrameSource)new VideoSource(new VideoSourceOptions { Target = Path.Combine(_dir, "missing.mp4") }, _pool)).FrameSize);
+    }
+
+    [Fact]
     public async Task RunAsync_GreyLoop_WrapsAroundTheFile()
     {
         string file = Ffmpeg("loop.mp4", "libx264");

@@ -26,7 +26,7 @@ public sealed class EngineSection
     [YamlMember(Order = 6, Description = "int8: data spec whose images calibrate the quantization; empty (default): the checkpoint's training data")]
     public string? Calibration { get; set; }
 
-    [YamlMember(Order = 7, Description = "auto (default): a model trained on patches smaller than its input runs by Gaussian-weighted sliding windows, as `eval` does | off: whole frames at the input size")]
+    [YamlMember(Order = 7, Description = "auto (default): a model trained on patches smaller than its input, or a .onnx whose contract says inference: sliding-window (an export of such a checkpoint, or a foreign patch model's sidecar), runs by Gaussian-weighted sliding windows, as `eval` does | off: whole frames at the input size")]
     public string Tiling { get; set; } = "auto";
 
     [YamlMember(Order = 8, Description = "ONNX Runtime with 2+ threads: duringrun (default; workers spin only inside a call) | off (never spin: best on a machine shared with other load) | always (ONNX Runtime's default)")]

@@ -151,6 +151,34 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void As_TheOptionsAfterTheUsersFlags_IsWhatPlanJsonShowsAndWhatAResumeContinues()
+    {
+        var plan = Planner.Plan(Fingerprint(512, "8-bit", 0, 255), new PlannerOptions(), new FixedTimer(0.5));
+        var planned = plan.ApplyTo(new TrainOptions { Data = "x", OutDir = "y" });
+        // As `train --size 256 --batch-size 2 --schedule None --steps-per-epoch 5` leaves them:
+        var flagged = planned with
+        {
+            Preprocess = planned.Preprocess with { Width = 256, Height = 256 }, Patch = null, BatchSize = 2,
+            Schedule = LrSchedule.None, StepsPerEpoch = 5,
+        };
+
+        var shown = plan.As(flagged);
+
+        Assert.Equal((512, 512, 256, 4), (plan.InputWidth, plan.InputHeight, plan.Patch, plan.BatchSize)); // the plan itself is unchanged
+        Assert.Equal((256, 256, 0, 2), (shown.InputWidth, shown.InputHeight, shown.Patch, shown.BatchSize));
+        Assert.False(shown.Tiled);
+        Assert.Equal("none", shown.Schedule);
+        Assert.Equal((5, planned.Epochs * 5, planned.Epochs), (shown.StepsPerEpoch, shown.Steps, shown.Epochs));
+        Assert.Contains(shown.Reasons, r => r.Contains("measured for the planned 512×512, 256² patches, batch 4"));
+        // A resume reads plan.json back: it continues with what ran, not with the plan before the flags.
+        var resumed = shown.ApplyTo(new TrainOptions { Data = "x", OutDir = "y" });
+        Assert.Equal((256, 256, (int?)null, 2, LrSchedule.None, 5),
+                     (resumed.Preprocess.Width, resumed.Preprocess.Height, resumed.Patch, resumed.BatchSize, resumed.Schedule, resumed.StepsPerEpoch));
+        // Untouched flags: no note about the costs.
+        Assert.DoesNotContain(plan.As(planned).Reasons, r => r.Contains("measured for the planned"));
+    }
+
+    [Fact]
     public void Plan_SmallSetOnASlowMachine_NoRefitWhenHalfTheStepsWouldStarveTheValidatedRun()
     {
         // 130 s less 2.5 s of validation at 0.5 s per step is 254 steps: halved, 127 would be under MinSteps (150).

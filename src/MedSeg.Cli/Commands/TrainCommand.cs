@@ -156,13 +156,13 @@ public static class TrainCommand
                 options = options with { Patch = pt >= Math.Min(pre.Width, pre.Height) ? null : pt };
                 overridden.Add("--patch");
             }
-            else if (options.Patch is { } planned && planned > Math.Min(pre.Width, pre.Height))
+            else if (options.Patch is { } planned && planned >= Math.Min(pre.Width, pre.Height))
             {
-                options = options with { Patch = null }; // --size made the input smaller than the planned patch
+                options = options with { Patch = null }; // --size made the input no larger than the planned patch: whole images
             }
             if (plan != null)
             {
-                plan = plan with { Overridden = overridden };
+                plan = plan.As(options) with { Overridden = overridden };
                 string json = Path.Combine(options.OutDir, "plan.json");
                 plan.Save(json);
                 PlanTable.Print(plan, json);

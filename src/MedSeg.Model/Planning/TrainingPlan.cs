@@ -58,7 +58,7 @@ public sealed record TrainingPlan
         BatchSize = BatchSize,
         Augment = Augment,
         LearningRate = LearningRate,
-        Schedule = Training.LrSchedule.Poly,
+        Schedule = Enum.TryParse<Training.LrSchedule>(Schedule, ignoreCase: true, out var schedule) ? schedule : Training.LrSchedule.Poly,
         Epochs = Epochs,
         StepsPerEpoch = StepsPerEpoch,
         WarmupSteps = WarmupSteps,
@@ -72,6 +72,30 @@ public sealed record TrainingPlan
         Final = Final,
         ValidationSamples = ValidationSamples,
     };
+
+    /// <summary>
+    /// The plan as the run will use it: the values <paramref name="o"/> trains with (the plan after
+    /// the user's flags), so plan.json and the table show what ran, and a resume continues it. The
+    /// measured costs stay those of the planned input; a note says so when a flag changed what they
+    /// were measured for.
+    /// </summary>
+    public TrainingPlan As(Training.TrainOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var effective = this with
+        {
+            InputWidth = o.Preprocess.Width, InputHeight = o.Preprocess.Height, Patch = o.Patch ?? 0, Preprocess = o.Preprocess,
+            BatchSize = o.BatchSize, Augment = o.Augment, LearningRate = o.LearningRate, Schedule = o.Schedule.ToString().ToLowerInvariant(),
+            WarmupSteps = o.WarmupSteps, SettleEpochs = o.SettleEpochs, ForegroundOversample = o.ForegroundOversample,
+            BatchDice = o.BatchDice, ValidationSamples = o.ValidationSamples, Final = o.Final,
+        };
+        // --steps-per-epoch 0 is one pass over the set, a count the plan does not know: the planned steps stay.
+        if (o.StepsPerEpoch > 0) effective = effective with { StepsPerEpoch = o.StepsPerEpoch, Steps = o.Epochs * o.StepsPerEpoch };
+        bool costChanged = effective.InputWidth != InputWidth || effective.InputHeight != InputHeight || effective.Patch != Patch || effective.BatchSize != BatchSize;
+        return costChanged
+            ? effective with { Reasons = [.. Reasons, $"flags changed the input, patch or batch: the cost line was measured for the planned {InputWidth}×{InputHeight}{(Tiled ? $", {Patch}² patches" : "")}, batch {BatchSize}"] }
+            : effective;
+    }
 
     public static TrainingPlan Load(string path) =>
         JsonSerializer.Deserialize<TrainingPlan>(File.ReadAllText(path), Checkpoint.JsonOptions)

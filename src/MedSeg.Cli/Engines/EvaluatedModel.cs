@@ -74,18 +74,14 @@ public sealed class EvaluatedModel : IDisposable
         var widths = new List<int>();
         var heights = new List<int>();
         int take = Math.Min(SizeProbe, indices.Count);
-        for (int k = 0; k < take; k++)
+        int[] probed = Enumerable.Range(0, take).Select(k => indices[(int)((long)k * indices.Count / take)]).ToArray();
+        // The validator reports bad samples; a size probe only skips them.
+        foreach (var loaded in SamplePrefetch.Load(data, probed))
         {
-            try
-            {
-                using var s = data.Load(indices[(int)((long)k * indices.Count / take)]);
-                widths.Add(s.Image.Width);
-                heights.Add(s.Image.Height);
-            }
-            catch (DatasetException)
-            {
-                // the validator reports bad samples; a size probe only skips them
-            }
+            if (loaded.Sample is not { } s) continue;
+            using var _ = s;
+            widths.Add(s.Image.Width);
+            heights.Add(s.Image.Height);
         }
         if (widths.Count == 0) return null;
         widths.Sort();

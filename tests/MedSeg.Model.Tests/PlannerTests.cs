@@ -38,6 +38,20 @@ public sealed class PlannerTests
         Assert.Equal(42, plan.InferenceMsPerFrame);
     }
 
+    [Theory]
+    [InlineData(2, 0.94, BinaryDice.Background)] // ISBI 2012: cells 255 around thin membranes
+    [InlineData(2, 0.06, BinaryDice.Foreground)] // the same set with membranes as foreground
+    [InlineData(2, 0.50, BinaryDice.Foreground)]
+    [InlineData(3, 0.94, BinaryDice.Foreground)] // multi-class: Dice over the foreground classes, as nnU-Net
+    public void Plan_BinaryDice_ScoresTheMinorityClass(int classes, double foreground, BinaryDice expected)
+    {
+        var f = Fingerprint(512, "8-bit", 0, 255, classes: classes) with { ForegroundFraction = foreground };
+        var plan = Planner.Plan(f, new PlannerOptions(), new FixedTimer(0.5));
+        Assert.Equal(expected, plan.BinaryDice);
+        Assert.Equal(expected, plan.ApplyTo(new TrainOptions { Data = "x", OutDir = "y" }).BinaryDice);
+        Assert.Equal(expected != BinaryDice.Foreground, plan.Reasons.Any(r => r.Contains("scores the background")));
+    }
+
     [Fact]
     public void Plan_CtInHounsfieldUnits_ClipsToForegroundPercentilesAndZScoresWithDatasetStats()
     {

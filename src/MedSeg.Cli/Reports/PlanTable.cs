@@ -1,3 +1,4 @@
+using MedSeg.Model;
 using MedSeg.Model.Planning;
 using MedSeg.Model.Training;
 using Spectre.Console;
@@ -19,7 +20,7 @@ public static class PlanTable
         t.AddRow("classes", Markup.Escape(string.Join(", ", f.ClassFrequencies.Select((q, i) => $"{i}: {q:P1}"))));
         t.AddRow("kind", Markup.Escape($"{p.DataKind} → {p.Preprocess.Normalization}"));
         t.AddRow("input", $"{p.InputWidth}×{p.InputHeight}" + (p.Tiled ? $", patches {p.Patch}² + sliding-window inference" : ", whole images"));
-        t.AddRow("batch / loss / lr", Markup.Escape($"{p.BatchSize} / {p.Loss}{(p.BatchDice ? " (batch Dice)" : "")} / Adam {p.LearningRate:G3}, {p.Schedule}, warm-up {p.WarmupSteps} steps"));
+        t.AddRow("batch / loss / lr", Markup.Escape($"{p.BatchSize} / {p.Loss}{(p.BatchDice ? " (batch Dice)" : "")}{(p.BinaryDice != BinaryDice.Foreground ? $" (Dice on {p.BinaryDice.ToString().ToLowerInvariant()})" : "")} / Adam {p.LearningRate:G3}, {p.Schedule}, warm-up {p.WarmupSteps} steps"));
         t.AddRow("steps", $"{p.Steps} = {p.Epochs} epochs × {p.StepsPerEpoch}; selection from epoch {p.SettleEpochs}");
         t.AddRow("final", p.Final == FinalFit.Refit
             ? $"refit on all {f.Samples} samples for the validated run's selected steps (≤ {p.Steps})"

@@ -26,6 +26,8 @@ public sealed record TrainingPlan
     public required string Loss { get; init; }
     /// <summary>The Dice term per class over the whole batch (nnU-Net's 2-D choice) rather than per image.</summary>
     public bool BatchDice { get; init; }
+    /// <summary>The class a binary task's Dice term scores: the minority one (<see cref="Model.BinaryDice"/>).</summary>
+    public BinaryDice BinaryDice { get; init; }
     public required double LearningRate { get; init; }
     public required string Schedule { get; init; }
     public required int Steps { get; init; }
@@ -65,6 +67,7 @@ public sealed record TrainingPlan
         Patch = Tiled ? Patch : null,
         ForegroundOversample = ForegroundOversample,
         BatchDice = BatchDice,
+        BinaryDice = BinaryDice,
         SettleEpochs = SettleEpochs,
         MetricSmoothing = 0.5,
         Patience = Math.Max(3, Epochs / 3),
@@ -87,7 +90,7 @@ public sealed record TrainingPlan
             InputWidth = o.Preprocess.Width, InputHeight = o.Preprocess.Height, Patch = o.Patch ?? 0, Preprocess = o.Preprocess,
             BatchSize = o.BatchSize, Augment = o.Augment, LearningRate = o.LearningRate, Schedule = o.Schedule.ToString().ToLowerInvariant(),
             WarmupSteps = o.WarmupSteps, SettleEpochs = o.SettleEpochs, ForegroundOversample = o.ForegroundOversample,
-            BatchDice = o.BatchDice, ValidationSamples = o.ValidationSamples, Final = o.Final,
+            BatchDice = o.BatchDice, BinaryDice = o.BinaryDice, ValidationSamples = o.ValidationSamples, Final = o.Final,
         };
         // --steps-per-epoch 0 is one pass over the set, a count the plan does not know: the planned steps stay.
         if (o.StepsPerEpoch > 0) effective = effective with { StepsPerEpoch = o.StepsPerEpoch, Steps = o.Epochs * o.StepsPerEpoch };

@@ -5,13 +5,18 @@
 # As root it installs missing Debian packages with apt-get; otherwise it prints the exact
 # command to run and stops.
 # With --tests it also installs the real tools the test suite drives (dcmtk, ffmpeg, the
-# OpenIGTLink example server and its headers, g++ to build it).
+# OpenIGTLink example server and its headers, g++ to build it); with --real-data what
+# bench/real/ needs (mricron-data, Debian's numpy, nibabel, Pillow, SciPy and PyTorch).
 set -euo pipefail
 with_tests=0
-if [ "${1:-}" = "--tests" ]; then
-  with_tests=1
-  shift
-fi
+with_real_data=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tests) with_tests=1; shift ;;
+    --real-data) with_real_data=1; shift ;;
+    *) break ;;
+  esac
+done
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
@@ -46,6 +51,16 @@ if [ "$with_tests" -eq 1 ]; then
     python3-pydicom        # writes the shuffled CT series of the export test
     python3-onnx           # onnx.checker validates the graphs `medseg export-onnx` writes
     mricron-data           # Colin27 T1 MRI + brain-extracted copy + atlases: the real-MRI training checks (issues 10, 11) and the nifti-pair reader
+  )
+fi
+if [ "$with_real_data" -eq 1 ]; then
+  packages+=(
+    mricron-data           # Colin27 T1 + atlases: bench/real/make_data.py derives the real-data sets from it
+    python3-numpy          # make_data.py and the tutorial peer, run with Debian's /usr/bin/python3
+    python3-nibabel
+    python3-pil
+    python3-scipy
+    python3-torch          # bench/real/tutorial_unet.py: the plain PyTorch tutorial loop medseg is compared with
   )
 fi
 # The TorchSharp fix needs g++ (shim) and patchelf (NEEDED entry) only when libstdc++ is too old.

@@ -23,10 +23,15 @@
 Usage: /usr/bin/python3 bench/real/make_data.py OUT_DIR
 """
 import os, sys
-import numpy as np
-import nibabel as nib
-from PIL import Image
-from scipy import ndimage as ndi
+try:
+    import numpy as np
+    import nibabel as nib
+    from PIL import Image
+    from scipy import ndimage as ndi
+except ImportError as e:  # Debian's packages, seen by /usr/bin/python3 only
+    sys.exit(f"{os.path.basename(__file__)}: {e.name} is missing: run scripts/setup.sh --real-data "
+             "(or apt-get install python3-numpy python3-nibabel python3-pil python3-scipy python3-torch), "
+             "then run this with /usr/bin/python3")
 
 T = "/usr/share/mricron/templates"
 out = sys.argv[1] if len(sys.argv) > 1 else "runs/real-data"

@@ -8,10 +8,15 @@ mask's native resolution (probabilities resized bilinearly).
 TRAIN / HELDOUT: a paired folder (images/ + masks/, masks 0/255) or NIfTI IMG.nii.gz (labels IMG-labels.nii.gz);
 NIfTI reaching air (< −500) is CT (fixed HU window −1000..1500 → 0–1), otherwise MRI (each slice over its maximum).
 """
-import argparse, glob, json, os, time
-import numpy as np
-import torch, torch.nn as nn, torch.nn.functional as F
-from PIL import Image
+import argparse, glob, json, os, sys, time
+try:
+    import numpy as np
+    import torch, torch.nn as nn, torch.nn.functional as F
+    from PIL import Image
+except ImportError as e:  # Debian's packages, seen by /usr/bin/python3 only
+    sys.exit(f"{os.path.basename(__file__)}: {e.name} is missing: run scripts/setup.sh --real-data "
+             "(or apt-get install python3-numpy python3-nibabel python3-pil python3-scipy python3-torch), "
+             "then run this with /usr/bin/python3")
 
 p = argparse.ArgumentParser()
 p.add_argument("train"); p.add_argument("heldout")

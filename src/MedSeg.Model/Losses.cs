@@ -7,6 +7,14 @@ namespace MedSeg.Model;
 public enum LossKind { Bce, Dice, BceDice, CrossEntropy, CrossEntropyDice }
 
 /// <summary>
+/// Which class a binary task's Dice term scores. Foreground: the usual. Background: the other
+/// class, for sets whose foreground covers most pixels (ISBI 2012 labels cells 255 and the thin
+/// membranes 0): a Dice of the majority class is near 1 whatever happens at the thin structures,
+/// so it teaches little there, while the minority class's Dice is what they decide. Both: the mean.
+/// </summary>
+public enum BinaryDice { Foreground, Background, Both }
+
+/// <summary>
 /// Segmentation losses over logits. Binary tasks: target [N,1,H,W] float in {0,1}; multi-class
 /// tasks: target [N,H,W] int64 class ids.
 /// </summary>
@@ -32,15 +40,16 @@ public static class Losses
     }
 
     /// <param name="batchDice">Dice over the whole batch per class (nnU-Net's choice for 2-D) rather than per image; see <see cref="DiceLoss"/>.</param>
-    public static Tensor Compute(LossKind kind, Tensor logits, Tensor target, bool batchDice = false)
+    /// <param name="binaryDice">the class a binary task's Dice term scores (<see cref="BinaryDice"/>); ignored for multi-class.</param>
+    public static Tensor Compute(LossKind kind, Tensor logits, Tensor target, bool batchDice = false, BinaryDice binaryDice = BinaryDice.Foreground)
     {
         bool binary = logits.shape[1] == 1;
         return kind switch
         {
             LossKind.Bce => functional.binary_cross_entropy_with_logits(logits, target),
             LossKind.CrossEntropy => functional.cross_entropy(logits, target),
-            LossKind.Dice => DiceLoss(logits, target, binary, batchDice),
-            LossKind.BceDice => Sum(functional.binary_cross_entropy_with_logits(logits, target), DiceLoss(logits, target, binary, batchDice)),
+            LossKind.Dice => DiceLoss(logits, target, binary, batchDice, binaryDice),
+            LossKind.BceDice => Sum(functional.binary_cross_entropy_with_logits(logits, target), DiceLoss(logits, target, binary, batchDice, binaryDice)),
             LossKind.CrossEntropyDice => Sum(functional.cross_entropy(logits, target), DiceLoss(logits, target, binary, batchDice)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
@@ -66,7 +75,7 @@ public static class Losses
     /// it covers a few pixels one wrong pixel swings that image's term from 1 to 0. Over the batch,
     /// each class has one term: its present pixels and every false positive in the batch.
     /// </remarks>
-    public static Tensor DiceLoss(Tensor logits, Tensor target, bool binary, bool batch = false)
+    public static Tensor DiceLoss(Tensor logits, Tensor target, bool binary, bool batch = false, BinaryDice binaryDice = BinaryDice.Foreground)
     {
         using var scope = NewDisposeScope();
         Tensor prob, onehot;
@@ -74,6 +83,13 @@ public static class Losses
         {
             prob = functional.sigmoid(logits);
             onehot = target;
+            if (binaryDice != BinaryDice.Foreground)
+            {
+                // 1 − p and 1 − t: the background's probability and mask (rsub: held Scalar, no temporary).
+                var bgProb = prob.neg().add(HeldScalars.One, HeldScalars.One);
+                var bgMask = onehot.neg().add(HeldScalars.One, HeldScalars.One);
+                (prob, onehot) = binaryDice == BinaryDice.Background ? (bgProb, bgMask) : (cat([prob, bgProb], 1), cat([onehot, bgMask], 1));
+            }
         }
         else
         {

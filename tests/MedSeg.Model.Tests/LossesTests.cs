@@ -15,6 +15,37 @@ public sealed class LossesTests
         Assert.InRange(loss.item<float>(), 0f, 1e-3f);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Dice_OnBackground_IsTheForegroundDiceOfTheInvertedTask(bool batch)
+    {
+        manual_seed(3);
+        using var logits = randn(2, 1, 16, 16);
+        using var target = rand(2, 1, 16, 16).gt(0.8).to_type(ScalarType.Float32); // foreground 20 %, background 80 %
+        using var inverted = 1 - target;
+        using var negated = -logits;
+        float background = Losses.DiceLoss(logits, target, binary: true, batch, BinaryDice.Background).item<float>();
+        float mirrored = Losses.DiceLoss(negated, inverted, binary: true, batch).item<float>();
+        float foreground = Losses.DiceLoss(logits, target, binary: true, batch).item<float>();
+        float both = Losses.DiceLoss(logits, target, binary: true, batch, BinaryDice.Both).item<float>();
+        Assert.Equal(mirrored, background, 5);
+        Assert.NotEqual(foreground, background, 2);
+        Assert.Equal((foreground + background) / 2, both, 5);
+    }
+
+    [Fact]
+    public void Dice_OnBackground_PredictingAllForeground_OnAMajorityForegroundMask_IsNearOne()
+    {
+        // ISBI-like: cells (foreground) everywhere but a thin membrane line. The foreground Dice of
+        // an all-cells answer is near perfect; the background (membrane) Dice sees it is useless.
+        using var target = ones(1, 1, 16, 16);
+        target[.., .., 8, ..] = 0;
+        using var logits = full(1, 1, 16, 16, 50f);
+        Assert.InRange(Losses.DiceLoss(logits, target, binary: true).item<float>(), 0f, 0.04f);
+        Assert.InRange(Losses.DiceLoss(logits, target, binary: true, binaryDice: BinaryDice.Background).item<float>(), 0.9f, 1f);
+    }
+
     [Fact]
     public void Dice_CompletelyWrong_IsNearOne()
     {

@@ -1,3 +1,4 @@
+using MedSeg.Cli.Engines;
 using System.CommandLine;
 using MedSeg.Cli.Reports;
 using MedSeg.Imaging.Datasets;
@@ -51,7 +52,7 @@ public static class PlanCommand
             foreach (string note in data.Notes) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
             var fingerprint = AnsiConsole.Status().Start($"fingerprinting {Markup.Escape(data.Name)}…", _ => DatasetFingerprint.Measure(data, ct: ct));
             return AnsiConsole.Status().Start("timing training steps and inference on this machine…",
-                _ => Planner.Plan(fingerprint, options, new TorchStepTimer(options.Model, device)));
+                _ => Planner.Plan(fingerprint, options, new TorchStepTimer(options.Model, device, engines: new OnnxValidationEngines(threads))));
         }
         finally
         {

@@ -14,7 +14,7 @@ public sealed class ConsoleTrainingObserver : ITrainingObserver
 
     private ConsoleTrainingObserver(ProgressContext ctx) => _ctx = ctx;
 
-    public static TrainingResult Run(TrainOptions options, CancellationToken ct)
+    public static TrainingResult Run(TrainOptions options, CancellationToken ct, IValidationEngines? validationEngines = null)
     {
         TrainingResult? result = null;
         AnsiConsole.Progress()
@@ -22,7 +22,7 @@ public sealed class ConsoleTrainingObserver : ITrainingObserver
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
                      new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx => result = Trainer.TrainModel(options, new ConsoleTrainingObserver(ctx), ct));
+            .Start(ctx => result = Trainer.TrainModel(options, new ConsoleTrainingObserver(ctx), ct, validationEngines));
         return result!;
     }
 

@@ -1,3 +1,4 @@
+using MedSeg.Imaging.Preprocess;
 using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,7 +10,12 @@ namespace MedSeg.Model.Planning;
 /// kernel selection), then the median of <c>repeats</c> timed ones. Random inputs: speed does not
 /// depend on the pixels.
 /// </summary>
-public sealed class TorchStepTimer(UNetOptions model, Device device, int repeats = 2) : IStepTimer
+/// <remarks>
+/// Inference is timed where validation will run it: on <c>engines</c> (ONNX Runtime from the CLI)
+/// when given and on the CPU, else on the module, so the plan's validation cost and its
+/// "inference per frame" are those of the run that follows.
+/// </remarks>
+public sealed class TorchStepTimer(UNetOptions model, Device device, int repeats = 2, Training.IValidationEngines? engines = null) : IStepTimer
 {
     public double SecondsPerStep(int width, int height, int batch, int channels, int classes)
     {
@@ -41,12 +47,22 @@ public sealed class TorchStepTimer(UNetOptions model, Device device, int repeats
         net.eval();
         int side = patch > 0 ? patch : Math.Max(width, height);
         using var windows = new SlidingWindowInference(Math.Min(side, height), Math.Min(side, width));
+        bool tiled = windows.PatchHeight < height || windows.PatchWidth < width;
+        var info = new CheckpointInfo
+        {
+            Model = net.Options,
+            Preprocess = new PreprocessOptions { Width = width, Height = height, Color = channels == 1 ? ColorMode.Gray : ColorMode.Rgb },
+            Patch = tiled ? patch : null,
+        };
+        using var engine = device.type == DeviceType.CPU && (!tiled || windows.PatchHeight == windows.PatchWidth)
+            ? engines?.Open(net, info, tiled ? windows.PatchWidth : null, maxBatch: 1) : null;
+        var forward = engine != null ? Training.EngineProbabilities.For(engine) : net.forward;
         using var mode = inference_mode();
         return 1000 * Median(() =>
         {
             using var scope = NewDisposeScope();
             var x = randn([1, channels, height, width], device: device);
-            _ = windows.Probabilities(net.forward, x).cpu();
+            _ = windows.Probabilities(forward, x, givesProbabilities: engine != null).cpu();
         });
     }
 

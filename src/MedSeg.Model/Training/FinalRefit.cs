@@ -53,7 +53,7 @@ public static class FinalRefit
             var clock = Stopwatch.StartNew();
             observer.EpochStarted(epoch, epochs, batches);
             int first = (epoch - 1) * batches;
-            var (lossSum, samples) = Trainer.Steps(model, optimizer, builder, sampler, lossKind, o.BatchDice, o.BatchSize, batches, wholePass,
+            var (lossSum, samples) = Trainer.Steps(model, optimizer, builder, sampler, lossKind, o.BatchDice, o.BinaryDice, o.BatchSize, batches, wholePass,
                                                    b => schedule.Rate(first + b), rng, device, observer, ct);
             var row = new EpochResult(epoch, lossSum / Math.Max(1, samples), double.NaN, double.NaN, double.NaN, double.NaN, double.NaN,
                                       schedule.Rate(first + batches - 1), clock.Elapsed.TotalSeconds, Best: epoch == epochs);

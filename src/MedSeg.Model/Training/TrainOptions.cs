@@ -49,6 +49,8 @@ public sealed record TrainOptions
     public LossKind? Loss { get; init; }
     /// <summary>The Dice term per class over the whole batch rather than per image (nnU-Net's 2-D choice; <see cref="Losses.DiceLoss"/>).</summary>
     public bool BatchDice { get; init; }
+    /// <summary>The class a binary task's Dice term scores (<see cref="Model.BinaryDice"/>).</summary>
+    public BinaryDice BinaryDice { get; init; }
     public LrSchedule Schedule { get; init; } = LrSchedule.Plateau;
     /// <summary>Plateau schedule: epochs without improvement before the rate is halved.</summary>
     public int SchedulePatience { get; init; } = 3;

@@ -19,7 +19,8 @@ namespace MedSeg.Model.Training;
 /// </remarks>
 public static class Trainer
 {
-    public static TrainingResult TrainModel(TrainOptions o, ITrainingObserver observer, CancellationToken ct)
+    /// <param name="validationEngines">where validation's forward passes run (ONNX Runtime from the CLI); null: on the training module.</param>
+    public static TrainingResult TrainModel(TrainOptions o, ITrainingObserver observer, CancellationToken ct, IValidationEngines? validationEngines = null)
     {
         o.Validate();
         Directory.CreateDirectory(o.OutDir);
@@ -107,11 +108,11 @@ public static class Trainer
             var clock = Stopwatch.StartNew();
             double lr = schedule.Rate(epoch);
             observer.EpochStarted(epoch, o.Epochs, batches);
-            var (lossSum, samples) = Steps(model, optimizer, builder, sampler, lossKind, o.BatchDice, o.BatchSize, batches, wholePass: o.StepsPerEpoch == 0,
+            var (lossSum, samples) = Steps(model, optimizer, builder, sampler, lossKind, o.BatchDice, o.BinaryDice, o.BatchSize, batches, wholePass: o.StepsPerEpoch == 0,
                                            b => perStep?.Rate((epoch - 1) * batches + b) ?? lr, rng, device, observer, ct);
             if (perStep != null) lr = perStep.Rate(epoch * batches - 1);
 
-            var eval = Evaluator.Evaluate(model, val, device, o.Threshold, lossKind, o.BatchSize, modelOptions.ClassNames, ct: ct, windows: windows);
+            var eval = Validate(model, val, device, o, lossKind, template with { Epoch = epoch }, windows, validationEngines, ct);
             var s = eval.Summary;
             double score = o.Metric switch { SelectionMetric.Dice => s.MeanDice, SelectionMetric.Iou => s.MeanIou, _ => eval.Loss };
             bool improved = selector.Offer(epoch, score);
@@ -157,10 +158,23 @@ public static class Trainer
                                   bad.Count, stoppedEarly, train.Count, split.Val.Length) { RefitSteps = refitSteps, RefitSamples = refitSteps > 0 ? train.Count + split.Val.Length : 0 };
     }
 
+    /// <summary>The epoch's validation: on an engine over the current weights where one is given and takes the model, else on the module.</summary>
+    private static EvaluationResult Validate(
+        UNet model, PreparedDataset val, Device device, TrainOptions o, LossKind lossKind, CheckpointInfo info,
+        SlidingWindowInference? windows, IValidationEngines? engines, CancellationToken ct)
+    {
+        var classes = model.Options.ClassNames;
+        bool tiled = windows != null && (val.Height > windows.PatchHeight || val.Width > windows.PatchWidth);
+        using var engine = device.type == DeviceType.CPU ? engines?.Open(model, info, tiled ? o.Patch : null, o.BatchSize) : null;
+        return engine != null
+            ? Evaluator.Evaluate(engine, val, o.Threshold, lossKind, o.BatchSize, classes, ct: ct, windows: tiled ? windows : null)
+            : Evaluator.Evaluate(model, val, device, o.Threshold, lossKind, o.BatchSize, classes, ct: ct, windows: windows);
+    }
+
     /// <summary>One epoch's optimizer steps (a fresh pass first with <paramref name="wholePass"/>); the rate per step comes from <paramref name="rate"/>. Shared with <see cref="FinalRefit"/>.</summary>
     /// <returns>The sample-weighted loss sum and the number of samples seen.</returns>
     internal static (double LossSum, int Samples) Steps(
-        UNet model, HeldScalarAdam optimizer, BatchBuilder builder, BatchSampler sampler, LossKind lossKind, bool batchDice, int batchSize, int batches, bool wholePass,
+        UNet model, HeldScalarAdam optimizer, BatchBuilder builder, BatchSampler sampler, LossKind lossKind, bool batchDice, BinaryDice binaryDice, int batchSize, int batches, bool wholePass,
         Func<int, double> rate, Random rng, Device device, ITrainingObserver observer, CancellationToken ct)
     {
         model.train();
@@ -176,7 +190,7 @@ public static class Trainer
             var idx = sampler.Next(batchSize, wholePass);
             var (x, y) = builder.Build(idx, rng, device);
             optimizer.zero_grad();
-            var loss = Losses.Compute(lossKind, model.forward(x), y, batchDice);
+            var loss = Losses.Compute(lossKind, model.forward(x), y, batchDice, binaryDice);
             loss.backward();
             optimizer.step();
             double l = loss.item<float>();

@@ -24,6 +24,14 @@ public sealed record InferenceEngineOptions
     /// <summary>Overrides the checkpoint's probability threshold for binary heads.</summary>
     public double? Threshold { get; init; }
 
+    /// <summary>
+    /// Run the network in bfloat16: weights and input converted once, convolutions in bf16 (oneDNN
+    /// uses AVX512_BF16 / AMX where the CPU has them and emulates, slower than fp32, where it has
+    /// not), the logits cast back to fp32 before the sigmoid / softmax and the threshold. Whether it
+    /// is offered is the caller's to decide (the CLI asks <c>CpuBf16Probe</c>); the engine runs it anywhere.
+    /// </summary>
+    public bool BFloat16 { get; init; }
+
     /// <summary>Run at Window × Window instead of the checkpoint's input size: the inner engine of a sliding-window tiler.</summary>
     public int? Window { get; init; }
 

@@ -39,9 +39,9 @@ public sealed class PrecisionCliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("bf16", "auto", "cpu", "--precision bf16 is not offered on the CPU: ONNX Runtime's CPU execution provider has no bfloat16 kernels")]
+    [InlineData("bf16", "onnx", "cpu", "--precision bf16 runs on the TorchSharp engine: ONNX Runtime's CPU execution provider has no bfloat16 kernels")]
     [InlineData("bf16", "onnx", "cuda", "--precision bf16 on --device cuda is not offered: the GPU path was never run")]
-    [InlineData("int8", "torch", "cpu", "--precision int8 runs on ONNX Runtime (a QDQ graph); --engine torch runs fp32 only")]
+    [InlineData("int8", "torch", "cpu", "--precision int8 runs on ONNX Runtime (a QDQ graph); --engine torch runs fp32 or bf16")]
     [InlineData("int8", "onnx", "tensorrt", "--precision int8 on --device tensorrt is not offered")]
     [InlineData("fp16", "auto", "cpu", "--precision 'fp16': use fp32, bf16 or int8")]
     public async Task Stream_PrecisionThatCannotRun_OneLineErrorExit2(string precision, string engine, string device, string expected)
@@ -54,12 +54,37 @@ public sealed class PrecisionCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Stream_Bf16_RunsOnTorchWhereThisCpuHasNativeBf16_ElseRefusedNamingTheCpu()
+    {
+        // The one CPU-dependent case: each machine must get the answer its own cpuinfo gives.
+        var cpu = MedSeg.Core.Inference.CpuBf16Probe.Current;
+        string report = Path.Combine(_dir, "bf16.json");
+        var (code, output) = await CliRunner.RunAsync("stream", "--model", TinyCheckpoint(), "--precision", "bf16", "--source", Source, "--mode", "All",
+                                                      "--report", report, "--threads", "1");
+        if (cpu.Native)
+        {
+            Assert.True(code == 0, output);
+            Assert.Contains("engine: torch (--precision bf16 runs on the TorchSharp engine", output);
+            using var doc = JsonDocument.Parse(File.ReadAllText(report));
+            Assert.Equal(8, doc.RootElement.GetProperty("framesOut").GetInt64());
+        }
+        else
+        {
+            Assert.Equal(2, code);
+            Assert.Single(output.Split('\n'), static l => l.StartsWith("error:"));
+            Assert.Contains($"--precision bf16 is not offered on this CPU ({cpu.CpuModel})", output.Replace("\n", ""));
+            Assert.Contains("libtorch would emulate bf16, slower than fp32", output.Replace("\n", ""));
+        }
+    }
+
+    [Fact]
     public async Task ExportOnnx_Bf16_Refused_Exit2_NothingWritten()
     {
         string onnx = Path.Combine(_dir, "bf16.onnx");
         var (code, output) = await CliRunner.RunAsync("export-onnx", TinyCheckpoint(), "--out", onnx, "--precision", "bf16");
         Assert.Equal(2, code);
         Assert.Contains("--precision bf16 is not offered", output);
+        Assert.Contains("a bf16 .onnx would not load", output.Replace("\n", ""));
         Assert.False(File.Exists(onnx));
     }
 
@@ -91,6 +116,37 @@ public sealed class PrecisionCliTests : IDisposable
         Assert.Contains("| 32² | 1 |", md);
         Assert.Contains("| synthetic:lesion?n=4&size=32&seed=5 | 4 | lesion |", md);
         Assert.Contains("It stays opt-in", md);
+    }
+
+    [Fact]
+    public async Task BenchPrecisions_AllThree_Int8OnOnnxAndBf16OnTorch_EachAgainstFp32()
+    {
+        var cpu = MedSeg.Core.Inference.CpuBf16Probe.Current;
+        string outDir = Path.Combine(_dir, "bench3");
+        var (code, output) = await CliRunner.RunAsync("bench", "--precisions", "bf16,fp32,int8", "--model", TinyCheckpoint(), "--calibration", Calibration,
+                                                      "--sizes", "32", "--thread-counts", "1", "--iterations", "2", "--rounds", "1",
+                                                      "--eval-data", "synthetic:lesion?n=4&size=32&seed=5", "--out", outDir);
+        Assert.True(code == 0, output);
+        string md = File.ReadAllText(Path.Combine(outDir, "precisions.md"));
+        Assert.Contains("fp32 against int8, both on the ONNX engine (CPU provider)", md);
+        Assert.Contains("fp32 against bf16, both on the TorchSharp engine (TorchScript)", md);
+        Assert.Contains("| fp32 Dice | bf16 Dice | change |", md);
+        Assert.Contains("| fp32 Dice | int8 Dice | change |", md);
+        Assert.Contains("Largest mean Dice loss of bf16", md);
+        // Emulated bf16 timings are marked so, native ones are not.
+        Assert.Equal(!cpu.Native, md.Contains("emulated (no AVX512_BF16/AMX): not representative"));
+        Assert.Contains(cpu.CpuModel, md);
+    }
+
+    [Theory]
+    [InlineData("fp32")]
+    [InlineData("int8,bf16")]
+    [InlineData("fp32,fp16")]
+    public async Task BenchPrecisions_SetWithoutFp32AndAReducedOne_Exit2(string names)
+    {
+        var (code, output) = await CliRunner.RunAsync("bench", "--precisions", names, "--model", TinyCheckpoint(), "--out", Path.Combine(_dir, "bad"));
+        Assert.Equal(2, code);
+        Assert.Contains($"--precisions '{names}': compare fp32 with int8, bf16 or both", output.Replace("\n", ""));
     }
 
     [Fact]

@@ -112,15 +112,20 @@ public sealed class ScriptedUNetTests
         Assert.Equal(eagerFg, scriptedFg);
     }
 
-    [Fact]
-    public void Engine_Scripted_AllocatesLittleManagedMemoryPerCall()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Engine_Scripted_AllocatesLittleManagedMemoryPerCall(bool bf16)
     {
         // The point of the script: eager TorchSharp allocates ~15 KB per U-Net call (a managed
         // Tensor per op); this bounds the steady state (bytes, not time, so it cannot flake on load).
+        // bf16 converts the frames into a preallocated input, so it must stay as lean.
         manual_seed(9);
         using var net = new UNet(new UNetOptions { Depth = 4, BaseWidth = 4 });
         var info = new CheckpointInfo { Model = net.Options, Preprocess = new PreprocessOptions { Width = 32, Height = 32 } };
-        using var engine = new InferenceEngine(net, info, new InferenceEngineOptions { Device = "cpu", MaxBatch = 2, Warmup = 2 });
+        using var engine = new InferenceEngine(net, info, new InferenceEngineOptions { Device = "cpu", MaxBatch = 2, Warmup = 2, BFloat16 = bf16 });
+        Assert.True(engine.IsScripted);
+        Assert.Equal(bf16, engine.IsBFloat16);
         var input = new float[32 * 32];
         var (labels, fg) = (new byte[32 * 32], new float[32 * 32]);
         for (int i = 0; i < 3; i++) engine.Infer(input, 1, labels, fg);

@@ -55,7 +55,7 @@ public static class BenchCommand
             Description = "--engines: also run the ONNX engine with each of these intra-op spinning settings (Off, DuringRun, Always; the first is the one compared in the main table)",
             DefaultValueFactory = _ => [new OnnxEngineOptions().Spinning], AllowMultipleArgumentsPerToken = true,
         };
-        var precisions = new Option<string?>("--precisions") { Description = "fp32,int8: the --model checkpoint exported fp32 and int8 at each --sizes, timed at batch 1 per --thread-counts, and Dice of both on each --eval-data" };
+        var precisions = new Option<string?>("--precisions") { Description = "fp32,int8 | fp32,bf16 | fp32,int8,bf16: the --model checkpoint in fp32 and each reduced precision on its engine (int8: ONNX Runtime QDQ; bf16: TorchSharp, marked emulated on a CPU without native bf16) at each --sizes, timed at batch 1 per --thread-counts in the same rounds, and the Dice of each on every --eval-data" };
         var evalData = new Option<string[]>("--eval-data") { Description = "--precisions: evaluation data spec(s) with masks, scored at the model's size (repeatable)", AllowMultipleArgumentsPerToken = false };
         var calibration = SpecFlags.Calibration();
         var overlap = new Option<int>("--overlap") { Description = "Run N batches of the --model checkpoint on ONNX Runtime (--device, --threads) per --batches size, synchronously and through the engine's two slots, instead of the grid (0 = off)" }.Between(0, 10_000_000);
@@ -187,18 +187,22 @@ public static class BenchCommand
     private static int ComparePrecisions(string names, string checkpoint, string? calibration, string[] evalData, int[] sizes, int[] threadCounts,
                                          int iterations, int rounds, string outDir)
     {
-        var set = names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(static n => n.ToLowerInvariant()).Order().ToArray();
-        if (!set.SequenceEqual(["fp32", "int8"])) throw new ArgumentException($"--precisions '{names}': compare fp32,int8 (bf16 does not run here: see --precision)");
+        var set = names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(static n => n.ToLowerInvariant()).Distinct().ToArray();
+        string[] reduced = [.. PrecisionPair.Names.Where(set.Contains)];
+        if (!set.Contains("fp32") || reduced.Length == 0 || set.Length != reduced.Length + 1)
+            throw new ArgumentException($"--precisions '{names}': compare fp32 with int8, bf16 or both (fp32,int8 | fp32,bf16 | fp32,int8,bf16)");
         Directory.CreateDirectory(outDir);
         static void Say(string s) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(s)}[/]");
-        var speed = PrecisionComparison.Speed(checkpoint, calibration, sizes, threadCounts, iterations, rounds, Say);
-        var dice = PrecisionComparison.Dice(checkpoint, calibration, evalData, threadCounts.Max(), Say);
-        string command = $"medseg bench --precisions fp32,int8 --model {checkpoint} --sizes {string.Join(' ', sizes)} --thread-counts {string.Join(' ', threadCounts)} " +
+        var cpu = Core.Inference.CpuBf16Probe.Current;
+        if (reduced.Contains("bf16") && !cpu.Native) Say($"bf16: {cpu.Describe()}: libtorch emulates it, so its speed is not representative (its Dice change is)");
+        var speed = PrecisionComparison.Speed(checkpoint, reduced, calibration, sizes, threadCounts, iterations, rounds, Say);
+        var dice = PrecisionComparison.Dice(checkpoint, reduced, calibration, evalData, threadCounts.Max(), Say);
+        string command = $"medseg bench --precisions fp32,{string.Join(',', reduced)} --model {checkpoint} --sizes {string.Join(' ', sizes)} --thread-counts {string.Join(' ', threadCounts)} " +
                          $"--iterations {iterations} --rounds {rounds}" + string.Concat(evalData.Select(static d => $" --eval-data \"{d}\"")) +
                          (calibration is null ? "" : $" --calibration \"{calibration}\"");
-        string md = PrecisionComparison.ToMarkdown(speed, dice, command, Path.GetFileName(checkpoint));
+        string md = PrecisionComparison.ToMarkdown(speed, dice, command, Path.GetFileName(checkpoint), cpu);
         Core.IO.OutputFile.WriteAllText(Path.Combine(outDir, "precisions.md"), md);
-        Core.IO.OutputFile.WriteAllText(Path.Combine(outDir, "precisions.json"), System.Text.Json.JsonSerializer.Serialize(new { speed, dice },
+        Core.IO.OutputFile.WriteAllText(Path.Combine(outDir, "precisions.json"), System.Text.Json.JsonSerializer.Serialize(new { cpu = cpu.Describe(), bf16Native = cpu.Native, speed, dice },
                                                                                                              new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         Console.Out.Write(md);
         AnsiConsole.MarkupLine($"written: {Markup.Escape(Path.Combine(outDir, "precisions.md"))}, precisions.json");

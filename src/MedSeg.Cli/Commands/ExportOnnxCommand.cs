@@ -24,7 +24,7 @@ public static class ExportOnnxCommand
         var threshold = CommonOptions.Threshold();
         var precision = new Option<string>("--precision")
         {
-            Description = "fp32 (default) | int8: static QDQ graph (int8 per-channel conv weights, uint8 activations calibrated on training images) | bf16: refused, with the reason",
+            Description = "fp32 (default) | int8: static QDQ graph (int8 per-channel conv weights, uint8 activations calibrated on training images) | bf16: refused (a bf16 graph does not load in ONNX Runtime's CPU provider; run the .ckpt with --precision bf16 instead)",
             DefaultValueFactory = _ => "fp32",
         };
         var calibration = SpecFlags.Calibration();
@@ -49,6 +49,10 @@ public static class ExportOnnxCommand
                 Threshold = p.GetValue(threshold),
             };
             var wanted = PrecisionSupport.Parse(p.GetValue(precision)!);
+            // bf16 is offered on the TorchSharp engine only; a graph exported in it would not load where it is meant to run.
+            if (wanted == EnginePrecision.Bf16)
+                throw new NotSupportedException("--precision bf16 is not offered for export-onnx: ONNX Runtime's CPU execution provider has no bfloat16 kernels, so a bf16 .onnx " +
+                                                "would not load (a bf16 Conv has no kernel); export fp32 or int8, or run the checkpoint with --precision bf16 on the TorchSharp engine");
             PrecisionSupport.Check(new EngineRequest { Model = ckpt, Engine = EngineKind.Onnx, Precision = wanted });
             var model = UNetOnnxExporter.ExportCheckpoint(ckpt, options);
             if (wanted == EnginePrecision.Int8)

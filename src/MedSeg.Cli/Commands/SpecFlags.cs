@@ -49,7 +49,7 @@ public static class SpecFlags
     /// <summary>--precision: engine.precision.</summary>
     public static Option<string> Precision() => new("--precision")
     {
-        Description = "fp32 (default) | int8: the checkpoint quantized in memory (static QDQ, calibrated on training images) on ONNX Runtime's CPU provider | bf16: refused, with the reason",
+        Description = "fp32 (default) | int8: the checkpoint quantized in memory (static QDQ, calibrated on training images) on ONNX Runtime's CPU provider | bf16: the TorchSharp engine in bfloat16 (fp32 head), on CPUs with native bf16 only (AVX512_BF16 / AMX, arm64 bf16); refused elsewhere, with the reason",
         DefaultValueFactory = _ => "fp32",
     };
 

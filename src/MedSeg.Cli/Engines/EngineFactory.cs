@@ -31,6 +31,8 @@ public static class EngineFactory
             EngineKind.Onnx => OnnxFromCheckpoint(request, say),
             // Nothing to measure: only ONNX Runtime runs the int8 graph.
             _ when request.Precision == EnginePrecision.Int8 => Say(say, "engine: onnx (--precision int8 runs on ONNX Runtime only)", () => OnnxFromCheckpoint(request, say)),
+            _ when request.Precision == EnginePrecision.Bf16 => Say(say, "engine: torch (--precision bf16 runs on the TorchSharp engine: ONNX Runtime's CPU provider has no bf16 kernels)",
+                                                                    () => Torch(request)),
             _ => EngineChooser.Choose(request, Torch, OnnxFromCheckpoint, say),
         };
     }
@@ -41,6 +43,7 @@ public static class EngineFactory
             ? throw new ArgumentException("--device tensorrt needs --engine onnx")
             : r.Device,
         Threads = r.Threads, MaxBatch = r.MaxBatch, Threshold = r.Threshold, Window = r.Window,
+        BFloat16 = r.Precision == EnginePrecision.Bf16,
     });
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace MedSeg.Cli.Engines;
 public enum EnginePrecision
 {
     Fp32,
-    /// <summary>Refused everywhere today, with the reason (<see cref="PrecisionSupport.Check"/>).</summary>
+    /// <summary>The TorchSharp engine in bfloat16, on CPUs with native bf16 only; refused elsewhere with the reason (<see cref="PrecisionSupport.Check(EngineRequest)"/>).</summary>
     Bf16,
     /// <summary>Static int8 QDQ graph on ONNX Runtime's CPU provider, calibrated on training images.</summary>
     Int8,

@@ -18,7 +18,7 @@ public sealed record EngineRequest
     public OnnxSpinning Spinning { get; init; } = new OnnxEngineOptions().Spinning;
     /// <summary>Evaluation: the engine must also give class probabilities (a checkpoint exported to ONNX gets a probs head, not labels).</summary>
     public bool Probabilities { get; init; }
-    /// <summary>fp32 (default) | int8 (ONNX Runtime, quantized in memory); what runs where: <see cref="PrecisionSupport"/>.</summary>
+    /// <summary>fp32 (default) | int8 (ONNX Runtime, quantized in memory) | bf16 (TorchSharp, CPUs with native bf16); what runs where: <see cref="PrecisionSupport"/>.</summary>
     public EnginePrecision Precision { get; init; } = EnginePrecision.Fp32;
     /// <summary>int8: the data spec whose images calibrate it; null: the checkpoint's training data.</summary>
     public string? Calibration { get; init; }

@@ -20,7 +20,7 @@ public sealed class EngineSection
     [YamlMember(Order = 4, Description = "Foreground probability threshold, used by the engine and by postprocessing alike; empty (default): the checkpoint's")]
     public double? Threshold { get; set; }
 
-    [YamlMember(Order = 5, Description = "fp32 (default) | int8: static QDQ graph on ONNX Runtime's CPU provider, calibrated on training images | bf16: refused, with the reason")]
+    [YamlMember(Order = 5, Description = "fp32 (default) | int8: static QDQ graph on ONNX Runtime's CPU provider, calibrated on training images | bf16: TorchSharp engine in bfloat16, on CPUs with native bf16 only (AVX512_BF16 / AMX, arm64 bf16); refused elsewhere, with the reason")]
     public string Precision { get; set; } = "fp32";
 
     [YamlMember(Order = 6, Description = "int8: data spec whose images calibrate the quantization; empty (default): the checkpoint's training data")]

@@ -80,7 +80,6 @@ public sealed class CaptureEncoder : IDisposable
     private void Consume()
     {
         if (_nice > 0) ThreadNiceness.LowerCurrentThread(_nice);
-        if (Environment.GetEnvironmentVariable("MEDSEG_ENCODER_IDLE") == "1") ThreadNiceness.IdleCurrentThread(); // EXPERIMENT
         while (_queue.TryTake(out var image))
         {
             using (image)

@@ -12,6 +12,7 @@ namespace MedSeg.Cli.Tests.Engines;
 /// same seed trains the same weights (validation draws nothing from the training's random
 /// numbers), so every epoch's validation loss and Dice agree, whole images and sliding windows.
 /// </summary>
+[Collection("console")]
 public sealed class OnnxValidationEnginesTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("medseg-onnxval-").FullName;

@@ -104,15 +104,21 @@ public sealed class PrecisionCliTests : IDisposable
         Assert.Contains("--calibration DATA", output.Replace("\n", ""));
     }
 
-    [Fact]
-    public async Task BenchPrecisions_TinyModel_WritesSpeedAndDiceTables()
+    /// <summary>`bench --precisions` on the tiny checkpoint at 32², one short round; returns precisions.md.</summary>
+    private async Task<string> BenchPrecisions(string precisions, string folder)
     {
-        string outDir = Path.Combine(_dir, "bench");
-        var (code, output) = await CliRunner.RunAsync("bench", "--precisions", "fp32,int8", "--model", TinyCheckpoint(), "--calibration", Calibration,
+        string outDir = Path.Combine(_dir, folder);
+        var (code, output) = await CliRunner.RunAsync("bench", "--precisions", precisions, "--model", TinyCheckpoint(), "--calibration", Calibration,
                                                       "--sizes", "32", "--thread-counts", "1", "--iterations", "2", "--rounds", "1",
                                                       "--eval-data", "synthetic:lesion?n=4&size=32&seed=5", "--out", outDir);
         Assert.True(code == 0, output);
-        string md = File.ReadAllText(Path.Combine(outDir, "precisions.md"));
+        return File.ReadAllText(Path.Combine(outDir, "precisions.md"));
+    }
+
+    [Fact]
+    public async Task BenchPrecisions_TinyModel_WritesSpeedAndDiceTables()
+    {
+        string md = await BenchPrecisions("fp32,int8", "bench");
         Assert.Contains("| 32² | 1 |", md);
         Assert.Contains("| synthetic:lesion?n=4&size=32&seed=5 | 4 | lesion |", md);
         Assert.Contains("It stays opt-in", md);
@@ -122,12 +128,7 @@ public sealed class PrecisionCliTests : IDisposable
     public async Task BenchPrecisions_AllThree_Int8OnOnnxAndBf16OnTorch_EachAgainstFp32()
     {
         var cpu = MedSeg.Core.Inference.CpuBf16Probe.Current;
-        string outDir = Path.Combine(_dir, "bench3");
-        var (code, output) = await CliRunner.RunAsync("bench", "--precisions", "bf16,fp32,int8", "--model", TinyCheckpoint(), "--calibration", Calibration,
-                                                      "--sizes", "32", "--thread-counts", "1", "--iterations", "2", "--rounds", "1",
-                                                      "--eval-data", "synthetic:lesion?n=4&size=32&seed=5", "--out", outDir);
-        Assert.True(code == 0, output);
-        string md = File.ReadAllText(Path.Combine(outDir, "precisions.md"));
+        string md = await BenchPrecisions("bf16,fp32,int8", "bench3");
         Assert.Contains("fp32 against int8, both on the ONNX engine (CPU provider)", md);
         Assert.Contains("fp32 against bf16, both on the TorchSharp engine (TorchScript)", md);
         Assert.Contains("| fp32 Dice | bf16 Dice | change |", md);

@@ -167,7 +167,7 @@ public static class Trainer
         bool tiled = windows != null && (val.Height > windows.PatchHeight || val.Width > windows.PatchWidth);
         using var engine = device.type == DeviceType.CPU ? engines?.Open(model, info, tiled ? o.Patch : null, o.BatchSize) : null;
         return engine != null
-            ? Evaluator.Evaluate(engine, val, o.Threshold, lossKind, o.BatchSize, classes, ct: ct, windows: tiled ? windows : null)
+            ? Evaluator.Evaluate(engine, val, o.Threshold, lossKind, o.BatchSize, classes, ct: ct, windows: windows)
             : Evaluator.Evaluate(model, val, device, o.Threshold, lossKind, o.BatchSize, classes, ct: ct, windows: windows);
     }
 

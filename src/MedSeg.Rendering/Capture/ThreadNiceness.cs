@@ -25,35 +25,6 @@ public static partial class ThreadNiceness
         return setpriority(PrioProcess, gettid(), nice) == 0;
     }
 
-    /// <summary>
-    /// Moves the calling thread to Linux's SCHED_IDLE class: it runs only on a core nothing else
-    /// wants, where nice 10 still takes about a tenth of a contended core with every wake-up.
-    /// No privilege is needed; processes it starts inherit the class. False (and nothing changed) elsewhere.
-    /// </summary>
-    public static bool IdleCurrentThread()
-    {
-        if (!OperatingSystem.IsLinux()) return false;
-        var param = new SchedParam { Priority = 0 };
-        return sched_setscheduler(gettid(), SchedIdle, ref param) == 0;
-    }
-
-    /// <summary>True when the calling thread is in SCHED_IDLE (Linux).</summary>
-    public static bool CurrentThreadIsIdle() => OperatingSystem.IsLinux() && sched_getscheduler(gettid()) == SchedIdle;
-
-    private const int SchedIdle = 5;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SchedParam
-    {
-        public int Priority;
-    }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int sched_setscheduler(int pid, int policy, ref SchedParam param);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int sched_getscheduler(int pid);
-
     /// <summary>The calling thread's nice value (Linux); 0 elsewhere.</summary>
     public static int OfCurrentThread()
     {

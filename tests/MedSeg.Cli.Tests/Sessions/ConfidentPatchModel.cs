@@ -34,7 +34,7 @@ internal static class ConfidentPatchModel
             var x = new float[input * input];
             preprocessor.Image(image, x);
             var logits = net.forward(tensor(x, [1, 1, input, input]));
-            using var median = logits.median().neg();
+            using var median = (-CutNearMedian(logits.flatten().data<float>().ToArray())).ToScalar();
             using var gain = 40.ToScalar();
             foreach (var (name, p) in net.named_parameters())
             {
@@ -45,6 +45,18 @@ internal static class ConfidentPatchModel
         }
         Model.Checkpoint.Save(path, net, new CheckpointInfo { Model = net.Options, Preprocess = pre, Dataset = "none", Patch = patch });
         return path;
+    }
+
+    /// <summary>
+    /// The midpoint between the median output and the next one up: cutting at the median itself
+    /// left that pixel's logit at exactly 0, so float noise (thread count, window weighting)
+    /// decided its label and whether the engines agreed depended on which tests ran before.
+    /// </summary>
+    private static float CutNearMedian(float[] values)
+    {
+        Array.Sort(values);
+        int m = values.Length / 2;
+        return (values[m] + values[m + 1]) / 2;
     }
 
     /// <summary>The checkpoint exported as a file whose one fixed input is <paramref name="window"/>² (null: its own 48²).</summary>

@@ -72,8 +72,11 @@ public sealed class OnnxEngine : IProbabilityEngine
         IntPtr stream = IntPtr.Zero;
         try
         {
-            // 1. Open once with defaults to read metadata and shapes; the batch symbol decides the real options.
-            using (var defaults = new SessionOptions()) probe = Open(model, defaults, source);
+            // 1. Open once to read metadata and shapes; the batch symbol decides the real options.
+            // The probe skips graph optimization, the costly part of opening a session: metadata
+            // and the input/output signature do not depend on it.
+            using (var bare = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL })
+                probe = Open(model, bare, source);
             contract ??= ContractOf(probe, options, source);
             var signature = OnnxGraphSignature.Read(probe, contract, source);
             probe.Dispose();

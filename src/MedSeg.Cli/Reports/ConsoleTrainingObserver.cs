@@ -62,7 +62,8 @@ public sealed class ConsoleTrainingObserver : ITrainingObserver
         _epoch.Description = double.IsNaN(r.ValLoss)
             ? $"epoch {r.Epoch}/{_epochs}  loss {r.TrainLoss:F4}  (refit on all samples: nothing held out)"
             : $"epoch {r.Epoch}/{_epochs}  loss {r.TrainLoss:F4}  val loss {r.ValLoss:F4}  " +
-              $"Dice {r.ValDice:F4}  IoU {r.ValIou:F4}{(r.Best ? "  [green]best[/]" : "")}";
+              $"Dice {r.ValDice:F4}  IoU {r.ValIou:F4}{(r.Best ? "  [green]best[/]" : "")}" +
+              (r.ValClasses is { } classes ? "  (" + string.Join(", ", classes.Select(static c => $"{Markup.Escape(c.Name)} {c.Dice:F3}")) + ")" : "");
         _epoch.StopTask();
         // Without a live terminal (CI, logs) the bar's final state is never redrawn: print the epoch.
         if (!AnsiConsole.Profile.Capabilities.Interactive)

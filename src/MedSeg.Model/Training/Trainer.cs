@@ -118,7 +118,8 @@ public static class Trainer
             bool improved = selector.Offer(epoch, score);
             schedule.Observe(improved);
             var row = new EpochResult(epoch, lossSum / Math.Max(1, samples), eval.Loss, s.MeanDice, s.MeanIou, s.MeanPrecision, s.MeanRecall,
-                                      lr, clock.Elapsed.TotalSeconds, improved);
+                                      lr, clock.Elapsed.TotalSeconds, improved,
+                                      s.Classes.Count > 1 ? [.. s.Classes.Select(static c => new ClassDice(c.Name, c.DiceMean, c.PooledDice))] : null);
             string metricName = $"val_{o.Metric.ToString().ToLowerInvariant()}" + (o.MetricSmoothing > 0 ? "_smoothed" : "");
             var info = template with { Epoch = epoch, Metric = metricName, MetricValue = selector.Current };
             Checkpoint.Save(last, model, info);

@@ -176,10 +176,10 @@ public sealed class VideoRecorder : IDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        if (nice is not null) foreach (string arg in new[] { "-n", "19", ffmpeg }) info.ArgumentList.Add(arg);
         // libx264 + yuv420p needs even sizes: pad by one black row/column rather than fail.
         // Preset superfast, not veryfast: the encoder shares the cores with live inference; on the
         // demo's 1024×768 window it took half the CPU time for a file about a fifth larger.
-        if (nice is not null) foreach (string arg in new[] { "-n", "19", ffmpeg }) info.ArgumentList.Add(arg);
         foreach (string arg in new[]
         {
             "-hide_banner", "-loglevel", "error", "-nostats", "-y",

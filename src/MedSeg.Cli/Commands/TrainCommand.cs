@@ -55,7 +55,7 @@ public static class TrainCommand
         var noAugment = new Option<bool>("--no-augment") { Description = "Disable augmentation" };
         var vflip = new Option<double?>("--vflip") { Description = "Vertical flip probability (planned: 0.5; [0])" }.Between(0.0, 1.0);
         var rotate = new Option<double?>("--rotate") { Description = "Max rotation in degrees (planned; [15])" }.Between(0.0, 180.0);
-        var threshold = new Option<double>("--threshold") { Description = "Probability threshold for binary masks", DefaultValueFactory = _ => 0.5 }.Between(0.0, 1.0);
+        var threshold = new Option<double?>("--threshold") { Description = "Probability threshold for binary masks (planned: chosen on the validation split after training; [0.5])" }.Between(0.0, 1.0);
         var final = Final();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
@@ -76,7 +76,7 @@ public static class TrainCommand
             {
                 Data = p.GetValue(data)!, Layout = p.GetValue(layout), SkipBad = p.GetValue(skipBad), OutDir = p.GetValue(output)!,
                 WeightDecay = p.GetValue(wd), Loss = p.GetValue(loss) is { } l ? Losses.Parse(l) : null, Metric = p.GetValue(metric),
-                ValFraction = p.GetValue(valFraction), Seed = p.GetValue(seed), Resume = p.GetValue(resume), Threshold = p.GetValue(threshold),
+                ValFraction = p.GetValue(valFraction), Seed = p.GetValue(seed), Resume = p.GetValue(resume), Threshold = p.GetValue(threshold) ?? 0.5,
                 Device = p.GetValue(device)!, Threads = p.GetValue(threads), Model = model,
                 Preprocess = new PreprocessOptions { Color = CommonOptions.ParseColor(p.GetValue(color)!), MedianBlur = p.GetValue(median) },
             };
@@ -147,6 +147,11 @@ public static class TrainCommand
                 ForegroundOversample = Take("--oversample", p.GetValue(oversample), options.ForegroundOversample),
                 ValidationSamples = Take("--val-samples", p.GetValue(valSamples), options.ValidationSamples),
             };
+            if (p.GetValue(threshold) is not null)
+            {
+                options = options with { TuneThreshold = false };
+                if (plan?.TuneThreshold == true) overridden.Add("--threshold");
+            }
             // Fewer epochs than planned (--epochs): selection still starts a third of the way in.
             options = options with { SettleEpochs = Math.Min(options.SettleEpochs, Math.Max(1, (options.Epochs + 2) / 3)) };
             if (ParseFinal(p.GetValue(final)) is { } fin)

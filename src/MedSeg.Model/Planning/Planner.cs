@@ -193,13 +193,18 @@ public static class Planner
         reasons.Add($"loss {(classes == 2 ? "bce+dice" : "ce+dice")}, Dice per image (--batch-dice true: per class over the whole batch, as nnU-Net's 2-D plans)" +
                     (binaryDice == BinaryDice.Background ? $"; the foreground covers {f.ForegroundFraction:P0} of the pixels, so the Dice term scores the background, the minority class (--dice-on)" : ""));
 
+        // 8. Threshold: a binary head's 0.5 is where the loss balances the classes, not where Dice
+        //    peaks, and the offset differs by data set in size and sign (ThresholdTuner).
+        bool tune = classes == 2;
+        if (tune) reasons.Add($"threshold chosen after training on the validation split's masks at their own size (0.05–0.95, the peak of the smoothed Dice curve; stays 0.5 unless that gains ≥ {Training.ThresholdTuner.MinGain}); --threshold fixes it");
+
         return new TrainingPlan
         {
             DataKind = kind, Fingerprint = f, InputWidth = width, InputHeight = height, Patch = patch,
             Preprocess = pre with { Width = width, Height = height }, BatchSize = batch, Augment = augment,
             Loss = classes == 2 ? "bce+dice" : "ce+dice", BatchDice = false, BinaryDice = binaryDice, LearningRate = 1e-3, Schedule = "poly", Steps = steps, StepsPerEpoch = perEpoch,
             WarmupSteps = warmup, SettleEpochs = settle, ForegroundOversample = oversample, SecondsPerStep = perStep,
-            InferenceMsPerFrame = inferMs, Final = final, Reasons = reasons,
+            InferenceMsPerFrame = inferMs, Final = final, Reasons = reasons, TuneThreshold = tune,
             ValidationSamples = scored < valSamples ? scored : 0, EstimatedValidationSeconds = validationSeconds,
         };
     }

@@ -69,6 +69,8 @@ public sealed record TrainOptions
     public FinalFit Final { get; init; }
     public int Seed { get; init; } = 1;
     public double Threshold { get; init; } = 0.5;
+    /// <summary>Binary heads: after training, choose the threshold on the validation split (<see cref="ThresholdTuner"/>); planned, off with --threshold.</summary>
+    public bool TuneThreshold { get; init; }
     /// <summary>A checkpoint (usually last.ckpt) to continue from.</summary>
     public string? Resume { get; init; }
     public string Device { get; init; } = "auto";

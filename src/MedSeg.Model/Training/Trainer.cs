@@ -144,7 +144,20 @@ public static class Trainer
             observer.Message($"no epoch reached the settle epoch {o.SettleEpochs}: best.ckpt is the last epoch");
         }
 
-        // 6. Small data sets: retrain on train + validation for the selected number of steps (planned),
+        // 6. Binary heads: the threshold from the validation split, on the selected weights (ThresholdTuner says why).
+        ThresholdChoice? tuned = null;
+        if (o.TuneThreshold && modelOptions.IsBinary && bestEpoch > 0 && val.Count > 0)
+        {
+            var bestInfo = Checkpoint.LoadInto(best, model);
+            var tuner = new ThresholdTuner(modelOptions.ClassNames, o.Metric, o.Threshold);
+            Validate(model, val, device, o, lossKind, bestInfo, windows, validationEngines, ct, tuner.Add);
+            tuned = tuner.Choose();
+            observer.Message(tuned.Describe());
+            if (tuned.Changed) Checkpoint.Save(best, model, bestInfo with { Threshold = tuned.Threshold });
+            template = template with { Threshold = tuned.Threshold };
+        }
+
+        // 7. Small data sets: retrain on train + validation for the selected number of steps (planned),
         //    so the held-out fifth is not lost to the final model; best.ckpt becomes that model.
         int refitSteps = 0;
         if (o.Final == FinalFit.Refit && bestEpoch > 0)
@@ -154,22 +167,22 @@ public static class Trainer
                                         best, device, observer, ct);
         }
 
-        // 7. Report.
+        // 8. Report.
         return new TrainingResult(best, last, bestEpoch, o.Metric.ToString(), selector.BestValue, log.Rows,
-                                  bad.Count, stoppedEarly, train.Count, split.Val.Length) { RefitSteps = refitSteps, RefitSamples = refitSteps > 0 ? train.Count + split.Val.Length : 0 };
+                                  bad.Count, stoppedEarly, train.Count, split.Val.Length) { RefitSteps = refitSteps, RefitSamples = refitSteps > 0 ? train.Count + split.Val.Length : 0, Threshold = tuned };
     }
 
     /// <summary>The epoch's validation: on an engine over the current weights where one is given and takes the model, else on the module.</summary>
     private static EvaluationResult Validate(
         UNet model, PreparedDataset val, Device device, TrainOptions o, LossKind lossKind, CheckpointInfo info,
-        SlidingWindowInference? windows, IValidationEngines? engines, CancellationToken ct)
+        SlidingWindowInference? windows, IValidationEngines? engines, CancellationToken ct, Action<ScoredForeground>? onScored = null)
     {
         var classes = model.Options.ClassNames;
         bool tiled = windows != null && (val.Height > windows.PatchHeight || val.Width > windows.PatchWidth);
         using var engine = device.type == DeviceType.CPU ? engines?.Open(model, info, tiled ? o.Patch : null, o.BatchSize) : null;
         return engine != null
-            ? Evaluator.Evaluate(engine, val, o.Threshold, lossKind, o.BatchSize, classes, ct: ct, windows: windows)
-            : Evaluator.Evaluate(model, val, device, o.Threshold, lossKind, o.BatchSize, classes, ct: ct, windows: windows);
+            ? Evaluator.Evaluate(engine, val, o.Threshold, lossKind, o.BatchSize, classes, ct: ct, windows: windows, onScored: onScored)
+            : Evaluator.Evaluate(model, val, device, o.Threshold, lossKind, o.BatchSize, classes, ct: ct, windows: windows, onScored: onScored);
     }
 
     /// <summary>One epoch's optimizer steps (a fresh pass first with <paramref name="wholePass"/>); the rate per step comes from <paramref name="rate"/>. Shared with <see cref="FinalRefit"/>.</summary>

@@ -13,7 +13,7 @@ public sealed class ThresholdTunerTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>A 16×16 image: the left half is foreground with probability <paramref name="fg"/>, the right half background with <paramref name="bg"/>, a quarter of it at <paramref name="hardBg"/>.</summary>
-    private static ScoredProbabilities Image(string id, float fg, float bg, float hardBg)
+    private static ScoredForeground Image(string id, float fg, float bg, float hardBg)
     {
         const int n = 16;
         var p = new float[n * n];
@@ -25,7 +25,7 @@ public sealed class ThresholdTunerTests : IDisposable
             truth[i] = x < n / 2 ? (byte)1 : (byte)0;
             p[i] = x < n / 2 ? fg : y < n / 4 ? hardBg : bg;
         }
-        return new ScoredProbabilities(id, p, 1, truth, n, n);
+        return new ScoredForeground(id, p, truth, n, n);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class ThresholdTunerTests : IDisposable
         var tuner = new ThresholdTuner(Binary, SelectionMetric.Dice, 0.5);
         // One false-positive pixel at 0.55 in one of three images: above it Dice gains (1 − 256/257) / 3 ≈ 0.0013.
         var img = Image("a", fg: 0.9f, bg: 0.1f, hardBg: 0.1f);
-        img.Probabilities[15] = 0.55f;
+        img.Probability[15] = 0.55f;
         tuner.Add(img);
         tuner.Add(Image("b", fg: 0.9f, bg: 0.1f, hardBg: 0.1f));
         tuner.Add(Image("c", fg: 0.9f, bg: 0.1f, hardBg: 0.1f));
@@ -106,7 +106,7 @@ public sealed class ThresholdTunerTests : IDisposable
         Assert.Throws<ArgumentException>(() => new ThresholdTuner(["background", "a", "b"], SelectionMetric.Dice, 0.5));
         Assert.Throws<InvalidOperationException>(() => new ThresholdTuner(Binary, SelectionMetric.Dice, 0.5).Choose());
         var tuner = new ThresholdTuner(Binary, SelectionMetric.Dice, 0.5);
-        Assert.Throws<ArgumentException>(() => tuner.Add(new ScoredProbabilities("bad", new float[10], 1, new byte[16], 4, 4)));
+        Assert.Throws<ArgumentException>(() => tuner.Add(new ScoredForeground("bad", new float[10], new byte[16], 4, 4)));
     }
 
     [Theory]

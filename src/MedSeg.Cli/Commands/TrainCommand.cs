@@ -56,7 +56,6 @@ public static class TrainCommand
         var vflip = new Option<double?>("--vflip") { Description = "Vertical flip probability (planned: 0.5; [0])" }.Between(0.0, 1.0);
         var rotate = new Option<double?>("--rotate") { Description = "Max rotation in degrees (planned; [15])" }.Between(0.0, 180.0);
         var threshold = new Option<double?>("--threshold") { Description = "Probability threshold for binary masks (planned: chosen on the validation split after training; [0.5])" }.Between(0.0, 1.0);
-        var classOffsets = new Option<bool?>("--class-offsets") { Description = "3+ classes: per-class offsets before arg-max, chosen on the validation split after training: true | false (planned: true; [false])" };
         var final = Final();
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
@@ -64,7 +63,7 @@ public static class TrainCommand
         var cmd = new Command("train", "Train a U-Net: augmentation, Adam, BCE/Dice, LR schedule, best checkpoint, early stopping, curves")
         {
             data, layout, skipBad, output, noPlan, budget, epochs, steps, warmup, patch, batch, lr, wd, loss, batchDice, diceOn, oversample, schedule, metric, patience, valFraction, valSamples, final, seed, resume,
-            size, color, norm, window, median, depth, width, noBn, dropout, upsample, noAugment, vflip, rotate, threshold, classOffsets, device, threads,
+            size, color, norm, window, median, depth, width, noBn, dropout, upsample, noAugment, vflip, rotate, threshold, device, threads,
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
@@ -147,7 +146,6 @@ public static class TrainCommand
                 BinaryDice = Take("--dice-on", p.GetValue(diceOn), options.BinaryDice),
                 ForegroundOversample = Take("--oversample", p.GetValue(oversample), options.ForegroundOversample),
                 ValidationSamples = Take("--val-samples", p.GetValue(valSamples), options.ValidationSamples),
-                TuneClassOffsets = Take("--class-offsets", p.GetValue(classOffsets), options.TuneClassOffsets),
             };
             if (p.GetValue(threshold) is not null)
             {

@@ -25,10 +25,8 @@ public static class PlanTable
         t.AddRow("final", p.Final == FinalFit.Refit
             ? $"refit on all {f.Samples} samples for the validated run's selected steps (≤ {p.Steps})"
             : "none: best.ckpt is the validated run's best");
-        if (f.ClassFrequencies.Count == 2)
+        if (p.Fingerprint.ClassFrequencies.Count == 2)
             t.AddRow("threshold", p.TuneThreshold ? "chosen on the validation split after training" : Markup.Escape("fixed (--threshold)"));
-        else
-            t.AddRow("decision", p.TuneClassOffsets ? "arg-max with class offsets chosen on the validation split after training" : Markup.Escape("plain arg-max (--class-offsets false)"));
         var a = p.Augment;
         t.AddRow("augment", Markup.Escape($"flips h {a.HorizontalFlip} v {a.VerticalFlip}, rot90 {(a.Rotate90 ? "on" : "off")}, ±{a.RotateDegrees}°, scale ±{a.Scale}, " +
                                           $"brightness ±{a.Brightness}, contrast ±{a.Contrast}; class-aware foreground sampling {p.ForegroundOversample:P0} of each batch"));

@@ -197,10 +197,6 @@ public static class Planner
         //    peaks, and the offset differs by data set in size and sign (ThresholdTuner).
         bool tune = classes == 2;
         if (tune) reasons.Add($"threshold chosen after training on the validation split's masks at their own size (0.05–0.95, the peak of the smoothed Dice curve; stays 0.5 unless that gains ≥ {Training.ThresholdTuner.MinGain}); --threshold fixes it");
-        //    Three or more classes decode by arg-max, which a rare class can lose everywhere even
-        //    where the network ranks it well: per-class offsets, chosen the same way (ClassOffsetTuner).
-        bool offsets = classes >= 3;
-        if (offsets) reasons.Add($"class offsets chosen after training on the validation split at the masks' own size (log-probability ±{Training.ClassOffsetTuner.Range} added per class before arg-max, folded into the output bias; none unless they gain ≥ {Training.ClassOffsetTuner.MinGain}); --class-offsets false keeps plain arg-max");
 
         return new TrainingPlan
         {
@@ -208,7 +204,7 @@ public static class Planner
             Preprocess = pre with { Width = width, Height = height }, BatchSize = batch, Augment = augment,
             Loss = classes == 2 ? "bce+dice" : "ce+dice", BatchDice = false, BinaryDice = binaryDice, LearningRate = 1e-3, Schedule = "poly", Steps = steps, StepsPerEpoch = perEpoch,
             WarmupSteps = warmup, SettleEpochs = settle, ForegroundOversample = oversample, SecondsPerStep = perStep,
-            InferenceMsPerFrame = inferMs, Final = final, Reasons = reasons, TuneThreshold = tune, TuneClassOffsets = offsets,
+            InferenceMsPerFrame = inferMs, Final = final, Reasons = reasons, TuneThreshold = tune,
             ValidationSamples = scored < valSamples ? scored : 0, EstimatedValidationSeconds = validationSeconds,
         };
     }

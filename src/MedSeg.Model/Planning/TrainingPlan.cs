@@ -47,8 +47,6 @@ public sealed record TrainingPlan
     public double EstimatedValidationSeconds { get; init; }
     /// <summary>Binary heads: the probability threshold is chosen after training on the validation split (<see cref="Training.ThresholdTuner"/>).</summary>
     public bool TuneThreshold { get; init; }
-    /// <summary>Softmax heads over 3+ classes: per-class offsets before arg-max are chosen after training on the validation split (<see cref="Training.ClassOffsetTuner"/>).</summary>
-    public bool TuneClassOffsets { get; init; }
     /// <summary>What follows the validated run: Refit (small sets) retrains on all samples for the selected steps.</summary>
     public Training.FinalFit Final { get; init; }
     /// <summary>Upper bound of the optimizer steps' time: the validated run plus a refit of at most as many steps.</summary>
@@ -79,7 +77,6 @@ public sealed record TrainingPlan
         Final = Final,
         ValidationSamples = ValidationSamples,
         TuneThreshold = TuneThreshold,
-        TuneClassOffsets = TuneClassOffsets,
     };
 
     /// <summary>
@@ -97,7 +94,7 @@ public sealed record TrainingPlan
             BatchSize = o.BatchSize, Augment = o.Augment, LearningRate = o.LearningRate, Schedule = o.Schedule.ToString().ToLowerInvariant(),
             WarmupSteps = o.WarmupSteps, SettleEpochs = o.SettleEpochs, ForegroundOversample = o.ForegroundOversample,
             BatchDice = o.BatchDice, BinaryDice = o.BinaryDice, ValidationSamples = o.ValidationSamples, Final = o.Final,
-            TuneThreshold = o.TuneThreshold, TuneClassOffsets = o.TuneClassOffsets,
+            TuneThreshold = o.TuneThreshold,
         };
         // --steps-per-epoch 0 is one pass over the set, a count the plan does not know: the planned steps stay.
         if (o.StepsPerEpoch > 0) effective = effective with { StepsPerEpoch = o.StepsPerEpoch, Steps = o.Epochs * o.StepsPerEpoch };

@@ -26,12 +26,12 @@ public static class Evaluator
     private const double Eps = 1e-6;
 
     /// <param name="onPrediction">called per image with its index, predicted ids and foreground probability, at the prepared size.</param>
-    /// <param name="onScored">called per image with its probabilities and truth at the size it is scored at (<see cref="ThresholdTuner"/>, <see cref="ClassOffsetTuner"/>).</param>
+    /// <param name="onScored">binary heads: called per image with its foreground probability and truth at the size it is scored at (<see cref="ThresholdTuner"/>).</param>
     public static EvaluationResult Evaluate(
         UNet model, PreparedDataset data, Device device, double threshold, LossKind loss, int batchSize,
         IReadOnlyList<string> classNames, bool hd95 = false,
         Action<int, byte[], float[]>? onPrediction = null, CancellationToken ct = default,
-        SlidingWindowInference? windows = null, Action<ScoredProbabilities>? onScored = null)
+        SlidingWindowInference? windows = null, Action<ScoredForeground>? onScored = null)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -51,7 +51,7 @@ public static class Evaluator
         ISegmentationEngine engine, PreparedDataset data, double threshold, LossKind loss, int batchSize,
         IReadOnlyList<string> classNames, bool hd95 = false,
         Action<int, byte[], float[]>? onPrediction = null, CancellationToken ct = default,
-        SlidingWindowInference? windows = null, Action<ScoredProbabilities>? onScored = null)
+        SlidingWindowInference? windows = null, Action<ScoredForeground>? onScored = null)
     {
         var forward = EngineProbabilities.For(engine);
         return Score(forward, givesProbabilities: true, engine.Contract.IsBinary, data, CPU, threshold, loss, batchSize,
@@ -61,7 +61,7 @@ public static class Evaluator
     private static EvaluationResult Score(
         Func<Tensor, Tensor> forward, bool givesProbabilities, bool binary, PreparedDataset data, Device device, double threshold,
         LossKind loss, int batchSize, IReadOnlyList<string> classNames, bool hd95,
-        Action<int, byte[], float[]>? onPrediction, CancellationToken ct, SlidingWindowInference? windows, Action<ScoredProbabilities>? onScored)
+        Action<int, byte[], float[]>? onPrediction, CancellationToken ct, SlidingWindowInference? windows, Action<ScoredForeground>? onScored)
     {
         using var builder = new BatchBuilder(data, Imaging.Augment.AugmentOptions.None, binary);
         var aggregator = new MetricsAggregator(classNames.Count, classNames);
@@ -108,17 +108,17 @@ public static class Evaluator
                     {
                         byte[] atNative = ProbabilityDecoder.LabelsAt(cpu[j], native.Width, native.Height, threshold);
                         m = ImageMetrics.Compute(data.Id(i), atNative, native.Ids, native.Width, native.Height, classNames.Count, hd95);
-                        if (onScored != null)
+                        if (onScored != null && k == 1)
                         {
-                            var p = new float[k * native.Width * native.Height];
-                            ProbabilityResize.Bilinear(all.AsSpan(j * k * plane, k * plane), k, w, h, p, native.Width, native.Height);
-                            onScored(new ScoredProbabilities(data.Id(i), p, k, native.Ids, native.Width, native.Height));
+                            var p = new float[native.Width * native.Height];
+                            ProbabilityResize.Bilinear(all.AsSpan(j * plane, plane), 1, w, h, p, native.Width, native.Height);
+                            onScored(new ScoredForeground(data.Id(i), p, native.Ids, native.Width, native.Height));
                         }
                     }
                     else
                     {
                         m = ImageMetrics.Compute(data.Id(i), labels, data.Mask(i), w, h, classNames.Count, hd95);
-                        onScored?.Invoke(new ScoredProbabilities(data.Id(i), all.AsSpan(j * k * plane, k * plane).ToArray(), k, data.Mask(i).ToArray(), w, h));
+                        if (onScored != null && k == 1) onScored(new ScoredForeground(data.Id(i), foreground.ToArray(), data.Mask(i).ToArray(), w, h));
                     }
                     images.Add(m);
                     aggregator.Add(m);

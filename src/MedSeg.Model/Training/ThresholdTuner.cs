@@ -2,21 +2,8 @@ using MedSeg.Core.Metrics;
 
 namespace MedSeg.Model.Training;
 
-/// <summary>
-/// One validation image's probabilities and truth at the size it is scored at (the mask's own):
-/// <see cref="Channels"/> planes of <see cref="Width"/> × <see cref="Height"/> — the foreground's
-/// alone for a sigmoid head, one per class for a softmax head.
-/// </summary>
-public sealed record ScoredProbabilities(string Id, float[] Probabilities, int Channels, byte[] Truth, int Width, int Height)
-{
-    /// <summary>Throws unless the planes and the truth match the size.</summary>
-    public void CheckShape()
-    {
-        int pixels = Width * Height;
-        if (Probabilities.Length != Channels * pixels || Truth.Length != pixels)
-            throw new ArgumentException($"{Id}: {Probabilities.Length} probabilities ({Channels} planes) and {Truth.Length} truth pixels for {Width}×{Height}");
-    }
-}
+/// <summary>One validation image's foreground probability and truth at the size it is scored at (the mask's own).</summary>
+public sealed record ScoredForeground(string Id, float[] Probability, byte[] Truth, int Width, int Height);
 
 /// <summary>The threshold <see cref="ThresholdTuner"/> chose, the score there and at the threshold it replaces, and the whole curve.</summary>
 public sealed record ThresholdChoice(double Threshold, double Score, double Current, double CurrentScore, string Metric,
@@ -68,18 +55,18 @@ public sealed class ThresholdTuner
 
     public IReadOnlyList<double> Candidates => _candidates;
 
-    public void Add(ScoredProbabilities image)
+    public void Add(ScoredForeground image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (image.Channels != 1) throw new ArgumentException($"{image.Id}: a threshold takes a sigmoid head's one plane, not {image.Channels}", nameof(image));
-        image.CheckShape();
         int pixels = image.Width * image.Height;
+        if (image.Probability.Length != pixels || image.Truth.Length != pixels)
+            throw new ArgumentException($"{image.Id}: {image.Probability.Length} probabilities and {image.Truth.Length} truth pixels for {image.Width}×{image.Height}", nameof(image));
         if (_labels.Length != pixels) _labels = new byte[pixels];
         for (int c = 0; c < _candidates.Length; c++)
         {
             // The decode of ProbabilityLabels: foreground where p > threshold.
             float t = (float)_candidates[c];
-            for (int p = 0; p < pixels; p++) _labels[p] = image.Probabilities[p] > t ? (byte)1 : (byte)0;
+            for (int p = 0; p < pixels; p++) _labels[p] = image.Probability[p] > t ? (byte)1 : (byte)0;
             _scores[c].Add(ImageMetrics.Compute(image.Id, _labels, image.Truth, image.Width, image.Height, 2, computeHd95: false));
         }
     }

@@ -71,8 +71,6 @@ public sealed record TrainOptions
     public double Threshold { get; init; } = 0.5;
     /// <summary>Binary heads: after training, choose the threshold on the validation split (<see cref="ThresholdTuner"/>); planned, off with --threshold.</summary>
     public bool TuneThreshold { get; init; }
-    /// <summary>Softmax heads over 3+ classes: after training, choose per-class log-probability offsets on the validation split (<see cref="ClassOffsetTuner"/>); planned, off with --class-offsets false.</summary>
-    public bool TuneClassOffsets { get; init; }
     /// <summary>A checkpoint (usually last.ckpt) to continue from.</summary>
     public string? Resume { get; init; }
     public string Device { get; init; } = "auto";

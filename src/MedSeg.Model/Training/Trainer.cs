@@ -156,21 +156,6 @@ public static class Trainer
             if (tuned.Changed) Checkpoint.Save(best, model, bestInfo with { Threshold = tuned.Threshold });
             template = template with { Threshold = tuned.Threshold };
         }
-        //    Three or more classes: per-class offsets before arg-max, folded into the output bias (ClassOffsetTuner says why).
-        ClassOffsetChoice? offsets = null;
-        if (o.TuneClassOffsets && modelOptions.NumClasses >= 3 && bestEpoch > 0 && val.Count > 0)
-        {
-            var bestInfo = Checkpoint.LoadInto(best, model);
-            var tuner = new ClassOffsetTuner(modelOptions.ClassNames, o.Metric);
-            Validate(model, val, device, o, lossKind, bestInfo, windows, validationEngines, ct, tuner.Add);
-            offsets = tuner.Choose();
-            observer.Message(offsets.Describe());
-            if (offsets.Changed)
-            {
-                ClassOffsetTuner.FoldInto(model, offsets.Offsets);
-                Checkpoint.Save(best, model, bestInfo);
-            }
-        }
 
         // 7. Small data sets: retrain on train + validation for the selected number of steps (planned),
         //    so the held-out fifth is not lost to the final model; best.ckpt becomes that model.
@@ -180,24 +165,17 @@ public static class Trainer
             var all = new PreparedDataset(data, [.. split.Train, .. split.Val], preprocessor, ct: ct);
             refitSteps = FinalRefit.Run(o, all, modelOptions, lossKind, bestEpoch, batches, template with { Metric = FinalRefit.Marker, MetricValue = selector.BestValue },
                                         best, device, observer, ct);
-            // The refit trained on the validation split, so nothing is left to tune on: it takes the validated run's offsets.
-            if (refitSteps > 0 && offsets is { Changed: true })
-            {
-                var refitInfo = Checkpoint.LoadInto(best, model);
-                ClassOffsetTuner.FoldInto(model, offsets.Offsets);
-                Checkpoint.Save(best, model, refitInfo);
-            }
         }
 
         // 8. Report.
         return new TrainingResult(best, last, bestEpoch, o.Metric.ToString(), selector.BestValue, log.Rows,
-                                  bad.Count, stoppedEarly, train.Count, split.Val.Length) { RefitSteps = refitSteps, RefitSamples = refitSteps > 0 ? train.Count + split.Val.Length : 0, Threshold = tuned, ClassOffsets = offsets };
+                                  bad.Count, stoppedEarly, train.Count, split.Val.Length) { RefitSteps = refitSteps, RefitSamples = refitSteps > 0 ? train.Count + split.Val.Length : 0, Threshold = tuned };
     }
 
     /// <summary>The epoch's validation: on an engine over the current weights where one is given and takes the model, else on the module.</summary>
     private static EvaluationResult Validate(
         UNet model, PreparedDataset val, Device device, TrainOptions o, LossKind lossKind, CheckpointInfo info,
-        SlidingWindowInference? windows, IValidationEngines? engines, CancellationToken ct, Action<ScoredProbabilities>? onScored = null)
+        SlidingWindowInference? windows, IValidationEngines? engines, CancellationToken ct, Action<ScoredForeground>? onScored = null)
     {
         var classes = model.Options.ClassNames;
         bool tiled = windows != null && (val.Height > windows.PatchHeight || val.Width > windows.PatchWidth);

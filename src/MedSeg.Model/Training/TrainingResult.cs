@@ -9,6 +9,4 @@ public sealed record TrainingResult(
     public int RefitSamples { get; init; }
     /// <summary>The threshold tuned on the validation split (binary heads with <see cref="TrainOptions.TuneThreshold"/>); null when not tuned.</summary>
     public ThresholdChoice? Threshold { get; init; }
-    /// <summary>The class offsets tuned on the validation split (3+ classes with <see cref="TrainOptions.TuneClassOffsets"/>), folded into best.ckpt's output bias; null when not tuned.</summary>
-    public ClassOffsetChoice? ClassOffsets { get; init; }
 }

@@ -338,4 +338,15 @@ public sealed class PlannerTests
 
         Assert.Equal(FinalFit.Refit, plan.Final);
     }
+
+    [Fact]
+    public void TorchStepTimer_TinyModel_TimesRealStepsAndInference()
+    {
+        var timer = new TorchStepTimer(new UNetOptions { Depth = 2, BaseWidth = 4 }, TorchSharp.torch.CPU);
+
+        double step = timer.SecondsPerStep(32, 32, 2, 1, 3), ms = timer.InferenceMs(64, 64, 32, 1, 2);
+
+        Assert.True(double.IsFinite(step) && step > 0, $"step {step} s");
+        Assert.True(double.IsFinite(ms) && ms > 0, $"inference {ms} ms");
+    }
 }

@@ -11,7 +11,7 @@ namespace MedSeg.Cli;
 /// input or options, 70 a bug of ours, 130 interrupted) and one shutdown handler
 /// (<see cref="GracefulShutdown"/>: the first Ctrl+C / SIGTERM stops cleanly, a second at once).
 /// </remarks>
-public static class Program
+public static partial class Program
 {
     public static async Task<int> Main(string[] args)
     {
@@ -69,8 +69,23 @@ public static class Program
             System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult r } => r.IdentifierToken?.Value,
             _ => null,
         };
+        message = ExpectedType().Replace(message, static m => "as " + Friendly(m.Groups[1].Value));
         return option is null || message.Contains(option, StringComparison.Ordinal) ? message : $"{option}: {message}";
     }
+
+    // System.CommandLine names the CLR type it could not parse into: "as expected type
+    // 'System.Nullable`1[System.Int32]'" for every planned (nullable) option. Say what to type instead.
+    [System.Text.RegularExpressions.GeneratedRegex(@"as expected type '(?:System\.Nullable`1\[)?([\w.`+]+?)\]?'")]
+    private static partial System.Text.RegularExpressions.Regex ExpectedType();
+
+    private static string Friendly(string type) => type switch
+    {
+        "System.Int16" or "System.Int32" or "System.Int64" or "System.Byte" or "System.UInt16" or "System.UInt32" or "System.UInt64" => "a whole number",
+        "System.Single" or "System.Double" or "System.Decimal" => "a number",
+        "System.Boolean" => "true or false",
+        "System.String" => "text",
+        _ => type[(type.LastIndexOfAny(['.', '+']) + 1)..], // an enum: its own name (the message goes on to list its values)
+    };
 
     private static IEnumerable<string> CommandPath(Command command)
     {

@@ -194,6 +194,23 @@ public sealed class ErrorContractTests : IDisposable
             Assert.DoesNotContain(inner, error);
     }
 
+    /// <summary>A value that does not parse: one line naming the option and what to type, never the CLR type behind it.</summary>
+    [Theory]
+    [InlineData("--epochs", "abc", "as a whole number")]
+    [InlineData("--threshold", "half", "as a number")]
+    [InlineData("--lr", "fast", "as a number")]
+    [InlineData("--dice-on", "sideways", "as BinaryDice")]
+    public async Task Parse_ValueOfTheWrongType_SaysWhatToType(string option, string value, string expected)
+    {
+        var (code, output) = await CliRunner.RunAsync("train", "--data", "synthetic:lesion?n=8&size=32", "--out", Path.Combine(_dir, "t"), option, value);
+        Assert.True(code == 2, output);
+        string error = Assert.Single(output.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains($"'{option}'", error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("System.", error);
+        Assert.DoesNotContain("Nullable", error);
+    }
+
     [Theory]
     [InlineData("sources: []\n", "sources: at least one source")]
     [InlineData("sources:\n  - uri: ''\n", "sources[0].uri is empty")]

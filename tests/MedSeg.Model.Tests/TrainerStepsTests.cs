@@ -48,6 +48,29 @@ public sealed class TrainerStepsTests : IDisposable
         Assert.True(r.History[^1].LearningRate < r.History[0].LearningRate, "poly decay");
     }
 
+    [Theory]
+    [InlineData(1e-3, 3)]  // no time at all: half the plan from epoch 2 on
+    [InlineData(1e6, 12)]  // all the time in the world: twice the plan
+    public void TrainModel_TimeTarget_ReplansTheStepsOfTheEpochsLeft(double target, int after)
+    {
+        var observer = new CountingObserver();
+        var o = Tiny("governed") with { Epochs = 3, StepsPerEpoch = 6, Schedule = LrSchedule.Poly, WarmupSteps = 2, TimeTargetSeconds = target };
+
+        var r = Trainer.TrainModel(o, observer, CancellationToken.None);
+
+        Assert.Equal([6, after, after], observer.BatchesPerEpoch);
+        Assert.Contains(observer.Messages, m => m.StartsWith($"steps per epoch 6 → {after} for the last 2 epochs", StringComparison.Ordinal));
+        Assert.True(r.History[^1].LearningRate < r.History[1].LearningRate, "poly decay over the new total");
+    }
+
+    [Fact]
+    public void TrainModel_NoTimeTarget_KeepsThePlannedSteps()
+    {
+        var observer = new CountingObserver();
+        Trainer.TrainModel(Tiny("fixed") with { Epochs = 2, StepsPerEpoch = 6 }, observer, CancellationToken.None);
+        Assert.Equal([6, 6], observer.BatchesPerEpoch);
+    }
+
     [Fact]
     public void TrainModel_PatchesSmallerThanTheInput_TrainAndValidateBySlidingWindows()
     {

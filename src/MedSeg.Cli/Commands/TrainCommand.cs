@@ -147,6 +147,8 @@ public static class TrainCommand
                 ForegroundOversample = Take("--oversample", p.GetValue(oversample), options.ForegroundOversample),
                 ValidationSamples = Take("--val-samples", p.GetValue(valSamples), options.ValidationSamples),
             };
+            // Step counts given by hand are kept as given; a planned count follows the run's measured time.
+            if (p.GetValue(epochs) is not null || p.GetValue(steps) is not null) options = options with { TimeTargetSeconds = null };
             if (p.GetValue(threshold) is not null)
             {
                 options = options with { TuneThreshold = false };

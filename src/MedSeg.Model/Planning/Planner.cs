@@ -167,6 +167,8 @@ public static class Planner
             : $"within the {stepBudget:F0} s the validation leaves of {o.BudgetSeconds:F0} s";
         reasons.Add($"{perStep:F2} s per step measured → {steps} steps ({o.Epochs} × {perEpoch}){(final == Training.FinalFit.Refit ? " per phase" : "")} {within}; " +
                     $"warm-up {warmup} steps then poly decay; selection from epoch {settle} on a smoothed metric");
+        reasons.Add($"after each epoch the steps per epoch of the epochs left follow the run's own measured times, to hold the planned ≈ {steps * perStep + validationSeconds:F0} s " +
+                    $"({(perEpoch + 1) / 2}–{perEpoch * 2} per epoch, at least {o.MinSteps} steps in all; --epochs or --steps-per-epoch fix them)");
 
         // 6. Augmentation: flips both ways and right-angle turns keep thin structures sharp; small
         //    affine and intensity jitter. Class-aware foreground oversampling (nnU-Net v2: the last
@@ -204,7 +206,7 @@ public static class Planner
             Preprocess = pre with { Width = width, Height = height }, BatchSize = batch, Augment = augment,
             Loss = classes == 2 ? "bce+dice" : "ce+dice", BatchDice = false, BinaryDice = binaryDice, LearningRate = 1e-3, Schedule = "poly", Steps = steps, StepsPerEpoch = perEpoch,
             WarmupSteps = warmup, SettleEpochs = settle, ForegroundOversample = oversample, SecondsPerStep = perStep,
-            InferenceMsPerFrame = inferMs, Final = final, Reasons = reasons, TuneThreshold = tune,
+            InferenceMsPerFrame = inferMs, Final = final, Reasons = reasons, TuneThreshold = tune, MinSteps = o.MinSteps,
             ValidationSamples = scored < valSamples ? scored : 0, EstimatedValidationSeconds = validationSeconds,
         };
     }

@@ -6,17 +6,26 @@ using static TorchSharp.torch;
 namespace MedSeg.Model.Planning;
 
 /// <summary>
-/// Times real steps of the planned U-Net on this machine's device: one untimed step (allocation,
-/// kernel selection), then the median of <c>repeats</c> timed ones. Random inputs: speed does not
-/// depend on the pixels.
+/// Times real steps of the planned U-Net on this machine's device: <see cref="WarmUps"/> untimed
+/// steps (allocation, kernel selection, the optimizer's state), then the median of <c>repeats</c>
+/// timed ones. Random inputs: speed does not depend on the pixels.
 /// </summary>
 /// <remarks>
+/// Why two warm-ups and five timed steps: with one warm-up and two timed steps (the median of two
+/// is the slower one) the same plan measured 0.37, 0.48 and 0.59 s per step for `mri/` within
+/// minutes on a quiet VM, and its runs then took 0.35 s per step (`ct/`: 0.78 planned, 0.56
+/// run): the planned step count moved by half from run to run and whole-image sets left a
+/// quarter to a third of the budget unused (README, "Real data"). This estimate has no margin:
+/// the run holds its planned time itself (<see cref="Training.StepGovernor"/>).
+///
 /// Inference is timed where validation will run it: on <c>engines</c> (ONNX Runtime from the CLI)
 /// when given and on the CPU, else on the module, so the plan's validation cost and its
 /// "inference per frame" are those of the run that follows.
 /// </remarks>
-public sealed class TorchStepTimer(UNetOptions model, Device device, int repeats = 2, Training.IValidationEngines? engines = null) : IStepTimer
+public sealed class TorchStepTimer(UNetOptions model, Device device, int repeats = 5, Training.IValidationEngines? engines = null) : IStepTimer
 {
+    public const int WarmUps = 2;
+
     public double SecondsPerStep(int width, int height, int batch, int channels, int classes)
     {
         torch.manual_seed(0);
@@ -71,7 +80,7 @@ public sealed class TorchStepTimer(UNetOptions model, Device device, int repeats
 
     private double Median(Action step)
     {
-        step();
+        for (int i = 0; i < WarmUps; i++) step();
         var times = new double[Math.Max(1, repeats)];
         for (int i = 0; i < times.Length; i++)
         {

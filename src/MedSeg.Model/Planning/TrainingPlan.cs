@@ -47,6 +47,10 @@ public sealed record TrainingPlan
     public double EstimatedValidationSeconds { get; init; }
     /// <summary>Binary heads: the probability threshold is chosen after training on the validation split (<see cref="Training.ThresholdTuner"/>).</summary>
     public bool TuneThreshold { get; init; }
+    /// <summary>The planner's step floor (a slow machine gets at least this many steps, over the budget if need be).</summary>
+    public int MinSteps { get; init; }
+    /// <summary>The planned time of the validated run's steps and validations, which the run is held to (<see cref="Training.StepGovernor"/>).</summary>
+    public double PlannedLoopSeconds => Steps * SecondsPerStep + EstimatedValidationSeconds;
     /// <summary>What follows the validated run: Refit (small sets) retrains on all samples for the selected steps.</summary>
     public Training.FinalFit Final { get; init; }
     /// <summary>Upper bound of the optimizer steps' time: the validated run plus a refit of at most as many steps.</summary>
@@ -77,6 +81,8 @@ public sealed record TrainingPlan
         Final = Final,
         ValidationSamples = ValidationSamples,
         TuneThreshold = TuneThreshold,
+        TimeTargetSeconds = PlannedLoopSeconds > 0 ? PlannedLoopSeconds : null,
+        MinSteps = MinSteps,
     };
 
     /// <summary>

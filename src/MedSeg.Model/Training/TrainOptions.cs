@@ -71,6 +71,10 @@ public sealed record TrainOptions
     public double Threshold { get; init; } = 0.5;
     /// <summary>Binary heads: after training, choose the threshold on the validation split (<see cref="ThresholdTuner"/>); planned, off with --threshold.</summary>
     public bool TuneThreshold { get; init; }
+    /// <summary>A planned run's time for its steps and validations: the steps per epoch follow the measured times to hold it (<see cref="StepGovernor"/>); null: fixed steps.</summary>
+    public double? TimeTargetSeconds { get; init; }
+    /// <summary>The plan's step floor, which <see cref="StepGovernor"/> does not go below.</summary>
+    public int MinSteps { get; init; }
     /// <summary>A checkpoint (usually last.ckpt) to continue from.</summary>
     public string? Resume { get; init; }
     public string Device { get; init; } = "auto";

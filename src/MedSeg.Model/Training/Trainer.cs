@@ -91,9 +91,16 @@ public static class Trainer
         var selector = new BestTracker(o.Metric, o.MinDelta, previous, o.MetricSmoothing, o.SettleEpochs);
         var schedule = new LearningRateSchedule(o.Schedule, o.LearningRate, o.Epochs, o.SchedulePatience);
         int batches = o.StepsPerEpoch > 0 ? o.StepsPerEpoch : (train.Count + o.BatchSize - 1) / o.BatchSize;
+        var stepKind = o.Schedule is LrSchedule.Poly or LrSchedule.Cosine ? o.Schedule : LrSchedule.None;
         var perStep = o.Schedule == LrSchedule.Poly || o.WarmupSteps > 0
-            ? new StepSchedule(o.Schedule is LrSchedule.Poly or LrSchedule.Cosine ? o.Schedule : LrSchedule.None, o.LearningRate, o.WarmupSteps, o.Epochs * batches)
+            ? new StepSchedule(stepKind, o.LearningRate, o.WarmupSteps, o.Epochs * batches)
             : null;
+        // A planned run is held to its planned time from the steps it measures (StepGovernor says why); not a resumed one.
+        var governor = o.TimeTargetSeconds is { } target && o.StepsPerEpoch > 0 && o.Resume is null
+            ? new StepGovernor(target, o.Epochs, o.StepsPerEpoch, o.MinSteps) : null;
+        int stepsDone = (startEpoch - 1) * batches;
+        double stepSeconds = 0, otherSeconds = 0;
+        var stepsAt = new Dictionary<int, int>();
         var classes = o.ForegroundOversample > 0 ? new ClassLocations(train) : null;
         using var builder = new BatchBuilder(train, o.Augment, modelOptions.IsBinary, o.Patch, classes);
         using var windows = o.Patch is { } patch ? new SlidingWindowInference(patch, patch) : null;
@@ -108,9 +115,13 @@ public static class Trainer
             var clock = Stopwatch.StartNew();
             double lr = schedule.Rate(epoch);
             observer.EpochStarted(epoch, o.Epochs, batches);
+            int first = stepsDone;
             var (lossSum, samples) = Steps(model, optimizer, builder, sampler, lossKind, o.BatchDice, o.BinaryDice, o.BatchSize, batches, wholePass: o.StepsPerEpoch == 0,
-                                           b => perStep?.Rate((epoch - 1) * batches + b) ?? lr, rng, device, observer, ct);
-            if (perStep != null) lr = perStep.Rate(epoch * batches - 1);
+                                           b => perStep?.Rate(first + b) ?? lr, rng, device, observer, ct);
+            stepsDone += batches;
+            stepsAt[epoch] = stepsDone;
+            if (perStep != null) lr = perStep.Rate(stepsDone - 1);
+            double stepsTook = clock.Elapsed.TotalSeconds;
 
             var eval = Validate(model, val, device, o, lossKind, template with { Epoch = epoch }, windows, validationEngines, ct);
             var s = eval.Summary;
@@ -128,6 +139,16 @@ public static class Trainer
             log.Append(row);
             observer.EpochDone(row);
             lastEpoch = epoch;
+            stepSeconds += stepsTook;
+            otherSeconds += clock.Elapsed.TotalSeconds - stepsTook;
+            if (governor?.Next(epoch, stepsDone, stepSeconds, otherSeconds, batches) is { } next && next != batches)
+            {
+                int left = o.Epochs - epoch;
+                observer.Message($"steps per epoch {batches} → {next} for the last {left} epochs: {epoch} epochs took {stepSeconds + otherSeconds:F0} s " +
+                                 $"({stepSeconds / stepsDone:F2} s per step), on course for {stepSeconds + otherSeconds + left * (otherSeconds / epoch + batches * stepSeconds / stepsDone):F0} s against the planned {governor.TargetSeconds:F0} s");
+                batches = next;
+                if (perStep != null) perStep = new StepSchedule(stepKind, o.LearningRate, o.WarmupSteps, stepsDone + left * batches);
+            }
             if (selector.ShouldStop(epoch, o.Patience))
             {
                 observer.Message($"early stop: no improvement of val {o.Metric} for {o.Patience} epochs (best {selector.BestValue:F4} at epoch {selector.BestEpoch})");
@@ -163,7 +184,9 @@ public static class Trainer
         if (o.Final == FinalFit.Refit && bestEpoch > 0)
         {
             var all = new PreparedDataset(data, [.. split.Train, .. split.Val], preprocessor, ct: ct);
-            refitSteps = FinalRefit.Run(o, all, modelOptions, lossKind, bestEpoch, batches, template with { Metric = FinalRefit.Marker, MetricValue = selector.BestValue },
+            // The selected number of steps, spread over the selected epochs (a governed run's epochs differ in length).
+            int selected = stepsAt.TryGetValue(bestEpoch, out int at) ? at : bestEpoch * batches;
+            refitSteps = FinalRefit.Run(o, all, modelOptions, lossKind, bestEpoch, (selected + bestEpoch - 1) / bestEpoch, template with { Metric = FinalRefit.Marker, MetricValue = selector.BestValue },
                                         best, device, observer, ct);
         }
 

@@ -206,7 +206,7 @@ public static class Planner
             Preprocess = pre with { Width = width, Height = height }, BatchSize = batch, Augment = augment,
             Loss = classes == 2 ? "bce+dice" : "ce+dice", BatchDice = false, BinaryDice = binaryDice, LearningRate = 1e-3, Schedule = "poly", Steps = steps, StepsPerEpoch = perEpoch,
             WarmupSteps = warmup, SettleEpochs = settle, ForegroundOversample = oversample, SecondsPerStep = perStep,
-            InferenceMsPerFrame = inferMs, Final = final, Reasons = reasons, TuneThreshold = tune, MinSteps = o.MinSteps,
+            InferenceMsPerFrame = inferMs, Final = final, Reasons = reasons, TuneThreshold = tune, MinSteps = o.MinSteps, BudgetSeconds = o.BudgetSeconds,
             ValidationSamples = scored < valSamples ? scored : 0, EstimatedValidationSeconds = validationSeconds,
         };
     }

@@ -49,6 +49,8 @@ public sealed record TrainingPlan
     public bool TuneThreshold { get; init; }
     /// <summary>The planner's step floor (a slow machine gets at least this many steps, over the budget if need be).</summary>
     public int MinSteps { get; init; }
+    /// <summary>The planner's budget (--budget): the whole train command's time, planning and loading included, unless the step floor needs more.</summary>
+    public double BudgetSeconds { get; init; }
     /// <summary>The planned time of the validated run's steps and validations, which the run is held to (<see cref="Training.StepGovernor"/>).</summary>
     public double PlannedLoopSeconds => Steps * SecondsPerStep + EstimatedValidationSeconds;
     /// <summary>What follows the validated run: Refit (small sets) retrains on all samples for the selected steps.</summary>
@@ -81,7 +83,9 @@ public sealed record TrainingPlan
         Final = Final,
         ValidationSamples = ValidationSamples,
         TuneThreshold = TuneThreshold,
-        TimeTargetSeconds = PlannedLoopSeconds > 0 ? PlannedLoopSeconds : null,
+        // The budget (half of it before a refit, which repeats the selected steps), unless the step floor
+        // planned more (a slow machine) or the plan predates the field.
+        TimeTargetSeconds = BudgetSeconds > 0 && Steps > MinSteps ? BudgetSeconds / (Final == Training.FinalFit.Refit ? 2 : 1) : PlannedLoopSeconds > 0 ? PlannedLoopSeconds : null,
         MinSteps = MinSteps,
     };
 

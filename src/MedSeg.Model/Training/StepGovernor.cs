@@ -22,7 +22,7 @@ public sealed class StepGovernor
     private readonly double _target;
     private readonly int _epochs, _planned, _minSteps;
 
-    /// <param name="targetSeconds">the planned time of the steps and validations of the whole run.</param>
+    /// <param name="targetSeconds">the time the steps and validations of the whole run may take.</param>
     /// <param name="epochs">epochs of the run.</param>
     /// <param name="plannedPerEpoch">the planned steps per epoch.</param>
     /// <param name="minSteps">the plan's step floor: the run's total never goes below it.</param>
@@ -49,9 +49,11 @@ public sealed class StepGovernor
         int remaining = _epochs - epochsDone;
         if (remaining <= 0 || stepsDone <= 0 || epochsDone <= 0 || !(stepSeconds > 0)) return current;
         double perStep = stepSeconds / stepsDone, perEpoch = otherSeconds / epochsDone, elapsed = stepSeconds + otherSeconds;
+        // One more epoch's validation is kept back for what follows the loop (the threshold's pass over the validation split).
+        double target = _target - perEpoch;
         double projected = elapsed + remaining * (perEpoch + current * perStep);
-        if (Math.Abs(projected - _target) <= Tolerance * _target) return current;
-        double wanted = ((_target - elapsed) / remaining - perEpoch) / perStep;
+        if (Math.Abs(projected - target) <= Tolerance * target) return current;
+        double wanted = ((target - elapsed) / remaining - perEpoch) / perStep;
         int low = Math.Max((int)Math.Ceiling(_planned / MaxFactor), (int)Math.Ceiling((double)(_minSteps - stepsDone) / remaining));
         int high = (int)Math.Floor(_planned * MaxFactor);
         low = Math.Clamp(low, 1, high);

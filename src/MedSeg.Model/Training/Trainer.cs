@@ -23,6 +23,7 @@ public static class Trainer
     public static TrainingResult TrainModel(TrainOptions o, ITrainingObserver observer, CancellationToken ct, IValidationEngines? validationEngines = null)
     {
         o.Validate();
+        var started = Stopwatch.StartNew();
         Directory.CreateDirectory(o.OutDir);
         var device = TorchDevice.Select(o.Device, o.Threads);
         torch.manual_seed(o.Seed);
@@ -96,8 +97,9 @@ public static class Trainer
             ? new StepSchedule(stepKind, o.LearningRate, o.WarmupSteps, o.Epochs * batches)
             : null;
         // A planned run is held to its planned time from the steps it measures (StepGovernor says why); not a resumed one.
+        //    Its target is what the loading and preparing above left of the planned time.
         var governor = o.TimeTargetSeconds is { } target && o.StepsPerEpoch > 0 && o.Resume is null
-            ? new StepGovernor(target, o.Epochs, o.StepsPerEpoch, o.MinSteps) : null;
+            ? new StepGovernor(Math.Max(1e-3, target - started.Elapsed.TotalSeconds), o.Epochs, o.StepsPerEpoch, o.MinSteps) : null;
         int stepsDone = (startEpoch - 1) * batches;
         double stepSeconds = 0, otherSeconds = 0;
         var stepsAt = new Dictionary<int, int>();

@@ -67,7 +67,7 @@ public static class TrainCommand
         };
         cmd.SetAction((p, ct) => CommandErrors.RunAsync(() =>
         {
-            var started = System.Diagnostics.Stopwatch.StartNew();
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             var model = new UNetOptions
             {
                 Depth = p.GetValue(depth), BaseWidth = p.GetValue(width), BatchNorm = !p.GetValue(noBn),
@@ -150,8 +150,8 @@ public static class TrainCommand
             };
             // Step counts given by hand are kept as given; a planned count follows the run's measured time.
             if (p.GetValue(epochs) is not null || p.GetValue(steps) is not null) options = options with { TimeTargetSeconds = null };
-            // The budget covers the whole command: what planning took comes off the run's target.
-            else if (options.TimeTargetSeconds is { } target) options = options with { TimeTargetSeconds = Math.Max(1e-3, target - started.Elapsed.TotalSeconds) };
+            // The budget covers the whole command: the run's target counts from here, planning included.
+            else options = options with { StartedAt = started };
             if (p.GetValue(threshold) is not null)
             {
                 options = options with { TuneThreshold = false };

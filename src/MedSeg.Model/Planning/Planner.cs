@@ -167,7 +167,9 @@ public static class Planner
             : $"within the {stepBudget:F0} s the validation leaves of {o.BudgetSeconds:F0} s";
         reasons.Add($"{perStep:F2} s per step measured → {steps} steps ({o.Epochs} × {perEpoch}){(final == Training.FinalFit.Refit ? " per phase" : "")} {within}; " +
                     $"warm-up {warmup} steps then poly decay; selection from epoch {settle} on a smoothed metric");
-        reasons.Add($"after each epoch the steps per epoch of the epochs left follow the run's own measured times, to hold the planned ≈ {steps * perStep + validationSeconds:F0} s " +
+        reasons.Add($"after each epoch the steps per epoch of the epochs left follow the run's own measured times, to hold " +
+                    (steps > o.MinSteps ? $"the {o.BudgetSeconds:F0} s budget for the whole command{(final == Training.FinalFit.Refit ? " (half of it before the refit)" : "")} "
+                                        : $"the floor's planned ≈ {steps * perStep + validationSeconds:F0} s ") +
                     $"({(perEpoch + 1) / 2}–{perEpoch * 2} per epoch, at least {o.MinSteps} steps in all; --epochs or --steps-per-epoch fix them)");
 
         // 6. Augmentation: flips both ways and right-angle turns keep thin structures sharp; small

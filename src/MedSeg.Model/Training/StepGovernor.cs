@@ -39,6 +39,10 @@ public sealed class StepGovernor
 
     public double TargetSeconds => _target;
 
+    /// <summary>The run's time if the epochs after <paramref name="epochsDone"/> keep <paramref name="current"/> steps each, at the measured rates.</summary>
+    public double Projected(int epochsDone, int stepsDone, double stepSeconds, double otherSeconds, int current) =>
+        stepSeconds + otherSeconds + (_epochs - epochsDone) * (otherSeconds / epochsDone + current * stepSeconds / stepsDone);
+
     /// <summary>The steps per epoch for the epochs after <paramref name="epochsDone"/>.</summary>
     /// <param name="stepsDone">optimizer steps run so far.</param>
     /// <param name="stepSeconds">seconds spent in those steps.</param>
@@ -51,8 +55,7 @@ public sealed class StepGovernor
         double perStep = stepSeconds / stepsDone, perEpoch = otherSeconds / epochsDone, elapsed = stepSeconds + otherSeconds;
         // One more epoch's validation is kept back for what follows the loop (the threshold's pass over the validation split).
         double target = _target - perEpoch;
-        double projected = elapsed + remaining * (perEpoch + current * perStep);
-        if (Math.Abs(projected - target) <= Tolerance * target) return current;
+        if (Math.Abs(Projected(epochsDone, stepsDone, stepSeconds, otherSeconds, current) - target) <= Tolerance * target) return current;
         double wanted = ((target - elapsed) / remaining - perEpoch) / perStep;
         int low = Math.Max((int)Math.Ceiling(_planned / MaxFactor), (int)Math.Ceiling((double)(_minSteps - stepsDone) / remaining));
         int high = (int)Math.Floor(_planned * MaxFactor);

@@ -75,6 +75,8 @@ public sealed record TrainOptions
     public double? TimeTargetSeconds { get; init; }
     /// <summary>The plan's step floor, which <see cref="StepGovernor"/> does not go below.</summary>
     public int MinSteps { get; init; }
+    /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp <see cref="TimeTargetSeconds"/> counts from (the command's start, so planning counts); null: when training starts.</summary>
+    public long? StartedAt { get; init; }
     /// <summary>A checkpoint (usually last.ckpt) to continue from.</summary>
     public string? Resume { get; init; }
     public string Device { get; init; } = "auto";

@@ -23,7 +23,7 @@ public static class Trainer
     public static TrainingResult TrainModel(TrainOptions o, ITrainingObserver observer, CancellationToken ct, IValidationEngines? validationEngines = null)
     {
         o.Validate();
-        var started = Stopwatch.StartNew();
+        long started = o.StartedAt ?? Stopwatch.GetTimestamp();
         Directory.CreateDirectory(o.OutDir);
         var device = TorchDevice.Select(o.Device, o.Threads);
         torch.manual_seed(o.Seed);
@@ -97,9 +97,9 @@ public static class Trainer
             ? new StepSchedule(stepKind, o.LearningRate, o.WarmupSteps, o.Epochs * batches)
             : null;
         // A planned run is held to its planned time from the steps it measures (StepGovernor says why); not a resumed one.
-        //    Its target is what the loading and preparing above left of the planned time.
+        //    Its target is what planning, loading and preparing left of the budget.
         var governor = o.TimeTargetSeconds is { } target && o.StepsPerEpoch > 0 && o.Resume is null
-            ? new StepGovernor(Math.Max(1e-3, target - started.Elapsed.TotalSeconds), o.Epochs, o.StepsPerEpoch, o.MinSteps) : null;
+            ? new StepGovernor(Math.Max(1e-3, target - Stopwatch.GetElapsedTime(started).TotalSeconds), o.Epochs, o.StepsPerEpoch, o.MinSteps) : null;
         int stepsDone = (startEpoch - 1) * batches;
         double stepSeconds = 0, otherSeconds = 0;
         var stepsAt = new Dictionary<int, int>();
@@ -147,7 +147,7 @@ public static class Trainer
             {
                 int left = o.Epochs - epoch;
                 observer.Message($"steps per epoch {batches} → {next} for the last {left} epochs: {epoch} epochs took {stepSeconds + otherSeconds:F0} s " +
-                                 $"({stepSeconds / stepsDone:F2} s per step), on course for {stepSeconds + otherSeconds + left * (otherSeconds / epoch + batches * stepSeconds / stepsDone):F0} s against the planned {governor.TargetSeconds:F0} s");
+                                 $"({stepSeconds / stepsDone:F2} s per step), on course for {governor.Projected(epoch, stepsDone, stepSeconds, otherSeconds, batches):F0} s against the planned {governor.TargetSeconds:F0} s");
                 batches = next;
                 if (perStep != null) perStep = new StepSchedule(stepKind, o.LearningRate, o.WarmupSteps, stepsDone + left * batches);
             }

@@ -151,6 +151,72 @@ public sealed class CaptureTests
     }
 
     [Fact]
+    public void CaptureEncoder_Prepare_RunsOnTheEncoderThreadBeforeTheFirstWrite()
+    {
+        int caller = Environment.CurrentManagedThreadId;
+        var sink = new PrepareRecordingSink();
+        var encoder = new CaptureEncoder(sink, capacity: 2, prepare: (640, 480));
+        Assert.True(encoder.WaitPrepared(TimeSpan.FromSeconds(30)), "the encoder thread never prepared the sink");
+        Assert.Equal(["prepare 640x480"], sink.Calls);   // before any frame was posted
+        encoder.Post(Image(1));
+        encoder.Complete();
+
+        Assert.Equal(["prepare 640x480", "write 1", "complete"], sink.Calls);
+        Assert.NotEqual(caller, sink.PrepareThread);                      // not the posting (GL) thread...
+        Assert.True(sink.PrepareNice >= CaptureEncoder.DefaultNice);       // ...but the niced encoder thread that ffmpeg inherits from
+    }
+
+    [Fact]
+    public void CaptureEncoder_NoPrepareSize_NeverCallsPrepareAndWaitReturnsAtOnce()
+    {
+        var sink = new PrepareRecordingSink();
+        var encoder = new CaptureEncoder(sink, capacity: 2);
+        Assert.True(encoder.WaitPrepared(TimeSpan.FromSeconds(30)));
+        encoder.Post(Image(1));
+        encoder.Complete();
+
+        Assert.Equal(["write 1", "complete"], sink.Calls);
+    }
+
+    [Fact]
+    public void CaptureEncoder_PrepareThrows_LaterFramesFailAndCompleteRethrows()
+    {
+        var sink = new PrepareRecordingSink { PrepareFails = true };
+        var encoder = new CaptureEncoder(sink, capacity: 4, prepare: (8, 8));
+        Assert.True(encoder.WaitPrepared(TimeSpan.FromSeconds(30)));   // a failed prepare still ends the wait
+        encoder.Post(Image(1));
+        encoder.Post(Image(2));
+        var e = Assert.Throws<IOException>(encoder.Complete);
+
+        Assert.Contains("no encoder here", e.Message);
+        Assert.Equal(new CaptureSummary(0, 0, 0, Written: 0, Failed: 2), encoder.Summary());
+    }
+
+    private sealed class PrepareRecordingSink : ICaptureSink
+    {
+        private readonly ConcurrentQueue<string> _calls = new();
+
+        public bool PrepareFails { get; init; }
+
+        public int PrepareThread { get; private set; }
+
+        public int PrepareNice { get; private set; } = int.MinValue;
+
+        public List<string> Calls => [.. _calls];
+
+        public void Prepare(int width, int height)
+        {
+            (PrepareThread, PrepareNice) = (Environment.CurrentManagedThreadId, ThreadNiceness.OfCurrentThread());
+            _calls.Enqueue($"prepare {width}x{height}");
+            if (PrepareFails) throw new InvalidOperationException("no encoder here");
+        }
+
+        public void Write(CapturedImage image) => _calls.Enqueue($"write {image.Request.Seq}");
+
+        public void Complete() => _calls.Enqueue("complete");
+    }
+
+    [Fact]
     public void Viewer_EncoderBlocked_KeepsDrawingAndDropsOldestCaptures()
     {
         // The encoder is stuck in its first frame for the whole stream: the loop must still show

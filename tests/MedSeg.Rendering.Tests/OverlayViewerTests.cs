@@ -235,6 +235,64 @@ public sealed class OverlayViewerTests : IDisposable
         }
     }
 
+    [Fact]
+    public void VideoRecorder_WaitUntilReading_FfmpegIsBlockedOnItsStdinBeforeTheFirstFrame()
+    {
+        Assert.True(VideoRecorder.FindFfmpeg() is not null, "ffmpeg not installed (Debian: ffmpeg)");
+        string path = Path.Combine(_dir, "ahead.mp4");
+        using (var recorder = VideoRecorder.Open(path, 32, 24, 25, VideoEncoder.FfmpegH264))
+        using (var frame = new Mat(24, 32, MatType.CV_8UC3, new Scalar(10, 20, 30)))
+        {
+            Assert.True(recorder.WaitUntilReading(TimeSpan.FromSeconds(30)), "ffmpeg never got to reading its input");
+            for (int i = 0; i < 3; i++) recorder.Write(frame);
+        }
+        Assert.Equal(3, FramesIn(path));
+    }
+
+    [Fact]
+    public void FileCaptureSink_Prepared_WritesEveryFrameAtThePreparedSize()
+    {
+        string path = Path.Combine(_dir, "prepared.mp4");
+        using (var sink = new FileCaptureSink(path, fps: 25, VideoEncoder.FfmpegH264))
+        {
+            Assert.False(sink.VideoStarted);
+            sink.Prepare(40, 30);
+            Assert.True(sink.VideoStarted);   // before any frame
+            for (int seq = 0; seq < 4; seq++)
+            {
+                using var image = new CapturedImage(40, 30, new CaptureRequest(seq, Video: true));
+                sink.Write(image);
+            }
+            Assert.Equal(4, sink.VideoFrames);
+            sink.Complete();
+        }
+        using var capture = new VideoCapture(path);
+        Assert.Equal(40, capture.FrameWidth);
+        Assert.Equal(4, FramesIn(path));
+    }
+
+    [Fact]
+    public void FileCaptureSink_PreparedButNeverGivenAFrame_LeavesNoVideo()
+    {
+        // As before the encoder was started ahead: a run that drew nothing leaves no (frameless) MP4.
+        string path = Path.Combine(_dir, "empty.mp4");
+        using (var sink = new FileCaptureSink(path, fps: 25, VideoEncoder.FfmpegH264))
+        {
+            sink.Prepare(40, 30);
+            sink.Complete();
+        }
+        Assert.False(File.Exists(path));
+    }
+
+    private static int FramesIn(string path)
+    {
+        using var capture = new VideoCapture(path);
+        int frames = 0;
+        using var mat = new Mat();
+        while (capture.Read(mat) && !mat.Empty()) frames++;
+        return frames;
+    }
+
     [Theory]
     [InlineData(VideoEncoder.FfmpegH264)]
     [InlineData(VideoEncoder.OpenCvMp4v)]

@@ -62,7 +62,7 @@ public static class PipelineBenchmark
         using var session = SessionBuilder.Build(Spec(s.Fps, frames + warmup, s.Size, 200, s.MaxBatch, warmup), new FixedEngineLoader(prepared), extraSinks: [probe]);
         var pipeline = session.Pipeline;
         // The cine loop is rendered now, so its allocations are not counted as the stream's.
-        foreach (var source in session.Sources) (source as SyntheticSource)?.Prerender(ct);
+        session.PrepareSources(ct);
 
         // Collect everything the set-up left behind, so the counts below belong to the stream.
         GC.Collect();
@@ -94,7 +94,7 @@ public static class PipelineBenchmark
         using var session = SessionBuilder.Build(Spec(fps, frames + warmup, size, 256, maxBatch, warmup), loader, extraSinks: [probe]);
         var pipeline = session.Pipeline;
         // The cine loop is rendered now, so its allocations are not counted as the stream's.
-        foreach (var source in session.Sources) (source as SyntheticSource)?.Prerender(ct);
+        session.PrepareSources(ct);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         using var process = System.Diagnostics.Process.GetCurrentProcess();

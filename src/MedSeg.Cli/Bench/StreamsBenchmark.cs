@@ -42,7 +42,7 @@ public static class StreamsBenchmark
             ct.ThrowIfCancellationRequested();
             AnsiConsole.MarkupLine($"[grey]{n} stream(s) × {frames} frames at {fps} fps…[/]");
             using var session = SessionBuilder.Build(Spec(n, model, fps, frames, size, device, threads, WarmupFor(frames)), CheckpointEngineLoader.Instance);
-            foreach (var source in session.Sources) (source as SyntheticSource)?.Prerender(ct);
+            session.PrepareSources(ct);
             var r = await session.RunAsync(ct).ConfigureAwait(false);
             double processed = 100.0 * r.FramesOut / Math.Max(1, r.FramesIn);
             double minProcessed = r.Streams.Min(static s => s.ProcessedPercent);

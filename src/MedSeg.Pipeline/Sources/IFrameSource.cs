@@ -25,5 +25,12 @@ public interface IFrameSource
     /// </summary>
     (int Width, int Height)? FrameSize => null;
 
+    /// <summary>
+    /// Does now, before the session's clock starts, the set-up the source would otherwise do at
+    /// the start of <see cref="RunAsync"/> (a synthetic source renders its cine loop). Idempotent;
+    /// the default does nothing. <see cref="Session.RunningSession.WarmUp"/> calls it.
+    /// </summary>
+    void Prepare(CancellationToken ct) { }
+
     Task RunAsync(ChannelWriter<Frame> output, CancellationToken ct);
 }

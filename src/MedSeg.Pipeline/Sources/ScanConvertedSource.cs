@@ -25,6 +25,8 @@ public sealed class ScanConvertedSource : IFrameSource, IDisposable
 
     public string Description => $"{_inner.Description}, scan-converted";
 
+    public void Prepare(CancellationToken ct) => _inner.Prepare(ct);
+
     public async Task RunAsync(ChannelWriter<Frame> output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(output);

@@ -116,6 +116,12 @@ public sealed class SyntheticSource : IFrameSource
     }
 
     /// <summary>Renders the cine loop now (idempotent); RunAsync does it otherwise before the first frame.</summary>
+    public void Prepare(CancellationToken ct) => Prerender(ct);
+
+    /// <summary>The cine loop is rendered (or there is none: <see cref="SyntheticSourceOptions.Loop"/> 0 draws every frame live).</summary>
+    public bool IsPrepared => _loopPixels is not null || _options.Loop == 0;
+
+    /// <inheritdoc cref="Prepare"/>
     public void Prerender(CancellationToken ct = default)
     {
         if (_loopPixels != null || _options.Loop == 0) return;

@@ -21,6 +21,8 @@ public sealed class CaptureEncoder : IDisposable
     private Exception? _error;
     private bool _completed;
     private readonly int _nice;
+    private readonly (int Width, int Height)? _prepare;
+    private readonly ManualResetEventSlim _prepared = new();
 
     /// <summary>
     /// The encoder (PNG, the pipe into ffmpeg, and x264's own threads, which inherit it) yields the
@@ -31,12 +33,20 @@ public sealed class CaptureEncoder : IDisposable
 
     /// <param name="nice">The encoder thread's nice value (<see cref="ThreadNiceness"/>; ffmpeg, started
     /// from it, inherits it); 0 leaves it at normal priority.</param>
-    public CaptureEncoder(ICaptureSink sink, int capacity = 4, int nice = DefaultNice)
+    /// <param name="prepare">The frames' size when it is known up front: the thread first calls the
+    /// sink's <see cref="ICaptureSink.Prepare"/> with it (<see cref="WaitPrepared"/> waits for that).</param>
+    public CaptureEncoder(ICaptureSink sink, int capacity = 4, int nice = DefaultNice, (int Width, int Height)? prepare = null)
     {
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
         ArgumentOutOfRangeException.ThrowIfNegative(nice);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(nice, 19);
+        if (prepare is { } size)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size.Width, nameof(prepare));
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size.Height, nameof(prepare));
+        }
         _nice = nice;
+        _prepare = prepare;
         _queue = new DropOldestQueue<CapturedImage>(capacity, static image => image.Dispose());
         // A thread of its own rather than the pool: ffmpeg's pipe blocks it for whole frames.
         _thread = new Thread(Consume) { IsBackground = true, Name = "medseg capture encoder" };
@@ -48,6 +58,13 @@ public sealed class CaptureEncoder : IDisposable
         new(requested, skipped, _queue.Dropped, Interlocked.Read(ref _written), Interlocked.Read(ref _failed));
 
     public long Posted => Interlocked.Read(ref _posted);
+
+    /// <summary>
+    /// Waits until the thread has prepared the sink (at once when no size was given); a failed
+    /// prepare is not thrown here but counts later frames as failed and is rethrown by <see cref="Complete"/>.
+    /// </summary>
+    /// <returns>False when <paramref name="timeout"/> passed first.</returns>
+    public bool WaitPrepared(TimeSpan timeout) => _prepared.Wait(timeout);
 
     /// <summary>Queues a frame; the encoder owns it from here. Never waits (a full queue drops its oldest).</summary>
     public void Post(CapturedImage image)
@@ -80,6 +97,19 @@ public sealed class CaptureEncoder : IDisposable
     private void Consume()
     {
         if (_nice > 0) ThreadNiceness.LowerCurrentThread(_nice);
+        // On this thread, after the nice: ffmpeg, started here, inherits it.
+        try
+        {
+            if (_prepare is { } size) _sink.Prepare(size.Width, size.Height);
+        }
+        catch (Exception e)
+        {
+            _error = e;
+        }
+        finally
+        {
+            _prepared.Set();
+        }
         while (_queue.TryTake(out var image))
         {
             using (image)

@@ -3,8 +3,8 @@ using OpenCvSharp;
 namespace MedSeg.Rendering.Capture;
 
 /// <summary>
-/// The viewer's files: video frames go to one MP4 (<see cref="VideoRecorder"/>, opened at the first
-/// frame's size), snapshots and screenshots to the PNG paths in their request.
+/// The viewer's files: video frames go to one MP4 (<see cref="VideoRecorder"/>, opened by
+/// <see cref="Prepare"/> or else at the first frame's size), snapshots and screenshots to the PNG paths in their request.
 /// </summary>
 /// <remarks>Runs on the encoder thread (<see cref="CaptureEncoder"/>). A window resized mid-video
 /// is scaled to the video's first size. Memory: one resize Mat, made only when the size changes.</remarks>
@@ -16,6 +16,7 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
     private readonly Mat _resized = new();
     private readonly Action<Mat> _writeVideo;   // made once: a method group would allocate a delegate per frame
     private VideoRecorder? _video;
+    private bool _openedAhead;
 
     /// <param name="videoPath">The MP4 for <see cref="CaptureKind.Video"/> frames; null = none expected.</param>
     public FileCaptureSink(string? videoPath, double fps = 30, VideoEncoder encoder = VideoEncoder.Auto)
@@ -27,6 +28,9 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
 
     /// <summary>A screenshot PNG was written (its path). Raised on the encoder thread.</summary>
     public event Action<string>? ScreenshotSaved;
+
+    /// <summary>The MP4's encoder is running (<see cref="Prepare"/> or the first video frame started it) and not yet finished.</summary>
+    public bool VideoStarted => _video is not null;
 
     /// <summary>Video frames written so far.</summary>
     public long VideoFrames => _video?.FramesWritten ?? 0;
@@ -44,11 +48,27 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the MP4's ffmpeg for frames of this size and waits (≤ 2 s) until it waits for input,
+    /// so its start-up is over before the first frame (nothing when no video is expected).
+    /// </summary>
+    public void Prepare(int width, int height)
+    {
+        if (_videoPath is null || _video is not null) return;
+        _video = VideoRecorder.Open(_videoPath, width, height, _fps, _encoder);
+        _openedAhead = true;
+        _video.WaitUntilReading(TimeSpan.FromSeconds(2));
+    }
+
     public void Complete()
     {
         var video = _video;
         _video = null;
-        video?.Dispose();   // waits for ffmpeg; throws with its messages when the encode failed
+        if (video is null) return;
+        video.Dispose();   // waits for ffmpeg; throws with its messages when the encode failed
+        // Opened ahead by Prepare but never given a frame: no video, as when it was never opened
+        // (ffmpeg would leave a frameless MP4 header behind).
+        if (_openedAhead && video.FramesWritten == 0) File.Delete(video.Path);
     }
 
     public void Dispose()

@@ -88,6 +88,32 @@ public sealed class VideoRecorder : IDisposable
         return new VideoRecorder(path, width, height, encoder, null, writer);
     }
 
+    /// <summary>
+    /// Waits, at most <paramref name="timeout"/>, until ffmpeg is blocked reading its stdin: its
+    /// start-up (the dynamic loader mapping its ~100 libraries, option parsing, opening the file;
+    /// about 80 ms of CPU here) is then behind it and cannot land on the first frames of a live view.
+    /// </summary>
+    /// <returns>True once ffmpeg waits for input, or at once where that cannot be seen (OpenCV's
+    /// writer; systems without /proc/PID/wchan); false when ffmpeg exited or the time ran out.</returns>
+    public bool WaitUntilReading(TimeSpan timeout)
+    {
+        if (_ffmpeg is null || !OperatingSystem.IsLinux()) return true;
+        string wchan = $"/proc/{_ffmpeg.Id}/wchan";   // `nice` execs ffmpeg: the same process id
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            string where;
+            try { where = File.ReadAllText(wchan); }
+            catch (IOException) { return false; }                  // the process is gone
+            catch (UnauthorizedAccessException) { return true; }   // a hardened /proc: nothing to see
+            // The kernel function a sleeping process waits in: pipe_read, anon_pipe_read (6.x), pipe_wait (< 5.5).
+            if (where.Contains("pipe_read", StringComparison.Ordinal) || where == "pipe_wait") return true;
+            if (_ffmpeg.HasExited) return false;
+            Thread.Sleep(2);
+        }
+        return false;
+    }
+
     /// <summary>Appends one frame; it must be CV_8UC3 of the video's size.</summary>
     public unsafe void Write(Mat bgr)
     {

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using MedSeg.Core.Recording;
 using MedSeg.Imaging.Preprocess;
 using MedSeg.Pipeline.Session;
+using MedSeg.Pipeline.Sources;
 using MedSeg.Pipeline.Tests.Support;
 
 namespace MedSeg.Pipeline.Tests.Session;
@@ -96,6 +97,25 @@ public sealed class SessionBuilderTests : IDisposable
         var seqs = new List<long>();
         while (reader.ReadNext(record)) seqs.Add(record.Seq);
         Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), seqs);
+    }
+
+    [Fact]
+    public async Task WarmUp_CineLoopSources_AreRenderedBeforeTheRunAndStillStreamTheSameFrames()
+    {
+        // A looping synthetic source renders its loop in Prepare, which the warm-up calls: the
+        // render is not on the live clock. The frames it then streams are the ones it would have drawn live.
+        var spec = TwoStreams();
+        spec.Sources[0].Uri = "synthetic:lesion?fps=0&frames=12&size=32&seed=1&loop=5";
+        spec.Sources[1].Uri = "synthetic:lungs?fps=0&frames=9&size=32&seed=2&loop=4";
+        using var session = SessionBuilder.Build(spec, new Loader());
+        var sources = session.Sources.Cast<SyntheticSource>().ToArray();
+        Assert.All(sources, s => Assert.False(s.IsPrepared));
+
+        session.WarmUp(frames: 1);
+
+        Assert.All(sources, s => Assert.True(s.IsPrepared));
+        var report = await session.RunAsync(CancellationToken.None).WaitAsync(Channels.Patience);
+        Assert.Equal([(0, 12L, 12L), (1, 9L, 9L)], report.Streams.Select(s => (s.Stream, s.FramesIn, s.FramesOut)));
     }
 
     [Fact]

@@ -106,6 +106,18 @@ public sealed class SourceFactoryTests : IDisposable
     }
 
     [Fact]
+    public void ScanConvertedSource_Prepare_PreparesTheSourceItWraps()
+    {
+        var inner = new SyntheticSource(new SyntheticSourceOptions { Fps = 0, Frames = 2, Size = 32, Loop = 2 }, _pool);
+        using var wrapped = new ScanConvertedSource(inner, _pool);
+        Assert.False(inner.IsPrepared);
+
+        wrapped.Prepare(CancellationToken.None);
+
+        Assert.True(inner.IsPrepared);
+    }
+
+    [Fact]
     public async Task SyntheticSource_Paced_TimestampsFollowTheFrameRate()
     {
         // A pre-rendered loop: drawing the phantom's first frame takes tens of ms, which would make

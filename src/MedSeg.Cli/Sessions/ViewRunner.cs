@@ -60,10 +60,11 @@ public static class ViewRunner
             viewer.WarmUp(session.Engine.Preprocess.Width, session.Engine.Preprocess.Height);
             using (new QuietGcScope())
             {
+                var jit = Core.Timing.JitActivity.Start();
                 run = Task.Run(() => session.RunAsync(stop.Token), CancellationToken.None);
                 viewer.Run();
+                display = viewer.Summarize() with { Jit = jit.Since() };
             }
-            display = viewer.Summarize();
         }
 
         // The window may close first (Esc): stop the sources, drain, report.
@@ -83,6 +84,8 @@ public static class ViewRunner
         var onScreen = display.CaptureToScreen;
         AnsiConsole.MarkupLine($"on screen: presented {display.FramesPresented} frames ({display.FramesNotShown} never shown); " +
                                $"capture → screen median {onScreen.Median:F1} ms, p99 {onScreen.P99:F1} ms, max {onScreen.Max:F1} ms");
+        if (display.Jit is { } compiled)
+            AnsiConsole.MarkupLine($"JIT while the frames were shown: {compiled.MethodsCompiled} methods compiled, {compiled.CompileMs:F0} ms of compile time (on any thread)");
         if (display.Capture is { } captured)
             AnsiConsole.MarkupLine($"captures (video, PNGs): {captured.Written} written, {captured.Dropped} dropped by the encoder queue, " +
                                    $"{captured.Skipped} skipped (read-back ring full), {captured.Failed} failed");

@@ -9,5 +9,6 @@ namespace MedSeg.Rendering.Hud;
 /// <param name="CaptureToScreen">Latency from capture to the draw that showed the frame, in ms.</param>
 /// <param name="Capture">What happened to the video / PNG captures (read back, skipped, dropped by the encoder queue, written); null = not known.</param>
 /// <param name="Frames">Per frame shown, its stage stamps and the GC counters (<see cref="FrameTimeline"/>); null = not kept.</param>
+/// <param name="Jit">What the JIT compiled, on any thread, while the frames were shown; null = not measured.</param>
 public sealed record PresentationSummary(long FramesPresented, long FramesNotShown, LatencySummary CaptureToScreen, CaptureSummary? Capture = null,
-    IReadOnlyList<FrameTimelineEntry>? Frames = null);
+    IReadOnlyList<FrameTimelineEntry>? Frames = null, JitActivity? Jit = null);

@@ -50,6 +50,7 @@ if [ "$with_tests" -eq 1 ]; then
     python3-nibabel        # reads exported NIfTI label volumes back, writes NIfTI with sform / qform for the geometry tests
     python3-pydicom        # writes the shuffled CT series of the export test
     python3-onnx           # onnx.checker validates the graphs `medseg export-onnx` writes
+    python3-pil            # tutorial_layouts.py writes the tutorials' PNG / JPEG / GIF / TIFF folders the dataset readers are tested on
     mricron-data           # Colin27 T1 MRI + brain-extracted copy + atlases: the real-MRI training checks (issues 10, 11) and the nifti-pair reader
   )
 fi

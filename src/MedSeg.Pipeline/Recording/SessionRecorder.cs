@@ -35,6 +35,13 @@ public sealed class SessionRecorder : IFrameSink
         _options = options.Validate();
     }
 
+    /// <summary>
+    /// A recorder like this one writing to <paramref name="path"/> instead (replacing it): the
+    /// session's warm-up runs its blank frames through one, so the first live frames do not pay for
+    /// compiling the writer, the codecs and the file handling.
+    /// </summary>
+    internal SessionRecorder ScratchTwin(string path) => new(_options with { Path = path, Overwrite = true });
+
     public string Name => _options.Name;
     public int? Stream => _options.Stream;
     public SinkPolicy Policy => SinkPolicy.NeverDrop;

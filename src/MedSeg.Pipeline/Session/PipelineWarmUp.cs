@@ -1,12 +1,13 @@
 using MedSeg.Core.Frames;
 using MedSeg.Core.Inference;
+using MedSeg.Pipeline.Sinks;
 using MedSeg.Pipeline.Sources;
 
 namespace MedSeg.Pipeline.Session;
 
 /// <summary>
 /// Runs a few blank frames per stream through a throwaway copy of the session's graph (same
-/// options, same engine, its own pools and stage instances, no sinks but statistics) before the
+/// options, same engine, its own pools and stage instances, statistics and the given scratch sinks) before the
 /// real one starts, so the first live frames do not pay for the JIT compiling the preprocessing,
 /// batching, inference-slot and postprocessing paths, OpenCV's first calls, or the engine's first
 /// allocations. Nothing of it reaches the session's sinks, statistics or recordings.
@@ -19,7 +20,9 @@ namespace MedSeg.Pipeline.Session;
 /// </remarks>
 internal static class PipelineWarmUp
 {
-    public static void Run(PipelineOptions options, ISegmentationEngine engine, int streams, int frames, CancellationToken ct)
+    /// <param name="sinks">Throwaway sinks of the session's kinds (a scratch recorder), or none.</param>
+    public static void Run(PipelineOptions options, ISegmentationEngine engine, int streams, int frames, CancellationToken ct,
+                           IReadOnlyList<IFrameSink>? sinks = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frames);
         var p = options.Preprocess ?? engine.Contract.Preprocess;
@@ -34,7 +37,7 @@ internal static class PipelineWarmUp
                 Mode = PipelineMode.All, StreamModes = null, WarmupFrames = 0, MaxWait = TimeSpan.Zero,
                 LatencyCapacity = Math.Max(1, frames * streams),
             };
-            PipelineBuilder.Build(warm, engine, sources, []).RunAsync(ct).GetAwaiter().GetResult();
+            PipelineBuilder.Build(warm, engine, sources, sinks ?? []).RunAsync(ct).GetAwaiter().GetResult();
         }
         finally
         {

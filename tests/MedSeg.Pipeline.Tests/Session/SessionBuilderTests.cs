@@ -100,6 +100,36 @@ public sealed class SessionBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task WarmUp_Recorders_WarmScratchTwinsThatLeaveNoFileBehind()
+    {
+        var spec = TwoStreams();
+        spec.Sinks.Recorder.Path = Path.Combine(_dir, "rec.msgpack");
+        string scratch = Directory.CreateDirectory(Path.Combine(_dir, "scratch")).FullName;
+        using (var session = SessionBuilder.Build(spec, new Loader()))
+        {
+            session.WarmUp(frames: 2, scratch, CancellationToken.None);
+
+            Assert.Equal(4, session.ScratchFramesRecorded);           // 2 blank frames per stream went through a real recorder...
+            Assert.Empty(Directory.EnumerateFileSystemEntries(scratch)); // ...whose files are gone
+            Assert.False(File.Exists(Path.Combine(_dir, "rec.msgpack")));  // and the session's own recorders wrote nothing yet
+            await session.RunAsync(CancellationToken.None).WaitAsync(Channels.Patience);
+        }
+        using var reader = RecordingReader.Open(Path.Combine(_dir, "rec.msgpack"));
+        var record = new FrameRecord();
+        var seqs = new List<long>();
+        while (reader.ReadNext(record)) seqs.Add(record.Seq);
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), seqs);
+    }
+
+    [Fact]
+    public void WarmUp_NoRecorders_RecordsNoScratchFrames()
+    {
+        using var session = SessionBuilder.Build(TwoStreams(), new Loader());
+        session.WarmUp(frames: 1);
+        Assert.Equal(0, session.ScratchFramesRecorded);
+    }
+
+    [Fact]
     public async Task WarmUp_CineLoopSources_AreRenderedBeforeTheRunAndStillStreamTheSameFrames()
     {
         // A looping synthetic source renders its loop in Prepare, which the warm-up calls: the

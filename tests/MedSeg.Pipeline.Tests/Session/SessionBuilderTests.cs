@@ -29,6 +29,15 @@ public sealed class SessionBuilderTests : IDisposable
         }
     }
 
+    /// <summary>The sequence numbers of every frame record, in file order.</summary>
+    private static List<long> Seqs(RecordingReader reader)
+    {
+        var record = new FrameRecord();
+        var seqs = new List<long>();
+        while (reader.ReadNext(record)) seqs.Add(record.Seq);
+        return seqs;
+    }
+
     private static SessionSpec TwoStreams(string mode = "all") => new()
     {
         Sources =
@@ -64,10 +73,7 @@ public sealed class SessionBuilderTests : IDisposable
             using var reader = RecordingReader.Open(Path.Combine(_dir, file));
             Assert.Equal($"{stream}", reader.Header.Tags["stream"]);
             Assert.Equal("test", reader.Header.Tags["site"]);
-            var record = new FrameRecord();
-            var seqs = new List<long>();
-            while (reader.ReadNext(record)) seqs.Add(record.Seq);
-            Assert.Equal(Enumerable.Range(0, frames).Select(i => (long)i), seqs);
+            Assert.Equal(Enumerable.Range(0, frames).Select(i => (long)i), Seqs(reader));
         }
     }
 
@@ -93,10 +99,7 @@ public sealed class SessionBuilderTests : IDisposable
         Assert.Equal([(0, 12L, 12L), (1, 9L, 9L)], report.Streams.Select(s => (s.Stream, s.FramesIn, s.FramesOut)));
         Assert.Equal(0, report.FramesBad);
         using var reader = RecordingReader.Open(Path.Combine(_dir, "warm.msgpack"));
-        var record = new FrameRecord();
-        var seqs = new List<long>();
-        while (reader.ReadNext(record)) seqs.Add(record.Seq);
-        Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), seqs);
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), Seqs(reader));
     }
 
     [Fact]
@@ -115,10 +118,7 @@ public sealed class SessionBuilderTests : IDisposable
             await session.RunAsync(CancellationToken.None).WaitAsync(Channels.Patience);
         }
         using var reader = RecordingReader.Open(Path.Combine(_dir, "rec.msgpack"));
-        var record = new FrameRecord();
-        var seqs = new List<long>();
-        while (reader.ReadNext(record)) seqs.Add(record.Seq);
-        Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), seqs);
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), Seqs(reader));
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class SyntheticSource : IFrameSource
     public async Task RunAsync(ChannelWriter<Frame> output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (_options.Loop > 0) Prerender(ct);
+        Prepare(ct);
         var pacer = new FramePacer(_options.Fps);
         for (long seq = 0; _options.Frames == 0 || seq < _options.Frames; seq++)
         {
@@ -115,16 +115,13 @@ public sealed class SyntheticSource : IFrameSource
         return frame;
     }
 
-    /// <summary>Renders the cine loop now (idempotent); RunAsync does it otherwise before the first frame.</summary>
-    public void Prepare(CancellationToken ct) => Prerender(ct);
-
     /// <summary>The cine loop is rendered (or there is none: <see cref="SyntheticSourceOptions.Loop"/> 0 draws every frame live).</summary>
     public bool IsPrepared => _loopPixels is not null || _options.Loop == 0;
 
-    /// <inheritdoc cref="Prepare"/>
-    public void Prerender(CancellationToken ct = default)
+    /// <summary>Renders the cine loop now (idempotent); RunAsync does it otherwise before the first frame.</summary>
+    public void Prepare(CancellationToken ct)
     {
-        if (_loopPixels != null || _options.Loop == 0) return;
+        if (IsPrepared) return;
         var pixels = new byte[_options.Loop][];
         var masks = new byte[_options.Loop][];
         for (int k = 0; k < pixels.Length; k++)

@@ -16,7 +16,6 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
     private readonly Mat _resized = new();
     private readonly Action<Mat> _writeVideo;   // made once: a method group would allocate a delegate per frame
     private VideoRecorder? _video;
-    private bool _openedAhead;
 
     /// <param name="videoPath">The MP4 for <see cref="CaptureKind.Video"/> frames; null = none expected.</param>
     public FileCaptureSink(string? videoPath, double fps = 30, VideoEncoder encoder = VideoEncoder.Auto)
@@ -56,7 +55,6 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
     {
         if (_videoPath is null || _video is not null) return;
         _video = VideoRecorder.Open(_videoPath, width, height, _fps, _encoder);
-        _openedAhead = true;
         _video.WaitUntilReading(TimeSpan.FromSeconds(2));
     }
 
@@ -66,9 +64,9 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
         _video = null;
         if (video is null) return;
         video.Dispose();   // waits for ffmpeg; throws with its messages when the encode failed
-        // Opened ahead by Prepare but never given a frame: no video, as when it was never opened
+        // Opened (ahead, by Prepare) but never given a frame: no video, as when it was never opened
         // (ffmpeg would leave a frameless MP4 header behind).
-        if (_openedAhead && video.FramesWritten == 0) File.Delete(video.Path);
+        if (video.FramesWritten == 0) File.Delete(video.Path);
     }
 
     public void Dispose()

@@ -123,7 +123,7 @@ public sealed class SourceFactoryTests : IDisposable
         // A pre-rendered loop: drawing the phantom's first frame takes tens of ms, which would make
         // every frame late and the lower bound below meet itself without any pacing.
         var source = new SyntheticSource(new SyntheticSourceOptions { Fps = 200, Frames = 4, Size = 32, Loop = 4 }, _pool);
-        source.Prerender();
+        source.Prepare(CancellationToken.None);
         var output = Channels.Unbounded<Frame>();
 
         long before = StageTimes.Now();

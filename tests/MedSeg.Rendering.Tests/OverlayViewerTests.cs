@@ -250,6 +250,18 @@ public sealed class OverlayViewerTests : IDisposable
     }
 
     [Fact]
+    public void VideoRecorder_Ffmpeg_RunsAtNice19AndTheCallerKeepsItsPriority()
+    {
+        Assert.True(VideoRecorder.FindFfmpeg() is not null, "ffmpeg not installed (Debian: ffmpeg)");
+        int caller = ThreadNice.OfCurrentThread();
+        using var recorder = VideoRecorder.Open(Path.Combine(_dir, "nice.mp4"), 32, 24, 25, VideoEncoder.FfmpegH264);
+        Assert.True(recorder.WaitUntilReading(TimeSpan.FromSeconds(30)), "ffmpeg never got to reading its input");
+
+        Assert.Equal(19, ThreadNice.Of(recorder.EncoderProcessId!.Value));   // `nice -n 19` adds 19, capped at 19
+        Assert.Equal(caller, ThreadNice.OfCurrentThread());
+    }
+
+    [Fact]
     public void FileCaptureSink_Prepared_WritesEveryFrameAtThePreparedSize()
     {
         string path = Path.Combine(_dir, "prepared.mp4");

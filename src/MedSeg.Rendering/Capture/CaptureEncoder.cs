@@ -20,32 +20,29 @@ public sealed class CaptureEncoder : IDisposable
     private long _posted, _written, _failed;
     private Exception? _error;
     private bool _completed;
-    private readonly int _nice;
     private readonly (int Width, int Height)? _prepare;
     private readonly ManualResetEventSlim _prepared = new();
 
-    /// <summary>
-    /// The encoder (PNG, the pipe into ffmpeg, and x264's own threads, which inherit it) yields the
-    /// cores to inference and the GL thread: on 2 cores x264 ran 3 threads at normal priority beside
-    /// them, and a late video frame costs nothing (the queue drops it) while a late screen frame is the latency.
-    /// </summary>
-    public const int DefaultNice = 10;
-
-    /// <param name="nice">The encoder thread's nice value (<see cref="ThreadNiceness"/>; ffmpeg, started
-    /// from it, inherits it); 0 leaves it at normal priority.</param>
     /// <param name="prepare">The frames' size when it is known up front: the thread first calls the
     /// sink's <see cref="ICaptureSink.Prepare"/> with it (<see cref="WaitPrepared"/> waits for that).</param>
-    public CaptureEncoder(ICaptureSink sink, int capacity = 4, int nice = DefaultNice, (int Width, int Height)? prepare = null)
+    /// <remarks>
+    /// The thread runs at the caller's priority. It used to lower its own nice value to 10, but a
+    /// Linux thread passes its nice value on to every thread it creates, and the runtime creates its
+    /// thread-pool workers and its gate, timer and socket threads on whichever thread first needs
+    /// them, which was this one (ffmpeg's start and its pipes): every pool worker, and the inference
+    /// slot thread started from one, ran the whole session at nice 10, below the GL thread, Xvfb and
+    /// llvmpipe. Niced after ffmpeg's start instead, it would share the queue's lock with the GL
+    /// thread at a lower priority. The work that costs is x264's (14 ms of CPU per 1024×768 frame
+    /// against this thread's 2), in its own process under `nice -n 19` (<see cref="VideoRecorder"/>).
+    /// </remarks>
+    public CaptureEncoder(ICaptureSink sink, int capacity = 4, (int Width, int Height)? prepare = null)
     {
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
-        ArgumentOutOfRangeException.ThrowIfNegative(nice);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(nice, 19);
         if (prepare is { } size)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size.Width, nameof(prepare));
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size.Height, nameof(prepare));
         }
-        _nice = nice;
         _prepare = prepare;
         _queue = new DropOldestQueue<CapturedImage>(capacity, static image => image.Dispose());
         // A thread of its own rather than the pool: ffmpeg's pipe blocks it for whole frames.
@@ -96,8 +93,6 @@ public sealed class CaptureEncoder : IDisposable
 
     private void Consume()
     {
-        if (_nice > 0) ThreadNiceness.LowerCurrentThread(_nice);
-        // On this thread, after the nice: ffmpeg, started here, inherits it.
         try
         {
             if (_prepare is { } size) _sink.Prepare(size.Width, size.Height);

@@ -44,6 +44,9 @@ public sealed class VideoRecorder : IDisposable
 
     public long FramesWritten { get; private set; }
 
+    /// <summary>The ffmpeg process's id; null for OpenCV's writer.</summary>
+    internal int? EncoderProcessId => _ffmpeg?.Id;
+
     /// <summary>The ffmpeg executable on PATH, or null.</summary>
     public static string? FindFfmpeg() => FindOnPath("ffmpeg");
 
@@ -190,9 +193,9 @@ public sealed class VideoRecorder : IDisposable
     {
         // The video is a by-product of the live view: on 2 cores x264 competes with inference and
         // llvmpipe for the same CPU, so the encoder runs at the lowest priority, nice 19 (kept
-        // across exec and by x264's threads), rather than the nice 10 it inherits from the capture
-        // encoder thread, or none when opened elsewhere. Its queue is bounded and drops the oldest
-        // frame, counted, when it falls behind. Measured (Xvfb, 25 fps, 250 frames, 6 rounds each,
+        // across exec and by x264's threads), set on the process by `nice` rather than inherited
+        // from a niced .NET thread (such a thread passes its nice on to the runtime's own threads;
+        // see CaptureEncoder). Its queue is bounded and drops the oldest frame, counted, when it falls behind. Measured (Xvfb, 25 fps, 250 frames, 6 rounds each,
         // interleaved, a slow 2-core VM): capture → screen median 49 ms against 55 ms at nice 10.
         string? nice = FindOnPath("nice");
         var info = new ProcessStartInfo(nice ?? ffmpeg)

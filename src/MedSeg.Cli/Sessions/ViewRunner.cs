@@ -61,9 +61,10 @@ public static class ViewRunner
             using (new QuietGcScope())
             {
                 var jit = Core.Timing.JitActivity.Start();
+                var steal = Core.Timing.CpuSteal.Start();
                 run = Task.Run(() => session.RunAsync(stop.Token), CancellationToken.None);
                 viewer.Run();
-                display = viewer.Summarize() with { Jit = jit.Since() };
+                display = viewer.Summarize() with { Jit = jit.Since(), Steal = steal?.Since() };
             }
         }
 
@@ -86,6 +87,10 @@ public static class ViewRunner
                                $"capture → screen median {onScreen.Median:F1} ms, p99 {onScreen.P99:F1} ms, max {onScreen.Max:F1} ms");
         if (display.Jit is { } compiled)
             AnsiConsole.MarkupLine($"JIT while the frames were shown: {compiled.MethodsCompiled} methods compiled, {compiled.CompileMs:F0} ms of compile time (on any thread)");
+        // A shared VM's host can take a round's CPU: then its latency says nothing about this program.
+        if (display.Steal is { } stolen)
+            AnsiConsole.MarkupLine($"CPU taken by the VM's host (steal) while the frames were shown: {stolen.StolenMs:F0} ms, {stolen.Share * 100:F1} % of the machine's CPU time" +
+                                   (stolen.Share >= 0.01 ? " [yellow](a noisy host: latency figures from this round are not comparable with a quiet one's)[/]" : ""));
         if (display.Capture is { } captured)
             AnsiConsole.MarkupLine($"captures (video, PNGs): {captured.Written} written, {captured.Dropped} dropped by the encoder queue, " +
                                    $"{captured.Skipped} skipped (read-back ring full), {captured.Failed} failed");

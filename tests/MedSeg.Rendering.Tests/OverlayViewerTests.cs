@@ -116,6 +116,29 @@ public sealed class OverlayViewerTests : IDisposable
         Assert.Equal(0, frames.Pool.Outstanding);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Tick_AfterWarmUpWithNoFrameYet_DrawsOnlyWithoutAWarmUp(bool warmUp)
+    {
+        // The warm-up has drawn and shown the picture: the first tick must not draw it again beside
+        // the first live frame's inference (it did: 8 ms of llvmpipe on both of 2 cores).
+        var provider = new DelegateFrameProvider(static () => null, static () => false);
+        using var target = HeadlessRenderTarget.Create(16, 16);
+        var clock = new ManualClock();
+        using var viewer = new OverlayViewer(target, provider, options: new OverlayViewerOptions
+        {
+            IdleWait = TimeSpan.FromMilliseconds(1), ExitWhenSourceCompletes = false,
+        }, clock: clock) { IsFixedTimeStep = false };
+        if (warmUp) viewer.WarmUp(16, 16);
+
+        viewer.Tick();
+        viewer.Tick();
+
+        Assert.Equal(warmUp ? 0 : 1, viewer.DrawCount);   // without one, the first tick draws the empty picture once
+        Assert.Equal(warmUp ? 2 : 1, clock.Sleeps);
+    }
+
     [Fact]
     public void Press_WhileIdle_RedrawsOnceWithoutANewFrame()
     {

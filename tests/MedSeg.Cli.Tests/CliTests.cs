@@ -152,6 +152,20 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Demo_OutUnderAFile_ExitsTwoWithOneLineNamingTheFolder()
+    {
+        string file = Path.Combine(_dir, "a-file");
+        File.WriteAllText(file, "not a folder");
+        string outDir = Path.Combine(file, "demo");
+        var (code, output) = await Run("demo", "--headless", "--frames", "3", "--model", TinyCheckpoint(), "--out", outDir);
+
+        Assert.Equal(2, code);
+        string error = Assert.Single(output.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains($"output folder (--out, sinks.view.out) {outDir}: cannot write there", error);
+        Assert.DoesNotContain("   at ", output);   // no stack trace
+    }
+
+    [Fact]
     public void DefaultModel_ShipsWithTheRepository_AndLoads()
     {
         string? root = AppContext.BaseDirectory;

@@ -110,8 +110,9 @@ public static class CommonOptions
     /// Creates <paramref name="folder"/> and proves it takes a file, before minutes of work whose
     /// results would go there: an unwritable --out is refused at once, named.
     /// </summary>
+    /// <param name="name">How the error names where the folder came from (the option or spec key).</param>
     /// <exception cref="IOException">The folder cannot be made or written.</exception>
-    public static void EnsureWritableFolder(string folder)
+    public static void EnsureWritableFolder(string folder, string name = "--out")
     {
         try
         {
@@ -122,7 +123,7 @@ public static class CommonOptions
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"--out {folder}: cannot write there: {e.Message}", e);
+            throw new IOException($"{name} {folder}: cannot write there: {e.Message}", e);
         }
     }
 

@@ -18,7 +18,8 @@ public static class ViewRunner
     public static int Run(SessionSpec spec, CancellationToken ct)
     {
         var view = spec.Sinks.View;
-        Directory.CreateDirectory(view.Out);
+        // Refused at once and named, before the model loads and a window opens.
+        CommonOptions.EnsureWritableFolder(view.Out, "output folder (--out, sinks.view.out)");
         string kind = SpecWords.ViewKind(view.Kind);
         using var surface = OpenSurface(kind, out bool windowed);
         AnsiConsole.MarkupLine($"[grey]{(windowed ? "window (Esc quits, space pauses, O overlay mode, +/− opacity, 1–9 classes, R pauses/resumes recording, S screenshot)" : "headless (EGL)")}[/]");

@@ -155,6 +155,11 @@ public sealed class OverlayViewer : GameLoop, IDisposable
             stream.Renderer.Upload(blank, probabilities: Settings.Mode == OverlayMode.HeatMap || Settings.SmoothEdges);
             stream.HudInfo = HudFor(stream);
         }
+        // The window system's first events (the window mapped and exposed) ask for a redraw: taken
+        // before this draw, whose Present answers them, as it answers the first draw's own reason
+        // (_changed), so the loop's first tick does not draw an unchanged picture beside the first
+        // live frame's inference (on 2 cores, 8 ms of llvmpipe on both cores ~12 ms before frame 0 was drawn).
+        _surface.PollEvents();
         int w = _surface.Width, h = _surface.Height;
         if (w <= 0 || h <= 0) return;
         DrawTiles(_surface.Framebuffer, w, h, refreshHud: false);
@@ -162,16 +167,6 @@ public sealed class OverlayViewer : GameLoop, IDisposable
         _readback.Drain(static image => image.Dispose());
         _readback.ResetCounters();
         _surface.Present();
-        // The window system's first events (the window mapped and exposed) ask for a redraw: taken
-        // here, as is the first draw's own reason (_changed), so the loop's first tick does not draw
-        // an unchanged picture beside the first live frame's inference (on 2 cores, 8 ms of llvmpipe
-        // on both cores ~12 ms before frame 0 was drawn).
-        _surface.PollEvents();
-        if (_surface.NeedsRedraw)
-        {
-            DrawTiles(_surface.Framebuffer, w, h, refreshHud: false);
-            _surface.Present();
-        }
         _changed = false;
         _surface.Gl.Finish();
         // The MP4's encoder process is up and waiting for input (a failed start is reported by the encoder at the end, as before).

@@ -17,10 +17,8 @@ public readonly record struct CpuSteal(double StolenMs, double Share)
     private const int ScClkTck = 2;   // sysconf name of USER_HZ on Linux
 
     /// <summary>The counter now; null where the system has none (not Linux, or a kernel before 2.6.11).</summary>
-    public static Mark? Start()
-    {
-        return ReadTicks() is { } t ? new Mark(t.Steal, t.Cpus, System.Diagnostics.Stopwatch.GetTimestamp()) : null;
-    }
+    public static Mark? Start() =>
+        ReadTicks() is { } t ? new Mark(t.Steal, t.Cpus, System.Diagnostics.Stopwatch.GetTimestamp()) : null;
 
     /// <summary>
     /// The steal ticks (USER_HZ) of /proc/stat's aggregate line ("cpu user nice system idle iowait

@@ -195,8 +195,9 @@ public sealed class VideoRecorder : IDisposable
         // llvmpipe for the same CPU, so the encoder runs at the lowest priority, nice 19 (kept
         // across exec and by x264's threads), set on the process by `nice` rather than inherited
         // from a niced .NET thread (such a thread passes its nice on to the runtime's own threads;
-        // see CaptureEncoder). Its queue is bounded and drops the oldest frame, counted, when it falls behind. Measured (Xvfb, 25 fps, 250 frames, 6 rounds each,
-        // interleaved, a slow 2-core VM): capture → screen median 49 ms against 55 ms at nice 10.
+        // see CaptureEncoder). Its queue is bounded and drops the oldest frame, counted, when it
+        // falls behind. Measured (Xvfb, 25 fps, 250 frames, 6 rounds each, interleaved, a slow
+        // 2-core VM): capture → screen median 49 ms against 55 ms at nice 10.
         string? nice = FindOnPath("nice");
         var info = new ProcessStartInfo(nice ?? ffmpeg)
         {

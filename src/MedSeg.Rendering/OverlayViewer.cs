@@ -45,6 +45,8 @@ public sealed class OverlayViewer : GameLoop, IDisposable
     // Something other than a new frame changed the picture (a key, a screenshot request) since the last draw.
     private bool _changed = true;
     private CaptureSummary? _captureSummary;
+    // WarmUp's ticks: each stream draws this blank frame instead of taking one from its provider.
+    private Func<Frame>? _warmUpFrame;
 
     public OverlayViewer(IRenderSurface surface, IFrameProvider provider, OverlaySettings? settings = null,
         OverlayViewerOptions? options = null, IGameClock? clock = null)
@@ -132,45 +134,62 @@ public sealed class OverlayViewer : GameLoop, IDisposable
     public PresentationSummary Summarize() => Stats.Summarize() with { Capture = Capture, Frames = _streams[0].Timeline.Entries() };
 
     /// <summary>
-    /// Draws one black <paramref name="width"/> × <paramref name="height"/> frame with an empty mask
-    /// through everything a live frame goes through (upload, the current mode's programs, the HUD,
-    /// a read-back, the swap) and waits for the GPU and for the video's encoder process to be up, so
-    /// the first live frames do not pay for the driver compiling shaders at their first draw, the
-    /// JIT compiling the draw path, the first read-back's buffer or ffmpeg's start-up. Call it once
-    /// before the frames start; the read is not counted in <see cref="Capture"/>.
+    /// Runs the loop's own ticks (<see cref="AsyncReadback"/>'s ring size of them) over a black
+    /// <paramref name="width"/> × <paramref name="height"/> frame with an empty mask per stream:
+    /// upload, the current mode's programs, the HUD's refresh, a read-back into each buffer of the
+    /// ring, the swap, the statistics, and the read-backs through the encoder queue to the sink's
+    /// <see cref="ICaptureSink.WarmUp"/> (a PNG encoded in memory). Then it waits for the GPU, the
+    /// encoder thread and the video's encoder process, and forgets the warm-up's counts. The first
+    /// live frames then pay neither for the driver compiling shaders at their first draw, nor for
+    /// the JIT compiling the live draw and capture paths, nor for ffmpeg's start-up. Call it once
+    /// before the frames start; nothing of it is counted (<see cref="Capture"/>, <see cref="Stats"/>,
+    /// <see cref="GameLoop.DrawCount"/>) or written.
     /// </summary>
-    /// <remarks>Measured under Xvfb: without it, the first live frames spent 20–90 ms in the draw (median 6 ms),
+    /// <remarks>Measured under Xvfb: without any warm-up, the first live frames spent 20–90 ms in the draw (median 6 ms),
     /// and p99 of a 250-frame run is its third-worst frame. With ffmpeg started at the first video
-    /// frame instead, frames 0–3 were a run's four slowest (draw +8 to +25 ms on 2 cores).</remarks>
+    /// frame instead, frames 0–3 were a run's four slowest (draw +8 to +25 ms on 2 cores). With a
+    /// warm-up that drew through its own code rather than the loop's, the GL thread still compiled
+    /// 48 methods (7 ms) in frame 0's draw, other threads 15–20 ms more before frame 1's (the capture
+    /// path, the first PNG), and frames 0 and 1 reached the screen 1.4× slower than the median
+    /// (42 runs; draws 1.5×).</remarks>
     public void WarmUp(int width, int height, PixelFormat format = PixelFormat.Gray8)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
-        var pixels = new byte[checked(width * height * format.BytesPerPixel())];
-        var labels = new byte[width * height];
-        var foreground = new float[width * height];
-        var blank = new RenderFrame(pixels, width, height, format, labels, width, height, foreground);
-        foreach (var stream in _streams)
+        using var pool = new FramePool(maxRetained: 1);
+        _warmUpFrame = () => BlankFrame(pool, width, height, format);
+        try
         {
-            stream.Renderer.Upload(blank, probabilities: Settings.Mode == OverlayMode.HeatMap || Settings.SmoothEdges);
-            stream.HudInfo = HudFor(stream);
+            // The window system's first events (the window mapped and exposed) ask for a redraw:
+            // answered by these draws, so the loop's first tick does not draw an unchanged picture
+            // beside the first live frame's inference (on 2 cores, 8 ms of llvmpipe on both cores).
+            PollEvents();
+            for (int i = 0; i < _options.ReadbackRing && !IsExiting; i++) Tick();
+            _readback.Drain(_post);
         }
-        // The window system's first events (the window mapped and exposed) ask for a redraw: taken
-        // before this draw, whose Present answers them, as it answers the first draw's own reason
-        // (_changed), so the loop's first tick does not draw an unchanged picture beside the first
-        // live frame's inference (on 2 cores, 8 ms of llvmpipe on both cores ~12 ms before frame 0 was drawn).
-        _surface.PollEvents();
-        int w = _surface.Width, h = _surface.Height;
-        if (w <= 0 || h <= 0) return;
-        DrawTiles(_surface.Framebuffer, w, h, refreshHud: false);
-        _readback.Begin(_surface.Framebuffer, w, h, new CaptureRequest(-1, Video: false, SnapshotPath: null, ScreenshotPath: null));
-        _readback.Drain(static image => image.Dispose());
+        finally
+        {
+            _warmUpFrame = null;
+        }
         _readback.ResetCounters();
-        _surface.Present();
-        _changed = false;
+        foreach (var stream in _streams) stream.ResetCounters();
+        (_freshDraws, _nextHudRefresh, _changed) = (0, 0, false);
+        ResetCounts();
         _surface.Gl.Finish();
+        _encoder.WaitIdle(TimeSpan.FromSeconds(2));
         // The MP4's encoder process is up and waiting for input (a failed start is reported by the encoder at the end, as before).
         _encoder.WaitPrepared(TimeSpan.FromSeconds(5));
+    }
+
+    private static Frame BlankFrame(FramePool pool, int width, int height, PixelFormat format)
+    {
+        var frame = pool.Rent(new FrameInfo(-1, TimeSpan.Zero, width, height, format));
+        frame.Times.Captured = StageTimes.Now();
+        frame.Pixels.Clear();
+        frame.AllocateOutputs(width, height);
+        frame.Labels.Clear();
+        frame.Foreground.Clear();
+        return frame;
     }
 
     /// <summary>Applies one key command (what the keyboard does; also for scripted runs).</summary>
@@ -221,6 +240,12 @@ public sealed class OverlayViewer : GameLoop, IDisposable
         bool fresh = false;
         foreach (var stream in _streams)
         {
+            if (_warmUpFrame is { } blank)
+            {
+                // A warm-up tick: the provider's frames are the run's, and its state is not looked at yet.
+                (stream.Fresh, stream.TakenAt, fresh) = (blank(), StageTimes.Now(), true);
+                continue;
+            }
             // Read "completed" before taking: a frame posted before completion is then surely seen.
             stream.SourceCompleted = stream.Provider.IsCompleted;
             if (!IsPaused && stream.Provider.TryTakeNewest(out var frame))
@@ -271,6 +296,7 @@ public sealed class OverlayViewer : GameLoop, IDisposable
                 stream.Fresh = null;
             }
         }
+        if (_warmUpFrame is not null) return;   // the warm-up's draws end nothing
         if (_options.MaxFrames > 0 && EveryStreamReached(_options.MaxFrames)) Exit();
         if (!fresh && SourceDone) Exit();
     }
@@ -303,15 +329,20 @@ public sealed class OverlayViewer : GameLoop, IDisposable
         bool refreshHud = RefreshDue() | _hudStale;
         _hudStale = false;
         DrawTiles(fbo, width, height, refreshHud);
-        var request = new CaptureRequest(_streams[0].Fresh?.Info.Seq ?? _streams[0].Stats.LastSeq,
-            Video: fresh && _options.VideoPath is not null,
-            SnapshotPath: fresh && _options.SnapshotEvery > 0 && _freshDraws % _options.SnapshotEvery == 0
-                ? Path.Combine(_options.SnapshotDirectory!, $"overlay_{_freshDraws:D6}.png") : null,
-            ScreenshotPath: _screenshotRequested ? ScreenshotPath() : null);
-        if (fresh) _freshDraws++;
+        var request = _warmUpFrame is not null ? new CaptureRequest(-1, Video: false, WarmUp: true)
+            : new CaptureRequest(_streams[0].Fresh?.Info.Seq ?? _streams[0].Stats.LastSeq,
+                Video: fresh && _options.VideoPath is not null,
+                SnapshotPath: fresh && _options.SnapshotEvery > 0 && _freshDraws % _options.SnapshotEvery == 0
+                    ? Path.Combine(_options.SnapshotDirectory!, $"overlay_{_freshDraws:D6}.png") : null,
+                ScreenshotPath: _screenshotRequested ? ScreenshotPath() : null);
         // Read before Present: a window's back buffer is undefined after the swap.
         if (!request.IsEmpty) _readback.Begin(fbo, width, height, request);
-        _screenshotRequested = false;
+        // A screenshot asked for before the warm-up is taken by the first live draw.
+        if (!request.WarmUp)
+        {
+            if (fresh) _freshDraws++;
+            _screenshotRequested = false;
+        }
         _swapStart = StageTimes.Now();
         _surface.Present();
     }

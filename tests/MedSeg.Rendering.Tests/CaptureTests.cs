@@ -103,6 +103,40 @@ public sealed class CaptureTests
     }
 
     [Fact]
+    public void CaptureEncoder_WarmUpRead_GoesToTheSinksWarmUpCountedNowhere_AndItsFailureFailsNoFrame()
+    {
+        var sink = new GateSink { ThrowOnWarmUp = true };
+        sink.Gate.Set();
+        using var encoder = new CaptureEncoder(sink, capacity: 4);
+        encoder.Post(new CapturedImage(4, 2, new CaptureRequest(-1, Video: false, WarmUp: true)));
+        Assert.True(encoder.WaitIdle(TimeSpan.FromSeconds(30)), "the warm-up read was never taken");
+
+        Assert.Equal(1, sink.WarmUps);
+        Assert.Empty(sink.Written);
+        Assert.Equal(0, encoder.Posted);
+        Assert.Equal(new CaptureSummary(0, 0, 0, 0, 0), encoder.Summary());
+
+        encoder.Post(Image(0));
+        encoder.Complete();   // would rethrow a failure
+        Assert.Equal([0L], sink.Written);
+        Assert.Equal(new CaptureSummary(0, 0, Dropped: 0, Written: 1, Failed: 0), encoder.Summary());
+    }
+
+    [Fact]
+    public void CaptureEncoder_WaitIdle_ReturnsOnlyOnceEveryPostedImageIsWritten()
+    {
+        var sink = new GateSink();
+        using var encoder = new CaptureEncoder(sink, capacity: 4);
+        encoder.Post(Image(1));
+        encoder.Post(Image(2));
+        Assert.True(sink.Entered.Wait(TimeSpan.FromSeconds(30)), "the encoder thread never took the first frame");
+        Assert.False(encoder.WaitIdle(TimeSpan.FromMilliseconds(50)));   // the sink still holds frame 1
+        sink.Gate.Set();
+        Assert.True(encoder.WaitIdle(TimeSpan.FromSeconds(30)));
+        Assert.Equal([1L, 2], sink.Written);
+    }
+
+    [Fact]
     public void CaptureEncoder_SinkThrows_CountsTheRestAsFailedAndCompleteRethrows()
     {
         var sink = new GateSink { FailAt = 2 };
@@ -293,7 +327,17 @@ public sealed class CaptureTests
 
         public bool Completed { get; private set; }
 
+        public bool ThrowOnWarmUp { get; init; }
+
+        public int WarmUps { get; private set; }
+
         public List<long> Written => [.. _written];
+
+        public void WarmUp(CapturedImage image)
+        {
+            WarmUps++;
+            if (ThrowOnWarmUp) throw new InvalidOperationException("warm-up refused");
+        }
 
         public void Write(CapturedImage image)
         {

@@ -82,6 +82,28 @@ public sealed class OverlayViewerTests : IDisposable
     }
 
     [Fact]
+    public void WarmUp_TicksTheLoopOverABlankFrame_ReadsIntoEveryRingBufferForTheSinksWarmUp_AndTakesNoProviderFrame()
+    {
+        using var provider = new QueueFrameProvider(48, 32, 0, 1);
+        using var target = HeadlessRenderTarget.Create(96, 64);
+        var sink = new WarmUpCountingSink();
+        using var viewer = new OverlayViewer(target, provider, options: new OverlayViewerOptions
+        {
+            CaptureSink = sink, SnapshotEvery = 1, SnapshotDirectory = _dir, ReadbackRing = 3, EncoderQueue = 8,
+        }) { IsFixedTimeStep = false };
+
+        viewer.WarmUp(48, 32);
+
+        Assert.Equal([(96, 64), (96, 64), (96, 64)], sink.WarmUps);   // one read into each buffer, all encoded before it returned
+        Assert.Empty(sink.Written);
+        Assert.False(provider.IsCompleted);                            // the run's frames are all still there
+        Assert.Equal((0L, 0L, 0L), (viewer.DrawCount, viewer.UpdateCount, viewer.Stats.FramesPresented));
+        viewer.Run();
+        Assert.Equal([0L, 1], sink.Written);                           // the snapshots are the run's frames, from 0
+        Assert.Equal(new CaptureSummary(Requested: 2, Skipped: 0, Dropped: 0, Written: 2, Failed: 0), viewer.Capture);
+    }
+
+    [Fact]
     public void Run_SequenceGaps_AreCountedAsDropped()
     {
         using var provider = new QueueFrameProvider(16, 16, 0, 1, 5, 6, 9);
@@ -347,5 +369,22 @@ public sealed class OverlayViewerTests : IDisposable
         var centre = mat.At<Vec3b>(10, 16);     // away from ffmpeg's padding row/column
         Assert.InRange(centre.Item0, 28, 52);   // lossy codecs: the colour survives approximately
         Assert.InRange(centre.Item2, 188, 212);
+    }
+
+    /// <summary>Records the warm-up reads' sizes and the written frames' sequence numbers (the encoder thread writes, the test reads after it is idle).</summary>
+    private sealed class WarmUpCountingSink : ICaptureSink
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(int, int)> _warmUps = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<long> _written = new();
+
+        public List<(int, int)> WarmUps => [.. _warmUps];
+
+        public List<long> Written => [.. _written];
+
+        public void WarmUp(CapturedImage image) => _warmUps.Enqueue((image.Width, image.Height));
+
+        public void Write(CapturedImage image) => _written.Enqueue(image.Request.Seq);
+
+        public void Complete() { }
     }
 }

@@ -18,6 +18,8 @@ public sealed class CaptureEncoder : IDisposable
     private readonly DropOldestQueue<CapturedImage> _queue;
     private readonly Thread _thread;
     private long _posted, _written, _failed;
+    // Every image queued and every image taken off the queue, warm-up reads included (WaitIdle).
+    private long _added, _settled;
     private Exception? _error;
     private bool _completed;
     private readonly (int Width, int Height)? _prepare;
@@ -64,11 +66,20 @@ public sealed class CaptureEncoder : IDisposable
     public bool WaitPrepared(TimeSpan timeout) => _prepared.Wait(timeout);
 
     /// <summary>Queues a frame; the encoder owns it from here. Never waits (a full queue drops its oldest).</summary>
+    /// <remarks>A warm-up read (<see cref="CaptureRequest.WarmUp"/>) goes to the sink's
+    /// <see cref="ICaptureSink.WarmUp"/> and is counted in neither <see cref="Posted"/> nor <see cref="Summary"/>.</remarks>
     public void Post(CapturedImage image)
     {
-        Interlocked.Increment(ref _posted);
+        ArgumentNullException.ThrowIfNull(image);
+        if (!image.Request.WarmUp) Interlocked.Increment(ref _posted);
+        Interlocked.Increment(ref _added);
         _queue.Add(image);
     }
+
+    /// <summary>Waits until every image posted so far has been written, warmed up or dropped (start-up: the warm-up's encoding is over before the clock starts).</summary>
+    /// <returns>False when <paramref name="timeout"/> passed first.</returns>
+    public bool WaitIdle(TimeSpan timeout) =>
+        SpinWait.SpinUntil(() => Interlocked.Read(ref _settled) + _queue.Dropped >= Interlocked.Read(ref _added), timeout);
 
     /// <summary>Writes what is queued, finishes the sink and waits for the thread; throws when the sink failed.</summary>
     /// <exception cref="IOException">The sink failed (the first error is the inner exception).</exception>
@@ -107,26 +118,37 @@ public sealed class CaptureEncoder : IDisposable
         }
         while (_queue.TryTake(out var image))
         {
-            using (image)
-            {
-                if (_error is not null)
-                {
-                    Interlocked.Increment(ref _failed);
-                    continue;
-                }
-                try
-                {
-                    _sink.Write(image);
-                    Interlocked.Increment(ref _written);
-                }
-                catch (Exception e)
-                {
-                    _error = e;
-                    Interlocked.Increment(ref _failed);
-                }
-            }
+            using (image) Write(image);   // never throws: a failure is kept for Complete
+            Interlocked.Increment(ref _settled);
         }
         try { _sink.Complete(); }
         catch (Exception e) { _error ??= e; }
+    }
+
+    /// <summary>One image to the sink (the encoder thread); a sink that threw once gets no more.</summary>
+    private void Write(CapturedImage image)
+    {
+        if (image.Request.WarmUp)
+        {
+            // Best effort: a warm-up that fails says nothing about the frames (the first real one reports it).
+            try { _sink.WarmUp(image); }
+            catch (Exception) { }
+            return;
+        }
+        if (_error is not null)
+        {
+            Interlocked.Increment(ref _failed);
+            return;
+        }
+        try
+        {
+            _sink.Write(image);
+            Interlocked.Increment(ref _written);
+        }
+        catch (Exception e)
+        {
+            _error = e;
+            Interlocked.Increment(ref _failed);
+        }
     }
 }

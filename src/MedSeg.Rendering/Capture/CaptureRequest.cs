@@ -5,7 +5,9 @@ namespace MedSeg.Rendering.Capture;
 /// <param name="Video">Append it to the MP4.</param>
 /// <param name="SnapshotPath">Write it as a periodic snapshot PNG here (<see cref="OverlayViewerOptions.SnapshotEvery"/>); null = no.</param>
 /// <param name="ScreenshotPath">Write it as the screenshot the user asked for here (S key); null = no.</param>
-public readonly record struct CaptureRequest(long Seq, bool Video, string? SnapshotPath = null, string? ScreenshotPath = null)
+/// <param name="WarmUp">A warm-up read (<see cref="OverlayViewer.WarmUp"/>): read back, queued and
+/// encoded like a frame's (<see cref="ICaptureSink.WarmUp"/>), but written to no file and counted nowhere.</param>
+public readonly record struct CaptureRequest(long Seq, bool Video, string? SnapshotPath = null, string? ScreenshotPath = null, bool WarmUp = false)
 {
-    public bool IsEmpty => !Video && SnapshotPath is null && ScreenshotPath is null;
+    public bool IsEmpty => !Video && SnapshotPath is null && ScreenshotPath is null && !WarmUp;
 }

@@ -47,6 +47,14 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
         }
     }
 
+    /// <summary>Encodes the warm-up read as a PNG in memory (OpenCV's encoder and its first allocations), written nowhere.</summary>
+    /// <remarks>The video path is left cold: a frame written to ffmpeg would be in the MP4.</remarks>
+    public void WarmUp(CapturedImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        image.WithMat(static mat => PngFile.Encode(mat, "the warm-up read"));
+    }
+
     /// <summary>
     /// Starts the MP4's ffmpeg for frames of this size and waits (≤ 2 s) until it waits for input,
     /// so its start-up is over before the first frame (nothing when no video is expected).

@@ -13,6 +13,13 @@ public interface ICaptureSink
     /// </summary>
     void Prepare(int width, int height) { }
 
+    /// <summary>
+    /// A warm-up read (<see cref="CaptureRequest.WarmUp"/>): run the code a frame's write runs
+    /// (the encoding), so its first live frame does not compile and set it up, but write nothing.
+    /// Not counted; an exception is ignored (it says nothing about the frames). The default does nothing.
+    /// </summary>
+    void WarmUp(CapturedImage image) { }
+
     /// <summary>No frame will come any more: finish files (the MP4 waits for ffmpeg here).</summary>
     void Complete();
 }

@@ -143,6 +143,9 @@ public abstract class GameLoop
         _time.IsRunningSlowly = false;
     }
 
+    /// <summary>Forgets <see cref="UpdateCount"/> and <see cref="DrawCount"/> (after warm-up ticks that are not part of the run).</summary>
+    protected void ResetCounts() => (UpdateCount, DrawCount) = (0, 0);
+
     /// <summary>Whether the tick in which <see cref="Exit"/> was called still draws (true: the last frame reaches the screen / capture).</summary>
     protected virtual bool DrawOnExit => true;
 

@@ -49,7 +49,7 @@ public sealed class RunningSession : IDisposable
     /// Lets every source do its own set-up now (<see cref="IFrameSource.Prepare"/>: a synthetic
     /// cine loop is rendered), then runs <paramref name="frames"/> blank frames per stream through
     /// a throwaway copy of this session's graph (<see cref="PipelineWarmUp"/>), with a scratch
-    /// twin of each recorder in a temporary folder: call it once before <see cref="RunAsync"/> so
+    /// twin of each recorder in a temporary folder and of each render mailbox: call it once before <see cref="RunAsync"/> so
     /// the first live frames are not the slowest. Touches no sink, statistic or recording of the session.
     /// </summary>
     /// <remarks>Measured (window demo, 2 cores): the demo's 250-frame cine loop took 1.3 s to render
@@ -60,6 +60,9 @@ public sealed class RunningSession : IDisposable
 
     /// <summary>Frames the warm-up's scratch recorders wrote (0 without recorders, or when no scratch folder could be made).</summary>
     internal long ScratchFramesRecorded { get; private set; }
+
+    /// <summary>Frames the warm-up's scratch render mailboxes were handed (0 without a view).</summary>
+    internal long ScratchFramesShown { get; private set; }
 
     /// <param name="scratchParent">Where the scratch recorders' folder is made (and deleted after).</param>
     internal void WarmUp(int frames, string scratchParent, CancellationToken ct)
@@ -73,15 +76,21 @@ public sealed class RunningSession : IDisposable
             try { scratch = Directory.CreateDirectory(System.IO.Path.Combine(scratchParent, $"medseg-warmup-{Guid.NewGuid():N}")).FullName; }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { scratch = null; }
         }
+        // The view's mailboxes too (their read loop and hand-off), with twins nobody draws from.
+        RenderMailbox[] mailboxes = [.. Mailboxes.Select(static m => new RenderMailbox(m.Stream))];
         try
         {
             SessionRecorder[] twins = scratch is null ? []
                 : [.. Recorders.Select((r, i) => r.ScratchTwin(System.IO.Path.Combine(scratch, $"s{i}.msgpack")))];
-            PipelineWarmUp.Run(Pipeline.Options, Engine.Engine, Sources.Count, frames, ct, twins);
+            PipelineWarmUp.Run(Pipeline.Options, Engine.Engine, Sources.Count, frames, ct, [.. twins, .. mailboxes]);
             ScratchFramesRecorded = twins.Sum(static t => t.Frames);
+            ScratchFramesShown = mailboxes.Sum(static m => m.Posted);
+            foreach (var mailbox in mailboxes)
+                if (mailbox.TryTake(out var frame)) frame.Dispose();
         }
         finally
         {
+            foreach (var mailbox in mailboxes) mailbox.Dispose();
             try { if (scratch is not null) Directory.Delete(scratch, recursive: true); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* a scratch file left in the temp folder */ }
         }

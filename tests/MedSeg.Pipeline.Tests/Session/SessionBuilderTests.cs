@@ -122,6 +122,27 @@ public sealed class SessionBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task WarmUp_View_WarmsScratchMailboxesAndLeavesTheSessionsEmpty()
+    {
+        var spec = TwoStreams();
+        spec.Sinks.View.Kind = "headless";
+        using var session = SessionBuilder.Build(spec, new Loader());
+
+        session.WarmUp(frames: 2);
+
+        // Blank frames went through a mailbox's read loop for each stream (its edge keeps the latest, so one may be replaced)...
+        Assert.InRange(session.ScratchFramesShown, 2, 4);
+        Assert.All(session.Mailboxes, m => Assert.Equal(0, m.Posted));   // ...but not through the view's
+        Assert.Equal(0, session.FramesOutstanding);
+        await session.RunAsync(CancellationToken.None).WaitAsync(Channels.Patience);
+        for (int s = 0; s < 2; s++)
+        {
+            Assert.True(session.Mailboxes[s].TryTake(out var frame));   // the run's own last frame, as without a warm-up
+            using (frame) Assert.Equal((s, s == 0 ? 11L : 8L), (frame.Info.StreamId, frame.Info.Seq));
+        }
+    }
+
+    [Fact]
     public void WarmUp_NoRecorders_RecordsNoScratchFrames()
     {
         using var session = SessionBuilder.Build(TwoStreams(), new Loader());

@@ -138,12 +138,12 @@ public sealed class OverlayViewer : GameLoop, IDisposable
     /// <paramref name="width"/> × <paramref name="height"/> frame with an empty mask per stream:
     /// upload, the current mode's programs, the HUD's refresh, a read-back into each buffer of the
     /// ring, the swap, the statistics, and the read-backs through the encoder queue to the sink's
-    /// <see cref="ICaptureSink.WarmUp"/> (a PNG encoded in memory). Then it waits for the GPU, the
+    /// <see cref="ICaptureSink.WarmUp"/> (a PNG into a scratch file, deleted). Then it waits for the GPU, the
     /// encoder thread and the video's encoder process, and forgets the warm-up's counts. The first
     /// live frames then pay neither for the driver compiling shaders at their first draw, nor for
     /// the JIT compiling the live draw and capture paths, nor for ffmpeg's start-up. Call it once
     /// before the frames start; nothing of it is counted (<see cref="Capture"/>, <see cref="Stats"/>,
-    /// <see cref="GameLoop.DrawCount"/>) or written.
+    /// <see cref="GameLoop.DrawCount"/>) or written to the session's files.
     /// </summary>
     /// <remarks>Measured under Xvfb: without any warm-up, the first live frames spent 20–90 ms in the draw (median 6 ms),
     /// and p99 of a 250-frame run is its third-worst frame. With ffmpeg started at the first video

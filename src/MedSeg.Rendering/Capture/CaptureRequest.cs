@@ -6,7 +6,7 @@ namespace MedSeg.Rendering.Capture;
 /// <param name="SnapshotPath">Write it as a periodic snapshot PNG here (<see cref="OverlayViewerOptions.SnapshotEvery"/>); null = no.</param>
 /// <param name="ScreenshotPath">Write it as the screenshot the user asked for here (S key); null = no.</param>
 /// <param name="WarmUp">A warm-up read (<see cref="OverlayViewer.WarmUp"/>): read back, queued and
-/// encoded like a frame's (<see cref="ICaptureSink.WarmUp"/>), but written to no file and counted nowhere.</param>
+/// encoded like a frame's (<see cref="ICaptureSink.WarmUp"/>), but written to none of the session's files and counted nowhere.</param>
 public readonly record struct CaptureRequest(long Seq, bool Video, string? SnapshotPath = null, string? ScreenshotPath = null, bool WarmUp = false)
 {
     public bool IsEmpty => !Video && SnapshotPath is null && ScreenshotPath is null && !WarmUp;

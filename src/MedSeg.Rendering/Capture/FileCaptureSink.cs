@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using OpenCvSharp;
 
 namespace MedSeg.Rendering.Capture;
@@ -37,7 +39,26 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
     public void Write(CapturedImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var request = image.Request;
+        Write(image, image.Request);
+    }
+
+    /// <summary>
+    /// Writes the warm-up read as a snapshot PNG into a scratch file, deleted after (the encoder,
+    /// the file writing and their first allocations), and compiles the video path, which is not
+    /// run: a frame written to ffmpeg would be in the MP4.
+    /// </summary>
+    public void WarmUp(CapturedImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        string scratch = Path.Combine(Path.GetTempPath(), $"medseg-warmup-{Guid.NewGuid():N}.png");
+        try { Write(image, new CaptureRequest(image.Request.Seq, Video: false, SnapshotPath: scratch)); }
+        finally { File.Delete(scratch); }
+        RuntimeHelpers.PrepareMethod(typeof(FileCaptureSink).GetMethod(nameof(WriteVideo), BindingFlags.NonPublic | BindingFlags.Instance)!.MethodHandle);
+        RuntimeHelpers.PrepareMethod(typeof(VideoRecorder).GetMethod(nameof(VideoRecorder.Write))!.MethodHandle);
+    }
+
+    private void Write(CapturedImage image, in CaptureRequest request)
+    {
         if (request.Video) image.WithMat(_writeVideo);
         if (request.SnapshotPath is { } snapshot) image.WithMat(mat => PngFile.Write(mat, snapshot));
         if (request.ScreenshotPath is { } screenshot)
@@ -45,14 +66,6 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
             image.WithMat(mat => PngFile.Write(mat, screenshot));
             ScreenshotSaved?.Invoke(screenshot);
         }
-    }
-
-    /// <summary>Encodes the warm-up read as a PNG in memory (OpenCV's encoder and its first allocations), written nowhere.</summary>
-    /// <remarks>The video path is left cold: a frame written to ffmpeg would be in the MP4.</remarks>
-    public void WarmUp(CapturedImage image)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        image.WithMat(static mat => PngFile.Encode(mat, "the warm-up read"));
     }
 
     /// <summary>

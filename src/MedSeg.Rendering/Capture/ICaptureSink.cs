@@ -15,7 +15,8 @@ public interface ICaptureSink
 
     /// <summary>
     /// A warm-up read (<see cref="CaptureRequest.WarmUp"/>): run the code a frame's write runs
-    /// (the encoding), so its first live frame does not compile and set it up, but write nothing.
+    /// (the encoding, the file writing), so its first live frame does not compile and set it up,
+    /// but write nothing of the session's.
     /// Not counted; an exception is ignored (it says nothing about the frames). The default does nothing.
     /// </summary>
     void WarmUp(CapturedImage image) { }

@@ -49,8 +49,9 @@ public sealed class RunningSession : IDisposable
     /// Lets every source do its own set-up now (<see cref="IFrameSource.Prepare"/>: a synthetic
     /// cine loop is rendered), then runs <paramref name="frames"/> blank frames per stream through
     /// a throwaway copy of this session's graph (<see cref="PipelineWarmUp"/>), with a scratch
-    /// twin of each recorder in a temporary folder and of each render mailbox: call it once before <see cref="RunAsync"/> so
-    /// the first live frames are not the slowest. Touches no sink, statistic or recording of the session.
+    /// twin of each recorder (in a temporary folder) and of each render mailbox: call it once
+    /// before <see cref="RunAsync"/> so the first live frames are not the slowest. Touches no
+    /// sink, statistic or recording of the session.
     /// </summary>
     /// <remarks>Measured (window demo, 2 cores): the demo's 250-frame cine loop took 1.3 s to render
     /// inside RunAsync, and the JIT re-compiled its hot methods on a background thread beside the

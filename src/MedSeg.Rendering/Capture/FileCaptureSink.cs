@@ -50,11 +50,11 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
     public void WarmUp(CapturedImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
+        RuntimeHelpers.PrepareMethod(typeof(FileCaptureSink).GetMethod(nameof(WriteVideo), BindingFlags.NonPublic | BindingFlags.Instance)!.MethodHandle);
+        RuntimeHelpers.PrepareMethod(typeof(VideoRecorder).GetMethod(nameof(VideoRecorder.Write))!.MethodHandle);
         string scratch = Path.Combine(Path.GetTempPath(), $"medseg-warmup-{Guid.NewGuid():N}.png");
         try { Write(image, new CaptureRequest(image.Request.Seq, Video: false, SnapshotPath: scratch)); }
         finally { File.Delete(scratch); }
-        RuntimeHelpers.PrepareMethod(typeof(FileCaptureSink).GetMethod(nameof(WriteVideo), BindingFlags.NonPublic | BindingFlags.Instance)!.MethodHandle);
-        RuntimeHelpers.PrepareMethod(typeof(VideoRecorder).GetMethod(nameof(VideoRecorder.Write))!.MethodHandle);
     }
 
     private void Write(CapturedImage image, in CaptureRequest request)

@@ -16,13 +16,17 @@ internal sealed class StreamView(int index, IFrameProvider provider, OverlayRend
 
     public HudRenderer? Hud { get; } = hud;
 
-    public PresentationStats Stats { get; private set; } = new(latencyWindow);
+    public PresentationStats Stats { get; } = new(latencyWindow);
 
     /// <summary>Every shown frame's stage stamps (the data behind <see cref="Stats"/>'s percentiles).</summary>
-    public FrameTimeline Timeline { get; private set; } = new();
+    public FrameTimeline Timeline { get; } = new();
 
-    /// <summary>Fresh <see cref="Stats"/> and <see cref="Timeline"/>: the warm-up's frames are not the run's.</summary>
-    public void ResetCounters() => (Stats, Timeline) = (new PresentationStats(latencyWindow), new FrameTimeline());
+    /// <summary>Empties <see cref="Stats"/> and <see cref="Timeline"/>, keeping their buffers: the warm-up's frames are not the run's.</summary>
+    public void ResetCounters()
+    {
+        Stats.Reset();
+        Timeline.Reset();
+    }
 
     /// <summary>When <see cref="Fresh"/> was taken from the provider.</summary>
     public long TakenAt { get; set; }

@@ -42,6 +42,9 @@ public sealed class RollingLatencyWindow
         _count++;
     }
 
+    /// <summary>Forgets every sample (the ring is kept).</summary>
+    public void Reset() => _count = 0;
+
     /// <summary>Samples stamped within (now − window, now].</summary>
     public LatencySummary Summarize(string name, long now)
     {

@@ -86,6 +86,7 @@ public sealed class RunningSession : IDisposable
             PipelineWarmUp.Run(Pipeline.Options, Engine.Engine, Sources.Count, frames, ct, [.. twins, .. mailboxes]);
             ScratchFramesRecorded = twins.Sum(static t => t.Frames);
             ScratchFramesShown = mailboxes.Sum(static m => m.Posted);
+            // Taken as the view takes (Dispose alone would release the slot without that path).
             foreach (var mailbox in mailboxes)
                 if (mailbox.TryTake(out var frame)) frame.Dispose();
         }

@@ -18,6 +18,7 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
     private readonly Mat _resized = new();
     private readonly Action<Mat> _writeVideo;   // made once: a method group would allocate a delegate per frame
     private VideoRecorder? _video;
+    private bool _warmedUp;
 
     /// <param name="videoPath">The MP4 for <see cref="CaptureKind.Video"/> frames; null = none expected.</param>
     public FileCaptureSink(string? videoPath, double fps = 30, VideoEncoder encoder = VideoEncoder.Auto)
@@ -45,11 +46,14 @@ public sealed class FileCaptureSink : ICaptureSink, IDisposable
     /// <summary>
     /// Writes the warm-up read as a snapshot PNG into a scratch file, deleted after (the encoder,
     /// the file writing and their first allocations), and compiles the video path, which is not
-    /// run: a frame written to ffmpeg would be in the MP4.
+    /// run: a frame written to ffmpeg would be in the MP4. Once: the warm-up's further reads (one
+    /// per read-back buffer) would only encode the same blank picture again.
     /// </summary>
     public void WarmUp(CapturedImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
+        if (_warmedUp) return;
+        _warmedUp = true;
         RuntimeHelpers.PrepareMethod(typeof(FileCaptureSink).GetMethod(nameof(WriteVideo), BindingFlags.NonPublic | BindingFlags.Instance)!.MethodHandle);
         RuntimeHelpers.PrepareMethod(typeof(VideoRecorder).GetMethod(nameof(VideoRecorder.Write))!.MethodHandle);
         string scratch = Path.Combine(Path.GetTempPath(), $"medseg-warmup-{Guid.NewGuid():N}.png");

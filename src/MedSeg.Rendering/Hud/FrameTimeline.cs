@@ -31,6 +31,9 @@ public sealed class FrameTimeline
     /// <summary>Frames shown after the timeline was full.</summary>
     public long Overflow { get; private set; }
 
+    /// <summary>Forgets every row (after a warm-up's frames); the array is kept.</summary>
+    public void Reset() => (_count, Overflow) = (0, 0);
+
     /// <summary>Records one presented frame; <paramref name="taken"/>, <paramref name="drawStart"/>, <paramref name="swapStart"/> and
     /// <paramref name="presented"/> are ticks of <see cref="StageTimes.Now"/>.</summary>
     public void Record(long seq, in StageTimes times, long taken, long drawStart, long swapStart, long presented)

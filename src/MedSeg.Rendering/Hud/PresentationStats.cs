@@ -48,6 +48,14 @@ public sealed class PresentationStats
         _session.Add(ms);
     }
 
+    /// <summary>Forgets every frame recorded (after a warm-up's frames); the buffers are kept.</summary>
+    public void Reset()
+    {
+        _latency.Reset();
+        _session.Reset();
+        (_lastSeq, FramesPresented, DroppedFrames, Fps) = (-1, 0, 0, double.NaN);
+    }
+
     /// <summary>The whole run so far: frames shown, frames never shown, and capture → screen latency
     /// (the pipeline's own report stops at postprocessing; this adds the mailbox wait and the draw).</summary>
     public PresentationSummary Summarize() => new(FramesPresented, DroppedFrames, _session.Summarize());
